@@ -1,0 +1,59 @@
+// One source, several targets (see ARCHITECTURE.md):
+//   dist/affitor-tracker.js  the <script> tag: minified ES2017 IIFE + source map + SRI hash
+//   dist/index.js            browser ESM library (same core as the script)
+//   dist/server.js           server client       dist/stripe.js   Stripe helpers
+//   dist/sandbox/            the local sandbox (Node), bin/affitor-tracker.mjs runs it
+//   dist/types/              .d.ts for the three library entries
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, rmSync, cpSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+rmSync('dist', { recursive: true, force: true });
+
+// The script: every byte ships to every visitor. Private members are named `_x` so the
+// minifier may shorten them (see ARCHITECTURE.md, "Size").
+await esbuild.build({
+  entryPoints: ['src/script.ts'],
+  outfile: 'dist/affitor-tracker.js',
+  bundle: true,
+  format: 'iife',
+  target: 'es2017',
+  minify: true,
+  mangleProps: /^_/,
+  sourcemap: true,
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+});
+
+const script = readFileSync('dist/affitor-tracker.js');
+const sri = 'sha384-' + createHash('sha384').update(script).digest('base64');
+writeFileSync('dist/affitor-tracker.js.sri', sri + '\n');
+
+// Library entries: readable ESM, dependencies stay external.
+const libraryCommon = { bundle: true, format: 'esm', target: 'es2020', sourcemap: true, packages: 'external' };
+await esbuild.build({ ...libraryCommon, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', platform: 'browser' });
+await esbuild.build({
+  ...libraryCommon,
+  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts' },
+  outdir: 'dist',
+  platform: 'neutral',
+});
+
+// The sandbox: Node only; better-sqlite3 is loaded lazily so library users never need it.
+await esbuild.build({
+  entryPoints: ['src/sandbox/cli.ts'],
+  outfile: 'dist/sandbox/cli.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node18',
+  packages: 'external',
+  sourcemap: true,
+});
+if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });
+
+const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status || 1);
+
+console.log(`dist/affitor-tracker.js ${script.length} B raw; SRI ${sri}`);

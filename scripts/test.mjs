@@ -1,0 +1,20 @@
+// `npm test`: build, type-check, unit tests, then browser tests. Stops at the first failing stage.
+import { spawnSync } from 'node:child_process';
+
+const stages = [
+  ['build', 'node', ['build.mjs']],
+  ['typecheck', 'npx', ['tsc', '--noEmit']],
+  ['unit tests (vitest)', 'npx', ['vitest', 'run']],
+  ['browser (ensure chromium)', 'node', ['scripts/ensure-chromium.mjs']],
+  ['browser tests (playwright)', 'npx', ['playwright', 'test']],
+];
+
+for (const [name, cmd, args] of stages) {
+  console.log(`\n=== ${name} ===`);
+  const { status } = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (status !== 0) {
+    console.error(`\n${name} failed (exit ${status}).`);
+    process.exit(status || 1);
+  }
+}
+console.log('\nAll test stages passed.');
