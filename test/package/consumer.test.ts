@@ -1,0 +1,219 @@
+// The package as a user gets it: `npm pack`, a fresh project elsewhere on disk, `npm install` of the
+// tarball, then every entry used from that project by a separate Node process (so nothing resolves
+// through this repo's src/ or node_modules/). Assumes dist/ is built (`npm test` builds first).
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const tsc = join(repo, 'node_modules/typescript/bin/tsc');
+
+let work: string;
+let app: string;
+
+/** Runs `code` as an ES module inside the consumer project and returns its stdout. */
+async function runInApp(name: string, code: string, env: Record<string, string> = {}): Promise<string> {
+  writeFileSync(join(app, name), code);
+  const { stdout } = await run(process.execPath, [name], { cwd: app, env: { ...process.env, ...env } });
+  return stdout;
+}
+
+beforeAll(() => {
+  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
+    if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`node build.mjs\` first`);
+  }
+  work = mkdtempSync(join(tmpdir(), 'affitor-consumer-'));
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo, encoding: 'utf8' }));
+  app = join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
+  execFileSync('npm', ['install', join(work, packed.filename), '--no-audit', '--no-fund', '--prefer-offline'], {
+    cwd: app,
+    stdio: 'pipe',
+  });
+}, 60_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('installed from the packed tarball', () => {
+  it('installs nothing but itself: no runtime dependencies, and the optional better-sqlite3 peer is not pulled in', () => {
+    const installed = readdirSync(join(app, 'node_modules')).filter((entry) => !entry.startsWith('.'));
+    expect(installed).toEqual(['affitor-tracker']);
+  });
+
+  it('affitor-tracker/server sends a real sale to an HTTP server and reads the click id from a Cookie header', async () => {
+    const received: { method?: string; url?: string; headers: IncomingMessage['headers']; body: unknown }[] = [];
+    const api: Server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        received.push({ method: req.method, url: req.url, headers: req.headers, body: JSON.parse(raw) });
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ success: true, sale_id: 42, commission_id: 18, message: 'Sale tracked successfully' }));
+      });
+    });
+    await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
+    try {
+      const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
+      const stdout = await runInApp(
+        'server-check.mjs',
+        `import Affitor, { Affitor as Named, clickIdFromCookieHeader } from 'affitor-tracker/server';
+const client = new Affitor({ apiKey: 'affitor_consumer_key', apiUrl: process.env.API_URL });
+const result = await client.trackSale({ customerExternalId: 'user_7', amount: 4900, invoiceId: 'cs_test_1', currency: 'USD' });
+console.log(JSON.stringify({
+  sameClass: Affitor === Named,
+  result,
+  clickId: clickIdFromCookieHeader('theme=dark; affitor_click_id=cust_1_1715000000000'),
+}));
+`,
+        { API_URL: apiUrl },
+      );
+      const out = JSON.parse(stdout);
+      expect(out.sameClass).toBe(true);
+      expect(out.clickId).toBe('cust_1_1715000000000');
+      expect(out.result).toMatchObject({
+        ok: true,
+        status: 200,
+        data: { success: true, sale_id: 42, commission_id: 18, message: 'Sale tracked successfully' },
+      });
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ method: 'POST', url: '/api/v1/track/sale' });
+      expect(received[0].headers.authorization).toBe('Bearer affitor_consumer_key');
+      expect(received[0].headers['content-type']).toMatch(/^application\/json/);
+      expect(received[0].body).toEqual({ customer_key: 'user_7', amount_cents: 4900, transaction_id: 'cs_test_1', currency: 'USD' });
+    } finally {
+      api.close();
+    }
+  });
+
+  it('affitor-tracker/stripe fills metadata and subscription_data.metadata for a subscription checkout', async () => {
+    const stdout = await runInApp(
+      'stripe-check.mjs',
+      `import * as stripe from 'affitor-tracker/stripe';
+const params = stripe.withAffitorMetadata(
+  { mode: 'subscription', line_items: [{ price: 'price_1', quantity: 1 }], metadata: { order: 'o_1' } },
+  { clickId: 'cust_1_1715000000000', customerKey: 'user_7', programId: 12 },
+);
+console.log(JSON.stringify(params));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      mode: 'subscription',
+      line_items: [{ price: 'price_1', quantity: 1 }],
+      metadata: { order: 'o_1', affitor_click_id: 'cust_1_1715000000000', affitor_customer_key: 'user_7', program_id: '12' },
+      subscription_data: {
+        metadata: { affitor_click_id: 'cust_1_1715000000000', affitor_customer_key: 'user_7', program_id: '12' },
+      },
+    });
+  });
+
+  it('importing affitor-tracker in Node is SSR-safe: no throw, init() and loadAffitor() give null', async () => {
+    const stdout = await runInApp(
+      'ssr-check.mjs',
+      `import * as affitor from 'affitor-tracker';
+console.log(JSON.stringify({
+  exports: Object.keys(affitor).sort(),
+  init: affitor.init({ programId: 12 }),
+  loaded: await affitor.loadAffitor(12),
+  clickId: affitor.getClickId(),
+  clickIds: affitor.getClickIds(),
+  tracker: affitor.getTracker(),
+  signup: await affitor.signup('user_7', 'a@example.com'),
+}));
+`,
+    );
+    const out = JSON.parse(stdout);
+    expect(out.exports).toEqual(
+      expect.arrayContaining(['AffitorTracker', 'getClickId', 'getClickIds', 'getData', 'getTracker', 'init', 'loadAffitor', 'signup', 'trackClick']),
+    );
+    expect(out).toMatchObject({ init: null, loaded: null, clickId: null, clickIds: [], tracker: null });
+    expect(out.signup).toBeUndefined();
+  });
+
+  it('serves the script file as affitor-tracker/affitor-tracker.js, byte for byte the build', async () => {
+    const stdout = await runInApp(
+      'script-check.mjs',
+      `import { fileURLToPath } from 'node:url';
+console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.js')));
+`,
+    );
+    const resolved = stdout.trim();
+    expect(resolved.startsWith(join(app, 'node_modules/affitor-tracker/'))).toBe(true);
+    expect(readFileSync(resolved)).toEqual(readFileSync(join(repo, 'dist/affitor-tracker.js')));
+  });
+
+  it('`npx affitor-tracker --help` prints usage without better-sqlite3 installed', async () => {
+    expect(existsSync(join(app, 'node_modules/better-sqlite3'))).toBe(false);
+    const { stdout } = await run('npx', ['--no', '--', 'affitor-tracker', '--help'], { cwd: app });
+    expect(stdout).toMatch(/usage/i);
+    expect(stdout).toContain('sandbox');
+  });
+
+  describe('types resolve from the installed package, and are real (a wrong call is an error)', () => {
+    // Uses every entry the way the README does; each @ts-expect-error fails the build if the types
+    // were `any` (TS2578: unused directive), so this proves the declarations are checked.
+    const usage = `import { init, signup, getClickId, loadAffitor, type AffitorInitOptions } from 'affitor-tracker';
+import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
+import { withAffitorMetadata } from 'affitor-tracker/stripe';
+
+const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
+init(options);
+const clickId: string | null = getClickId();
+export const signedUp: Promise<void> = signup('user_7', 'a@example.com');
+export const loaded = loadAffitor(12, { apiBase: '/affitor' });
+
+const client = new Affitor({ apiKey: 'affitor_key' });
+export const sale = client.trackSale({ customerExternalId: 'user_7', clickId: clickId ?? undefined, amount: 4900, invoiceId: 'cs_1' });
+export const fromHeader: string | null = clickIdFromCookieHeader('affitor_click_id=cust_1_2');
+export const params = withAffitorMetadata({ mode: 'payment' }, { clickId, customerKey: 'user_7', programId: 12 });
+
+// @ts-expect-error amount is a number of cents, not a string
+client.trackSale({ customerExternalId: 'user_7', amount: '49.00', invoiceId: 'cs_2' });
+// @ts-expect-error signup needs a customer key
+signup();
+// @ts-expect-error apiKey is required
+new Affitor({});
+`;
+    const compilerOptions = {
+      strict: true,
+      noEmit: true,
+      // Check the shipped .d.ts files too, not only their use.
+      skipLibCheck: false,
+      target: 'ES2022',
+      lib: ['ES2022', 'DOM'],
+      // A server project has @types/node; the consumer borrows this repo's copy instead of installing one.
+      typeRoots: [join(repo, 'node_modules/@types')],
+      types: ['node'],
+    };
+
+    beforeAll(() => {
+      mkdirSync(join(app, 'src'), { recursive: true });
+      writeFileSync(join(app, 'src/usage.ts'), usage);
+    });
+
+    for (const [label, moduleOptions] of [
+      ['bundler', { module: 'ESNext', moduleResolution: 'Bundler' }],
+      ['node16', { module: 'Node16', moduleResolution: 'Node16' }],
+    ] as const) {
+      it(`moduleResolution ${label}`, async () => {
+        const config = `tsconfig.${label}.json`;
+        writeFileSync(join(app, config), JSON.stringify({ compilerOptions: { ...compilerOptions, ...moduleOptions }, include: ['src'] }));
+        const { exitCode, output } = await run(process.execPath, [tsc, '-p', config], { cwd: app }).then(
+          ({ stdout, stderr }) => ({ exitCode: 0, output: stdout + stderr }),
+          (error) => ({ exitCode: error.code, output: `${error.stdout}${error.stderr}` }),
+        );
+        expect(output).toBe('');
+        expect(exitCode).toBe(0);
+      }, 60_000);
+    }
+  });
+});
