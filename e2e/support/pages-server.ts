@@ -1,0 +1,94 @@
+// A real HTTP server for the shop's pages: fixture HTML registered per test, the built
+// dist/affitor-tracker.js (read on every request, so a rebuild is picked up) and small assets.
+// Pages are reached as http://shop.test:PORT/... ; the browser maps every name to loopback, so
+// the same server also answers http://www.shop.test:PORT, http://localhost:PORT, http://127.0.0.1:PORT.
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const TRACKER_FILE = resolve(process.cwd(), 'dist/affitor-tracker.js');
+/** Served at this path; fixtures' tags point here. */
+export const TRACKER_PATH = '/affitor-tracker.js';
+/** A host script placed after the tracker on every fixture page: proves the page's own later code still runs. */
+export const HOST_SCRIPT_PATH = '/host-after.js';
+
+export interface Served {
+  body: string | Buffer | (() => string | Buffer);
+  contentType?: string;
+  headers?: Record<string, string>;
+  status?: number;
+}
+
+export interface PagesServer {
+  /** `http://shop.test:PORT` */
+  origin: string;
+  port: number;
+  /** Full URL on the shop origin, or on another host name (`localhost`, `www.shop.test`, ...). */
+  url(pathAndQuery: string, host?: string): string;
+  /** Serve `served` at `path` (query string ignored when matching). */
+  serve(path: string, served: Served): void;
+  /** Paths of every request, in order (with query). */
+  requests: { path: string; host: string; time: number }[];
+  close(): Promise<void>;
+}
+
+export function readTracker(): Buffer {
+  try {
+    return readFileSync(TRACKER_FILE);
+  } catch {
+    throw new Error(`${TRACKER_FILE} is missing: run \`npm run build\` first (npm test builds it).`);
+  }
+}
+
+export async function startPagesServer(options: { host?: string } = {}): Promise<PagesServer> {
+  const host = options.host ?? 'shop.test';
+  const routes = new Map<string, Served>();
+  const requests: PagesServer['requests'] = [];
+  const sockets = new Set<Socket>();
+  routes.set(TRACKER_PATH, { body: readTracker, contentType: 'text/javascript' });
+  routes.set(HOST_SCRIPT_PATH, {
+    body: 'window.__hostAfter = (window.__hostAfter || 0) + 1;',
+    contentType: 'text/javascript',
+  });
+
+  const server = http.createServer((req, res) => {
+    const full = req.url ?? '/';
+    requests.push({ path: full, host: req.headers.host ?? '', time: Date.now() });
+    const served = routes.get(full.split('?')[0]);
+    if (!served) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      return res.end(`no fixture at ${full}`);
+    }
+    let body: string | Buffer;
+    try {
+      body = typeof served.body === 'function' ? served.body() : served.body;
+    } catch (e) {
+      res.writeHead(500, { 'Content-Type': 'text/plain' });
+      return res.end(String(e));
+    }
+    res.writeHead(served.status ?? 200, {
+      'Content-Type': served.contentType ?? 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      ...served.headers,
+    });
+    res.end(body);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    origin: `http://${host}:${port}`,
+    port,
+    url: (p, h = host) => `http://${h}:${port}${p}`,
+    serve: (path, served) => void routes.set(path, served),
+    requests,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
