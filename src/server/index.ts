@@ -1,1 +1,23 @@
-export {};
+// `affitor-tracker/server`: record leads, sales and refunds from your backend, read the visitor's
+// click id from your own cookies, and keep those cookies alive past Safari's 7-day cap.
+import { Affitor } from './client';
+
+export { Affitor };
+export default Affitor;
+export type {
+  AffitorOptions,
+  AffitorResult,
+  AffitorResultCode,
+  TrackClickInput,
+  TrackLeadInput,
+  TrackRefundInput,
+  TrackSaleInput,
+} from './client';
+export {
+  affitorCookieRefresh,
+  clickIdFromCookieHeader,
+  clickIdFromRequest,
+  clickIdsFromCookieHeader,
+  refreshAffitorCookies,
+} from './cookies';
+export type { CookieRefreshOptions, RefreshOptions, RequestLike } from './cookies';

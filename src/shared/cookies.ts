@@ -44,3 +44,61 @@ export function splitClickIds(decoded: string | null): string[] {
 export function encodeClickIds(ids: string[]): string {
   return encodeURIComponent(ids.join('|'));
 }
+
+// ---- Reading the click id, and writing cookies from a server (Safari ITP refresh) ----
+
+/** Chrome caps any cookie lifetime at 400 days; a longer Max-Age would be silently shortened. */
+export const MAX_COOKIE_DAYS = 400;
+
+/**
+ * The visitor's click id from a `document.cookie` string or Cookie header: `affitor_click_id`,
+ * else the legacy `customer_code` (contract §4.2), URI-decoded (raw on failure); empty → null.
+ */
+export function readClickId(cookieString: string): string | null {
+  return readCookie(cookieString, CLICK_ID_COOKIE) || readCookie(cookieString, LEGACY_CLICK_ID_COOKIE) || null;
+}
+
+/** The click-id history (oldest → newest, ≤20) with the current id appended when missing, as `getClickIds()`. */
+export function readClickIds(cookieString: string): string[] {
+  const ids = splitClickIds(readCookie(cookieString, CLICK_IDS_COOKIE));
+  const current = readClickId(cookieString);
+  return (current && !ids.includes(current) ? ids.concat(current) : ids).slice(-MAX_CLICK_IDS);
+}
+
+/**
+ * A cookie domain may only become the `domain=` attribute if it cannot smuggle in another
+ * attribute or cookie: `;`, `,`, `=`, whitespace and control characters are refused (contract §2).
+ */
+export const isSafeCookieDomain = (v: string) => !!v && !/[;,=\s\0-\x1f\x7f]/.test(v);
+
+export interface CookieAttributes {
+  /** Lifetime in days from `now`; `<= 0` deletes the cookie. */
+  days: number;
+  /** `domain=` attribute; must pass {@link isSafeCookieDomain}. Omit for a host-only cookie. */
+  domain?: string;
+  /** Adds `Secure`: the script does so exactly when the page is `https:`. */
+  secure: boolean;
+  /** Adds `Max-Age` (seconds, same lifetime): HTTP `Set-Cookie` only; Max-Age beats a skewed client clock. */
+  maxAge?: boolean;
+  /** Clock, ms since epoch (tests). */
+  now?: number;
+}
+
+/**
+ * `name=value` plus the contract's attributes (§4.1), in the script's order:
+ * `expires=<UTC>; path=/; SameSite=Lax[; domain=<d>][; Secure]`, never HttpOnly (JS must read it).
+ * `encodedValue` must already be encoded (e.g. `encodeURIComponent`); nothing else from outside
+ * may reach this string, which is why the domain is re-checked here.
+ */
+export function formatCookie(name: string, encodedValue: string, attrs: CookieAttributes): string {
+  if (attrs.domain && !isSafeCookieDomain(attrs.domain)) throw new TypeError(`unsafe cookie domain ${JSON.stringify(attrs.domain)}`);
+  const seconds = Math.max(0, Math.round(attrs.days * 86400));
+  return (
+    name + '=' + encodedValue +
+    '; expires=' + new Date((attrs.now ?? Date.now()) + seconds * 1000).toUTCString() +
+    (attrs.maxAge ? '; Max-Age=' + seconds : '') +
+    '; path=/; SameSite=Lax' +
+    (attrs.domain ? '; domain=' + attrs.domain : '') +
+    (attrs.secure ? '; Secure' : '')
+  );
+}
