@@ -1,0 +1,193 @@
+// Reading the click id on a server, and the Safari refresh: exact Set-Cookie strings, round trips
+// through the shared reader, injection attempts, and the Node/Fetch response helpers over real HTTP.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import {
+  affitorCookieRefresh,
+  clickIdFromCookieHeader,
+  clickIdFromRequest,
+  clickIdsFromCookieHeader,
+  refreshAffitorCookies,
+} from '../../src/server/index';
+import { encodeClickIds, readClickIds, readCookie } from '../../src/shared/cookies';
+
+const NOW = Date.parse('2026-01-01T00:00:00Z');
+const EXPIRES_60D = 'Mon, 02 Mar 2026 00:00:00 GMT';
+
+/** What a browser's cookie jar would send back after storing these Set-Cookie values. */
+const jarHeader = (setCookies: string[]) => setCookies.map((c) => c.slice(0, c.indexOf(';'))).join('; ');
+
+describe('clickIdFromCookieHeader', () => {
+  it('reads affitor_click_id, else the legacy customer_code', () => {
+    expect(clickIdFromCookieHeader('a=1; affitor_click_id=cust_1_1715000000000; customer_code=old')).toBe('cust_1_1715000000000');
+    expect(clickIdFromCookieHeader('customer_code=cust_2_2')).toBe('cust_2_2');
+  });
+
+  it('URI-decodes, keeping the raw value when it is not valid percent-encoding', () => {
+    expect(clickIdFromCookieHeader('affitor_click_id=a%20b%3Bc')).toBe('a b;c');
+    expect(clickIdFromCookieHeader('affitor_click_id=bad%E0%A4%A')).toBe('bad%E0%A4%A');
+  });
+
+  it('empty or absent → null; names match exactly; the first occurrence wins', () => {
+    expect(clickIdFromCookieHeader()).toBeNull();
+    expect(clickIdFromCookieHeader(null)).toBeNull();
+    expect(clickIdFromCookieHeader('')).toBeNull();
+    expect(clickIdFromCookieHeader('affitor_click_id=')).toBeNull();
+    expect(clickIdFromCookieHeader('xaffitor_click_id=evil; affitor_click_id_x=evil')).toBeNull();
+    expect(clickIdFromCookieHeader('affitor_click_id=first;affitor_click_id=second')).toBe('first');
+  });
+
+  it('clickIdsFromCookieHeader: the list, oldest first, with the current id appended when missing', () => {
+    const list = encodeClickIds(['cust_1_1', 'cust_1_2']);
+    expect(clickIdsFromCookieHeader(`affitor_click_ids=${list}; affitor_click_id=cust_1_2`)).toEqual(['cust_1_1', 'cust_1_2']);
+    expect(clickIdsFromCookieHeader(`affitor_click_ids=${list}; affitor_click_id=cust_1_3`)).toEqual(['cust_1_1', 'cust_1_2', 'cust_1_3']);
+    expect(clickIdsFromCookieHeader('')).toEqual([]);
+  });
+});
+
+describe('clickIdFromRequest', () => {
+  it('reads a Fetch Request', () => {
+    const req = new Request('https://shop.test/api/signup', { headers: { cookie: 'affitor_click_id=cust_9_9' } });
+    expect(clickIdFromRequest(req)).toBe('cust_9_9');
+    expect(clickIdFromRequest(new Request('https://shop.test/'))).toBeNull();
+  });
+
+  it('reads an Express-style req object', () => {
+    expect(clickIdFromRequest({ headers: { cookie: 'customer_code=cust_8_8' } })).toBe('cust_8_8');
+    expect(clickIdFromRequest({ headers: {} })).toBeNull();
+  });
+
+  it('reads a real Node IncomingMessage', async () => {
+    const seen: (string | null)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(clickIdFromRequest(req));
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'theme=dark; affitor_click_id=cust_7_7' } });
+    await fetch(`http://127.0.0.1:${port}/`);
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(seen).toEqual(['cust_7_7', null]);
+  });
+});
+
+describe('affitorCookieRefresh', () => {
+  const header = `affitor_click_id=cust_1_1715000000000; affitor_click_ids=${encodeClickIds(['cust_1_1', 'cust_1_1715000000000'])}; ` +
+    'affitor_aff_url=https://shop.example.com/?aff=P1%3B; other=1';
+
+  it('re-issues the script\'s cookies with its attributes plus Max-Age (host-only, http)', () => {
+    expect(affitorCookieRefresh(header, { secure: false, now: NOW })).toEqual([
+      `affitor_click_id=cust_1_1715000000000; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
+      `affitor_click_ids=cust_1_1%7Ccust_1_1715000000000; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
+      `affitor_aff_url=https%3A%2F%2Fshop.example.com%2F%3Faff%3DP1%3B; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
+    ]);
+  });
+
+  it('adds domain and Secure when asked; never HttpOnly', () => {
+    const [first] = affitorCookieRefresh(header, { domain: '.example.com', secure: true, days: 30, now: NOW });
+    expect(first).toBe('affitor_click_id=cust_1_1715000000000; expires=Sat, 31 Jan 2026 00:00:00 GMT; Max-Age=2592000; path=/; SameSite=Lax; domain=.example.com; Secure');
+    expect(affitorCookieRefresh(header, { domain: '.example.com', secure: true }).join('\n')).not.toMatch(/httponly/i);
+  });
+
+  it('caps the lifetime at 400 days', () => {
+    const [first] = affitorCookieRefresh(header, { secure: false, days: 1000, now: NOW });
+    expect(first).toContain('; Max-Age=34560000;');
+  });
+
+  it('writes nothing without a click id', () => {
+    expect(affitorCookieRefresh('', { secure: true })).toEqual([]);
+    expect(affitorCookieRefresh(undefined, { secure: true })).toEqual([]);
+    expect(affitorCookieRefresh('affitor_aff_url=x; affitor_click_ids=a', { secure: true })).toEqual([]);
+  });
+
+  it('a legacy-only visitor gets affitor_click_id (migration) and keeps customer_code', () => {
+    const out = affitorCookieRefresh('customer_code=cust_3_3', { secure: false, now: NOW });
+    expect(out.map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_3_3', 'affitor_click_ids=cust_3_3', 'customer_code=cust_3_3']);
+  });
+
+  it('round trip: the shared reader sees the same values in the refreshed jar as in the original', () => {
+    const refreshed = jarHeader(affitorCookieRefresh(header, { secure: false }));
+    for (const name of ['affitor_click_id', 'affitor_click_ids', 'affitor_aff_url']) {
+      expect(readCookie(refreshed, name)).toBe(readCookie(header, name));
+    }
+    expect(readClickIds(refreshed)).toEqual(readClickIds(header));
+    // …and refreshing a refreshed jar is stable byte for byte.
+    expect(jarHeader(affitorCookieRefresh(refreshed, { secure: false }))).toBe(refreshed);
+  });
+
+  describe('injection attempts stay inside the value', () => {
+    const hostile = [
+      'x; domain=evil.test; HttpOnly',
+      'x%3B%20domain%3Devil.test', // encoded `; domain=evil.test`, decoded by the reader
+      'x%0D%0ASet-Cookie%3A%20admin%3D1', // encoded CRLF header splitting
+      'a=b=c',
+      'x%2C%20affitor_click_id%3Devil',
+    ];
+    for (const raw of hostile) {
+      it(JSON.stringify(raw), () => {
+        const out = affitorCookieRefresh(`affitor_click_id=${raw}; affitor_aff_url=${raw}`, { secure: false, now: NOW });
+        for (const cookie of out) {
+          expect(cookie).not.toMatch(/[\r\n\0]/);
+          const [pair, ...attrs] = cookie.split('; ');
+          // Exactly the script's attributes, nothing from the request.
+          expect(attrs).toEqual([`expires=${EXPIRES_60D}`, 'Max-Age=5184000', 'path=/', 'SameSite=Lax']);
+          const value = pair.slice(pair.indexOf('=') + 1);
+          expect(value).toMatch(/^[A-Za-z0-9%._~!*'()-]*$/);
+        }
+        // The visitor still reads back what they sent (the jar keeps everything up to the first `;`).
+        const cookieName = out[0].slice(0, out[0].indexOf('='));
+        expect(cookieName).toBe('affitor_click_id');
+        const sent = `affitor_click_id=${raw}`.split(';')[0];
+        expect(readCookie(jarHeader(out), 'affitor_click_id')).toBe(readCookie(sent, 'affitor_click_id'));
+      });
+    }
+  });
+
+  it('rejects unsafe domains and bad lifetimes with a message saying what to pass', () => {
+    for (const domain of ['.example.com; Secure', 'a,b', 'a=b', 'exa mple.com', '.example.com\r\nX: 1', 'a\tb', '']) {
+      expect(() => affitorCookieRefresh(header, { domain, secure: true })).toThrow(/invalid `domain`.*\.example\.com/);
+    }
+    expect(() => affitorCookieRefresh(header, { secure: true, days: 0 })).toThrow(/`days` must be a positive number/);
+    expect(() => affitorCookieRefresh(header, { secure: true, days: Number.NaN })).toThrow(/`days`/);
+  });
+});
+
+describe('refreshAffitorCookies', () => {
+  it('Node: appends Set-Cookie to a real response, keeping the app\'s own cookies; https from X-Forwarded-Proto', async () => {
+    const server = createServer((req, res) => {
+      res.setHeader('Set-Cookie', 'session=abc; HttpOnly');
+      refreshAffitorCookies(req, res, { domain: '.example.com' });
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const res = await fetch(`http://127.0.0.1:${port}/`, {
+      headers: { cookie: 'affitor_click_id=cust_5_5', 'x-forwarded-proto': 'https' },
+    });
+    const plain = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'affitor_click_id=cust_5_5' } });
+    const none = await fetch(`http://127.0.0.1:${port}/`);
+    await new Promise<void>((r) => server.close(() => r()));
+    const cookies = res.headers.getSetCookie();
+    expect(cookies[0]).toBe('session=abc; HttpOnly');
+    expect(cookies.slice(1).map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_5_5', 'affitor_click_ids=cust_5_5']);
+    expect(cookies[1]).toMatch(/; path=\/; SameSite=Lax; domain=\.example\.com; Secure$/);
+    expect(plain.headers.getSetCookie()[1]).toMatch(/; domain=\.example\.com$/);
+    expect(none.headers.getSetCookie()).toEqual(['session=abc; HttpOnly']);
+  });
+
+  it('Fetch: returns a new Response with the cookies appended (https from the URL)', async () => {
+    const request = new Request('https://shop.example.com/pricing', { headers: { cookie: 'affitor_click_id=cust_6_6' } });
+    const original = new Response('<html>', { status: 201, headers: { 'Content-Type': 'text/html', 'Set-Cookie': 'a=1' } });
+    const out = refreshAffitorCookies(request, original, { days: 90 });
+    expect(out.status).toBe(201);
+    expect(out.headers.get('content-type')).toBe('text/html');
+    expect(await out.text()).toBe('<html>');
+    const cookies = out.headers.getSetCookie();
+    expect(cookies[0]).toBe('a=1');
+    expect(cookies[1]).toMatch(/^affitor_click_id=cust_6_6; expires=[^;]+; Max-Age=7776000; path=\/; SameSite=Lax; Secure$/);
+    const untouched = new Response('x');
+    expect(refreshAffitorCookies(new Request('https://shop.example.com/'), untouched)).toBe(untouched);
+  });
+});
