@@ -371,7 +371,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   }
 
   function serveFile(file: string, type: string, res: ServerResponse, extraHeaders: Record<string, string> = {}): void {
-    if (!existsSync(file)) throw new HttpError(404, `Not found: ${file}`);
+    if (!existsSync(file)) throw new HttpError(404, 'Not found');
     res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...extraHeaders });
     res.end(readFileSync(file));
   }
@@ -441,6 +441,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   const server = createServer((req, res) => {
     route(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) return sendJson(res, err.status, { error: err.message });
       // The last line of defence: no input may crash the sandbox.
       adminNote(`internal error on ${req.method} ${req.url}: ${(err as Error)?.message ?? String(err)}`);
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal sandbox error' });

@@ -592,10 +592,23 @@ export class TrackingApi {
       flags: JSON.stringify(flags),
     });
     const saleId = Number(sale.lastInsertRowid);
-    const commissionCents = commissionFor(program, amount);
-    const commission = this.q.insertCommission.run(saleId, program.id, customer.partner_code, commissionCents, at);
-    const commissionId = Number(commission.lastInsertRowid);
     this.q.convert.run(at, customer.id);
+    const commissionCents = commissionFor(program, amount);
+    let commissionId: number;
+    try {
+      commissionId = Number(this.q.insertCommission.run(saleId, program.id, customer.partner_code, commissionCents, at).lastInsertRowid);
+    } catch (err) {
+      // §5.3: the sale stays written and its transaction_id stays used (a failed statement does not
+      // abort the surrounding SQLite transaction), so a retry gets 409 rather than a second sale.
+      return this.answer('sale', at, 500, { error: 'Failed to create commission' }, {
+        body,
+        programId: program.id,
+        customerId: customer.id,
+        clickId: customer.click_id,
+        partnerCode: customer.partner_code,
+        explanation: `sale #${saleId} recorded but its commission failed (${(err as Error).message}); transaction_id ${transactionId} stays used`,
+      });
+    }
     const how = program.commission_type === 'fixed' ? 'fixed' : `${program.commission_rate}%`;
     return this.answer('sale', at, 200, { success: true, sale_id: saleId, commission_id: commissionId, message: 'Sale tracked successfully' }, {
       body,
