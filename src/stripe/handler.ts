@@ -1,0 +1,122 @@
+// One call for a self-hosted Stripe webhook route: verify, map, record, and say how to answer Stripe.
+import type { Affitor, AffitorResult, TrackRefundInput, TrackSaleInput } from '../server/client';
+import { mapStripeEvent, refundDetails, type StripeMapping } from './mapper';
+import { StripeSignatureError, verifyStripeWebhook } from './signature';
+import type { ChargeLike, StripeEventLike } from './types';
+
+/** Returns the refunded sale's `transaction_id`, or null/undefined when it is not an Affitor sale. */
+export type ResolveTransactionId = (charge: ChargeLike) => string | null | undefined | Promise<string | null | undefined>;
+
+export interface StripeWebhookOptions {
+  /** The exact request body (string or bytes), not parsed JSON. */
+  rawBody: string | Uint8Array;
+  /** The `Stripe-Signature` header. */
+  signature: string | null | undefined;
+  /** The endpoint's signing secret, `whsec_…`. */
+  secret: string;
+  /** A server client (`new Affitor({apiKey})`); only `trackSale` and `trackRefund` are used. */
+  affitor: Pick<Affitor, 'trackSale' | 'trackRefund'>;
+  /** Ignore events whose metadata names another program. */
+  programId?: string | number;
+  /**
+   * Consulted for a `charge.refunded` only when the charge's own ids (its invoice, its
+   * PaymentIntent) are not a recorded sale — in practice: subscription charges on Stripe API
+   * 2025-03-31+ (Basil removed `Charge.invoice`), and sales recorded under `session.id` by other code.
+   */
+  resolveTransactionId?: ResolveTransactionId;
+  /** Signature tolerance in seconds (default 300). */
+  toleranceSeconds?: number;
+}
+
+export interface StripeWebhookOutcome {
+  /** The verified event; null when verification failed. */
+  event: StripeEventLike | null;
+  mapped: StripeMapping | null;
+  /** The input of the Affitor call whose result is `result` (a refund may try several keys). */
+  sent: TrackSaleInput | TrackRefundInput | null;
+  /** The last Affitor call's result; null when nothing was sent. */
+  result: AffitorResult | null;
+  /** 409: the sale was already recorded (a redelivery). Success. */
+  duplicate: boolean;
+  /** Worth Stripe redelivering: network failure, timeout, 401/403 (fix the key; Stripe retries for 3 days), 408, 429, 5xx. */
+  retryable: boolean;
+  /** What to answer Stripe: 400 bad signature, 500 retryable, else 200. */
+  httpStatus: 200 | 400 | 500;
+  /** Why it failed, when it did. */
+  error?: string;
+}
+
+const isRetryable = (r: AffitorResult) => r.status === 0 || r.status === 401 || r.status === 403 || r.status === 408 || r.status === 429 || r.status >= 500;
+
+/**
+ * Verifies a Stripe webhook, maps it (see `mapStripeEvent`) and records the sale or refund.
+ * Never throws: answer Stripe with `outcome.httpStatus` — 500 only when a redelivery can help,
+ * which is safe because sales are idempotent by `transaction_id` (a repeat is `duplicate`).
+ *
+ * **Use this only for a self-hosted webhook.** If your Stripe account is connected to Affitor
+ * (Stripe Connect, `npx affitor setup stripe`), Affitor already records these sales; doing it here
+ * too counts every sale twice, and no 409 will catch it. With Connect, only set the metadata
+ * (`withAffitorCheckout`).
+ */
+export async function handleStripeWebhook(options: StripeWebhookOptions): Promise<StripeWebhookOutcome> {
+  const outcome: StripeWebhookOutcome = {
+    event: null,
+    mapped: null,
+    sent: null,
+    result: null,
+    duplicate: false,
+    retryable: false,
+    httpStatus: 200,
+  };
+  try {
+    outcome.event = await verifyStripeWebhook(options.rawBody, options.signature, options.secret, {
+      toleranceSeconds: options.toleranceSeconds,
+    });
+  } catch (err) {
+    outcome.httpStatus = 400;
+    outcome.error = err instanceof StripeSignatureError ? err.message : String(err);
+    return outcome;
+  }
+  const event = outcome.event;
+  const mapped = (outcome.mapped = mapStripeEvent(event, { programId: options.programId }));
+  try {
+    if (mapped.action === 'sale') {
+      outcome.sent = mapped.input;
+      outcome.result = await options.affitor.trackSale(mapped.input);
+    } else if (mapped.action === 'refund' || mapped.reason === 'unresolved_transaction_id') {
+      await refund(options, event, mapped, outcome);
+    }
+  } catch (err) {
+    // A throwing resolver (e.g. a failed Stripe API call) is worth a redelivery.
+    outcome.retryable = true;
+    outcome.httpStatus = 500;
+    outcome.error = err instanceof Error ? err.message : String(err);
+    return outcome;
+  }
+  const result = outcome.result;
+  if (result) {
+    outcome.duplicate = result.duplicate === true;
+    outcome.retryable = !result.ok && !outcome.duplicate && isRetryable(result);
+    if (outcome.retryable) outcome.httpStatus = 500;
+    if (!result.ok && !outcome.duplicate) outcome.error = result.error;
+  }
+  return outcome;
+}
+
+/** Tries the charge's own ids in order, moving on only on 404, then the resolver. */
+async function refund(options: StripeWebhookOptions, event: StripeEventLike, mapped: StripeMapping, outcome: StripeWebhookOutcome) {
+  const charge = event.data.object as ChargeLike;
+  const base = refundDetails(charge, event.data.previous_attributes as { amount_refunded?: unknown } | null);
+  const tried = new Set<string>();
+  const attempt = async (invoiceId: string) => {
+    tried.add(invoiceId);
+    outcome.sent = { ...base, invoiceId };
+    outcome.result = await options.affitor.trackRefund(outcome.sent);
+    return outcome.result.status !== 404;
+  };
+  if (mapped.action === 'refund') {
+    for (const id of [mapped.input.invoiceId as string, ...mapped.fallbackInvoiceIds]) if (await attempt(id)) return;
+  }
+  const resolved = options.resolveTransactionId ? await options.resolveTransactionId(charge) : null;
+  if (resolved && !tried.has(resolved)) await attempt(resolved);
+}
