@@ -1,1 +1,158 @@
-export {};
+// Browser ESM entry `affitor-tracker`: the official `@affitor/sdk` browser surface plus the
+// `@affitor/tracker` loader (contract §8.1–§8.2), built on the same core as the <script> tag.
+// Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
+import { isTracker, publish } from './core/facade';
+import { error } from './core/log';
+import { tracker } from './core/tracker';
+import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types';
+
+export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types';
+
+const inBrowser = () => typeof window != 'undefined' && typeof document != 'undefined';
+const noData: AffitorData = { clickId: null, programId: null, hasAttribution: false, affiliateUrl: null };
+
+/**
+ * A handle on the page's tracker. There is one tracker per page (contract §8.1): every instance
+ * reads and drives the same state, the one published as `window.affitor`.
+ */
+export class AffitorTracker implements AffitorApi {
+  get programId(): number | null {
+    return inBrowser() ? tracker.programId : null;
+  }
+  init(options?: AffitorInitOptions | null): this {
+    if (inBrowser()) tracker.init(options);
+    return this;
+  }
+  signup(customerKey: string | number, email?: string | null): Promise<void> {
+    return inBrowser() ? tracker.signup(customerKey, email) : Promise.resolve();
+  }
+  trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
+    return inBrowser() ? tracker.trackClick(affiliateUrl, existingClickId) : Promise.resolve();
+  }
+  getClickId(): string | null {
+    return inBrowser() ? tracker.getClickId() : null;
+  }
+  getClickIds(): string[] {
+    return inBrowser() ? tracker.getClickIds() : [];
+  }
+  getData(): AffitorData {
+    return inBrowser() ? tracker.getData() : { ...noData };
+  }
+  ready(callback: (data: AffitorData) => void): void {
+    if (inBrowser()) tracker.ready(callback);
+  }
+  trackLead(data: AffitorLegacyLead): Promise<void> {
+    return inBrowser() ? tracker.trackLead(data) : Promise.resolve();
+  }
+}
+
+/** The page's tracker once `init` ran: our own, or an adopted `window.affitor` (e.g. the script tag's). */
+let current: AffitorApi | null = null;
+
+/**
+ * Starts tracking (the first call) or re-applies options (later calls). When a tracker is already
+ * on the page (the script tag, or Affitor's own), it is adopted instead of starting a second one.
+ */
+export function init(options?: AffitorInitOptions): AffitorTracker | null {
+  if (!inBrowser()) return null;
+  if (current) current.init(options);
+  else if (isTracker(window.affitor)) {
+    current = window.affitor;
+    if (options) current.init(options);
+  } else {
+    current = new AffitorTracker().init(options);
+    publish(tracker);
+  }
+  return current as AffitorTracker;
+}
+
+export function signup(customerKey: string | number, email?: string | null): Promise<void> {
+  if (current) return current.signup(customerKey, email);
+  if (inBrowser()) error('signup() called before init()');
+  return Promise.resolve();
+}
+
+export function trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
+  if (current) return current.trackClick(affiliateUrl, existingClickId);
+  if (inBrowser()) error('trackClick() called before init()');
+  return Promise.resolve();
+}
+
+export const getClickId = (): string | null => (current ? current.getClickId() : null);
+export const getClickIds = (): string[] => (current ? current.getClickIds() : []);
+export const getData = (): AffitorData | null => (current ? current.getData() : null);
+export const getTracker = (): AffitorTracker | null => current as AffitorTracker | null;
+
+export interface LoadAffitorOptions {
+  /** Picks the API base when `apiBase` is not given. Default `production`. */
+  env?: 'production' | 'uat' | 'local';
+  debug?: boolean;
+  /** Load this tracker script with a `<script async>` tag instead of using the bundled tracker. */
+  scriptUrl?: string;
+  apiBase?: string;
+  cookieDomain?: string;
+}
+
+const ENV_API_BASES = {
+  production: 'https://api.affitor.com',
+  uat: 'https://uat-affitor-cms.vanilla-ott.com',
+  local: 'http://localhost:1337',
+};
+/** How long an injected script may take before `loadAffitor` gives up and resolves null. */
+const SCRIPT_TIMEOUT_MS = 10000;
+
+let loading: Promise<AffitorApi | null> | undefined;
+
+/**
+ * The official `@affitor/tracker` loader: resolves to `window.affitor`, or null on the server or
+ * when the script failed; never rejects. Concurrent calls share one load; a failed one can be retried.
+ */
+export function loadAffitor(programId: number | string, options: LoadAffitorOptions = {}): Promise<AffitorApi | null> {
+  if (!inBrowser()) return Promise.resolve(null);
+  if (!loading) {
+    const apiBase = options.apiBase || (options.env ? ENV_API_BASES[options.env] : undefined);
+    loading = options.scriptUrl
+      ? injectScript(options.scriptUrl, programId, { ...options, apiBase })
+      : Promise.resolve(init({ programId, debug: options.debug, apiBase, cookieDomain: options.cookieDomain }) && (window.affitor || null));
+    loading.then((result) => {
+      if (!result) loading = undefined;
+    });
+  }
+  return loading;
+}
+
+function injectScript(url: string, programId: number | string, options: LoadAffitorOptions): Promise<AffitorApi | null> {
+  return new Promise((resolve) => {
+    if (isTracker(window.affitor)) return resolve(window.affitor);
+    let timer: ReturnType<typeof setTimeout>;
+    let settled = false;
+    const done = (result: AffitorApi | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!result) error('Failed to load the Affitor tracker script: ' + url);
+      resolve(result);
+    };
+    try {
+      const script = document.createElement('script');
+      script.async = true;
+      script.src = url;
+      const attributes: Record<string, unknown> = {
+        'program-id': programId,
+        debug: options.debug,
+        'api-base': options.apiBase,
+        'cookie-domain': options.cookieDomain,
+      };
+      for (const name in attributes) {
+        if (attributes[name] != null) script.setAttribute('data-affitor-' + name, String(attributes[name]));
+      }
+      script.onload = () => done(isTracker(window.affitor) ? window.affitor : null);
+      script.onerror = () => done(null);
+      timer = setTimeout(() => done(null), SCRIPT_TIMEOUT_MS);
+      (document.head || document.documentElement).appendChild(script);
+    } catch (e) {
+      error(e);
+      done(null);
+    }
+  });
+}

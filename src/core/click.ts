@@ -1,0 +1,205 @@
+// Attribution and click tracking (contract §3.2–§3.4): the page's attribution state, the click
+// POST, its retries in the page, and the write-ahead cookie through which the next page load
+// finishes a click this one could not.
+import {
+  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, DEFAULT_COOKIE_WINDOW_DAYS, LEGACY_CLICK_ID_COOKIE,
+  MAX_CLICK_IDS, PENDING_CLICK_COOKIE, appendClickId, encodeClickIds, splitClickIds,
+} from '../shared/cookies';
+import { encodeAffUrl, parseAff } from './aff';
+import { getCookie, setCookie } from './cookie-jar';
+import { error, log } from './log';
+import { referrer } from './spa';
+import { MAX_ATTEMPTS, isRetryable, isSuccess, post, retryDelay, sleep } from './transport';
+
+export const CLICK_PATH = '/api/v1/track/click';
+/** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
+export const MAX_PENDING_BYTES = 3500;
+/** Across page loads a click gets this many attempts, within 24 h, before it is given up. */
+const MAX_TOTAL_ATTEMPTS = 10;
+
+export let clickId: string | null = null;
+export let affiliateUrl: string | null = null;
+export let hasAttribution = false;
+/** `aff` of the last URL handled, so an SPA navigation acts only on a new one. */
+export let lastAff: string | null = null;
+/** `sess_` + 9 base-36 chars + `_` + ms: one per page load, in memory only (contract §3.3). */
+export let sessionId = '';
+/** The latest click; resolves (never rejects) once settled or out of attempts for this page. */
+export let click: Promise<void> | undefined;
+/** `affiliate_url` of the click in flight or pending (the guard); null when there is none. */
+let clickUrl: string | null = null;
+/** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
+let generation = 0;
+/** Cookie lifetime: the last successful click's `cookie_window_days`, else 60. */
+let days = DEFAULT_COOKIE_WINDOW_DAYS;
+let timeZone: string | undefined;
+
+/** The `affitor_pending_click` record: all a later page load needs to resend the click. */
+export interface PendingClick {
+  affiliate_url: string;
+  page_url: string;
+  page_title: string;
+  referrer_url: string;
+  /** Reused by every attempt: with `affiliate_url` it is the click's idempotency key. */
+  session_id: string;
+  existing_click_id?: string;
+  attempts: number;
+  first_ts: number;
+}
+
+export const newPendingClick = (affiliateUrl: string, existingClickId?: string | null): PendingClick => ({
+  affiliate_url: affiliateUrl,
+  page_url: location.href,
+  page_title: document.title.slice(0, 200),
+  referrer_url: referrer,
+  session_id: sessionId,
+  existing_click_id: existingClickId || undefined,
+  attempts: 0,
+  first_ts: Date.now(),
+});
+
+/** Cookie value for a record, or null when it is too big to persist. */
+export function encodePendingClick(record: PendingClick): string | null {
+  const value = encodeURIComponent(JSON.stringify(record));
+  return value.length > MAX_PENDING_BYTES ? null : value;
+}
+
+/** A record from the decoded cookie value that may be resent now, else null (contract §3.4). */
+export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
+  try {
+    const record = JSON.parse(text!);
+    return now - record.first_ts <= 864e5 && record.attempts < MAX_TOTAL_ATTEMPTS && typeof record.affiliate_url == 'string'
+      ? record
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The click request body (contract §3.3). The time zone costs 10–40 ms of CPU on its first call in a
+ * page, so it is asked only here, when a real click goes out, and at most once per page.
+ */
+export function clickBody(record: PendingClick, pageTitle: string) {
+  if (timeZone == null) {
+    timeZone = '';
+    try {
+      timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    } catch {}
+  }
+  return {
+    affiliate_url: record.affiliate_url,
+    page_url: record.page_url,
+    page_title: pageTitle,
+    referrer_url: record.referrer_url,
+    session_id: record.session_id,
+    user_agent: navigator.userAgent,
+    language: navigator.language,
+    timezone: timeZone,
+    screen_resolution: screen.width + 'x' + screen.height,
+    viewport_size: innerWidth + 'x' + innerHeight,
+    existing_click_id: record.existing_click_id,
+  };
+}
+
+/** Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (contract §4.2). */
+export function getClickId(): string | null {
+  let id = clickId || getCookie(CLICK_ID_COOKIE);
+  if (!id && (id = getCookie(LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
+  return id;
+}
+
+/** Cookie list plus the current id when it lacks it; the newest 20, oldest first. */
+export function getClickIds(): string[] {
+  const ids = splitClickIds(getCookie(CLICK_IDS_COOKIE));
+  const id = getClickId();
+  return (id && ids.indexOf(id) < 0 ? ids.concat(id) : ids).slice(-MAX_CLICK_IDS);
+}
+
+/** Contract §3.2 steps 4–6 for the current URL, whose `aff` is given. */
+export function attribute(aff: string | null) {
+  const id = getClickId();
+  const storedUrl = getCookie(AFF_URL_COOKIE);
+  const storedAff = parseAff(storedUrl);
+  lastAff = aff;
+  if (aff && (!id || (storedAff && storedAff != aff))) {
+    // A new visitor, or a partner switch, which sends the current id as existing_click_id.
+    log(id ? 'Partner switch, tracking click:' : 'Referral landing, tracking click:', aff);
+    affiliateUrl = location.href;
+    trackClick(affiliateUrl, id);
+  } else if (id) {
+    log(aff ? 'Same partner, not tracked again:' : 'Attribution restored:', id);
+    clickId = id;
+    affiliateUrl = storedUrl;
+    hasAttribution = true;
+  } else {
+    log('No attribution');
+    hasAttribution = false;
+  }
+}
+
+/** Starts a click unless one for the same URL is in flight or pending (the guard of §3.4). */
+export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
+  if (url != clickUrl) click = runClick(newPendingClick(url, existingClickId), document.title);
+  return click!;
+}
+
+async function runClick(record: PendingClick, pageTitle = record.page_title) {
+  const current = ++generation;
+  clickUrl = record.affiliate_url;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      record.attempts++;
+      const stored = encodePendingClick(record);
+      if (stored) setCookie(PENDING_CLICK_COOKIE, stored, 1);
+      const [status, body, statusText] = await post(CLICK_PATH, clickBody(record, pageTitle));
+      if (current != generation) return;
+      const ok = isSuccess(status);
+      // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
+      if (ok ? body === undefined : isRetryable(status)) {
+        log('Click attempt ' + attempt + ' failed:', status);
+        if (attempt >= MAX_ATTEMPTS) return;
+        await sleep(retryDelay(attempt));
+        if (current != generation) return;
+      } else {
+        const id = ok && body && body.click_id;
+        if (typeof id == 'string') saveClick(record.affiliate_url, id, body.cookie_window_days);
+        else log(ok ? 'Click answered without click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+        setCookie(PENDING_CLICK_COOKIE, '', -1);
+        clickUrl = null;
+        return;
+      }
+    }
+  } catch (e) {
+    error(e);
+  }
+}
+
+function saveClick(url: string, id: string, windowDays: unknown) {
+  const urlValue = encodeAffUrl(url);
+  const idValue = encodeURIComponent(id);
+  if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
+  setCookie(CLICK_ID_COOKIE, idValue, days);
+  setCookie(LEGACY_CLICK_ID_COOKIE, idValue, days);
+  setCookie(AFF_URL_COOKIE, urlValue, days);
+  setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
+  clickId = id;
+  affiliateUrl = url;
+  hasAttribution = true;
+  log('Click tracked, click_id saved: ' + id);
+}
+
+/**
+ * Once per page, before attribution: start the session and resend a click an earlier page left
+ * pending — unless it expired, or this page is itself a landing (the new landing wins).
+ */
+export function startPage(aff: string | null) {
+  sessionId = 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
+  const text = getCookie(PENDING_CLICK_COOKIE);
+  if (!text) return;
+  const record = resendablePendingClick(text, Date.now());
+  if (record && !aff) {
+    log('Resending pending click:', record.affiliate_url);
+    click = runClick(record);
+  } else setCookie(PENDING_CLICK_COOKIE, '', -1);
+}

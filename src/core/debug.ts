@@ -1,0 +1,30 @@
+// Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
+import { CLICK_PATH, clickBody, newPendingClick } from './click';
+import { DEFAULT_API_BASE, apiBase, programId } from './config';
+import { readCookieString, setCookie } from './cookie-jar';
+import { error, log, warn } from './log';
+import { post } from './transport';
+
+const TEST_COOKIE = 'affitor_test_cookie';
+let testPageviewSent = false;
+
+export function debugChecks(aff: string | null) {
+  const value = 'test_' + Date.now();
+  setCookie(TEST_COOKIE, value, 1);
+  if (readCookieString().indexOf(TEST_COOKIE + '=' + value) < 0) {
+    warn('Cookie verification FAILED - cookies may be blocked (privacy settings, Safari ITP, an extension, or no HTTPS)');
+  } else log('Cookie verification PASSED');
+  setCookie(TEST_COOKIE, '', -1);
+
+  if (aff && apiBase == DEFAULT_API_BASE) warn('This ?aff= visit is a real click on the production API; use data-affitor-api-base to test against the sandbox');
+
+  if (testPageviewSent) return;
+  testPageviewSent = true;
+  if (programId == null) return error('Test pageview skipped: no program ID');
+  // Test mode: stored as a test event, creating no customer, and it never writes cookies.
+  const body = Object.assign(clickBody(newPendingClick(location.href), document.title), {
+    additional_data: { test_mode: true, program_id: programId },
+  });
+  log('Sending test click event:', body);
+  post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
+}

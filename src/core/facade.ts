@@ -1,0 +1,29 @@
+// Publishing the tracker as `window.affitor` and running `window.affitorQueue` (contract §6).
+import { error } from './log';
+import type { AffitorApi, AffitorQueueCommand } from './types';
+
+/** Property that tells our tracker from anyone else's `window.affitor` (double-load guard). */
+export const MARKER = '$affitor';
+
+/** A real tracker (ours or Affitor's own), as opposed to a queue stub or an unrelated value. */
+export const isTracker = (value: any): value is AffitorApi =>
+  !!value && typeof value.signup == 'function' && typeof value.getClickId == 'function';
+
+export function publish(t: AffitorApi) {
+  window.affitor = t;
+  let queue = window.affitorQueue;
+  if (!Array.isArray(queue)) queue = window.affitorQueue = [];
+  const run = (command: AffitorQueueCommand) => {
+    try {
+      (t as any)[command[0]](...command.slice(1));
+    } catch (e) {
+      error('Bad affitorQueue command skipped:', command, e);
+    }
+  };
+  while (queue.length) run(queue.shift()!);
+  // From now on a push runs at once; nothing is stored, so the length stays 0.
+  queue.push = (...commands: AffitorQueueCommand[]) => {
+    commands.forEach(run);
+    return queue!.length;
+  };
+}

@@ -1,0 +1,68 @@
+// The tracker's public surface. `tracker` is what `window.affitor` is; `AffitorTracker` is the
+// class the ESM entry exports, a view of the same page-wide tracker (one per page, contract §8.1).
+import { parseAff } from './aff';
+import { affiliateUrl, attribute, click, getClickId, getClickIds, hasAttribution, startPage, trackClick } from './click';
+import { configure, programId } from './config';
+import { debugChecks } from './debug';
+import { MARKER } from './facade';
+import { resumeLeads, signup } from './lead';
+import { error, isDebug } from './log';
+import { watchHistory } from './spa';
+import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types';
+
+/** Resolves once this page's attribution is settled; created by the first `init`. */
+let settled: Promise<void> | undefined;
+
+const getData = (): AffitorData => ({ clickId: getClickId(), programId, hasAttribution, affiliateUrl });
+
+export const tracker: AffitorApi = {
+  [MARKER]: 1,
+  get programId() {
+    return programId;
+  },
+
+  /** Contract §3.2. A repeated call re-runs attribution; the click guard prevents duplicates. */
+  init(options?: AffitorInitOptions | null) {
+    try {
+      configure(options);
+      const aff = parseAff(location.href);
+      const first = !settled;
+      if (first) {
+        startPage(aff);
+        watchHistory();
+      }
+      if (isDebug()) debugChecks(aff);
+      attribute(aff);
+      if (first) {
+        settled = Promise.resolve(click)
+          .then(() => {
+            dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() }));
+          })
+          .catch(error);
+        resumeLeads();
+      }
+    } catch (e) {
+      error(e);
+    }
+    return tracker;
+  },
+
+  signup,
+  trackClick: (affiliateUrl?: string, existingClickId?: string | null) => trackClick(affiliateUrl || location.href, existingClickId),
+  getClickId,
+  getClickIds,
+  getData,
+
+  /** Fires on every path: referred or not, success, 4xx, network failure (contract §6). */
+  ready(callback: (data: AffitorData) => void) {
+    Promise.resolve(settled)
+      .then(() => callback(getData()))
+      .catch(error);
+  },
+
+  /** Affitor's earlier script API. */
+  trackLead(data: AffitorLegacyLead) {
+    const d = data || {};
+    return signup(d.customer_key ?? d.user_id, d.email);
+  },
+} as AffitorApi;

@@ -1,0 +1,45 @@
+// The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
+// (contract §3.3, §3.6), reduced to an outcome tuple so callers never see an exception.
+import { apiBase } from './config';
+import { log } from './log';
+
+/** `[status, parsed JSON body, statusText or error]`; status 0 = the request failed or fetch threw. */
+export type Outcome = [status: number, body?: any, detail?: unknown];
+
+export async function post(path: string, body: object): Promise<Outcome> {
+  try {
+    const res = await fetch(apiBase + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      // Lets the request finish when the visitor navigates away right after a click or signup.
+      keepalive: true,
+    });
+    let json;
+    try {
+      json = await res.json();
+    } catch {
+      // Not JSON: the body stays undefined and the caller decides (a click retries it).
+    }
+    return [res.status, json, res.statusText];
+  } catch (e) {
+    log('Request failed (ad blocker, CSP connect-src, or wrong API base?)', e);
+    return [0, , e];
+  }
+}
+
+export const isSuccess = (status: number) => status > 199 && status < 300;
+
+/** Network failure, 408, 429 and 5xx are worth another attempt; any other 4xx is final. */
+export const isRetryable = (status: number) => !status || status == 408 || status == 429 || status > 499;
+
+/** At most this many attempts per click or lead per page load (contract §3.4). */
+export const MAX_ATTEMPTS = 5;
+
+/**
+ * Delay after failed attempt `n`: `min(1000·2^(n-1), 8000)` ms (contract §3.4) scaled by a random
+ * 50–100 %, so that visitors failing together do not come back in lockstep.
+ */
+export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 * 2 ** (n - 1), 8000) * (0.5 + random / 2);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
