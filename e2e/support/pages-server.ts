@@ -47,6 +47,8 @@ export async function startPagesServer(options: { host?: string } = {}): Promise
   const requests: PagesServer['requests'] = [];
   const sockets = new Set<Socket>();
   routes.set(TRACKER_PATH, { body: readTracker, contentType: 'text/javascript' });
+  // An empty favicon keeps the browser's automatic request from logging a 404 to the console.
+  routes.set('/favicon.ico', { body: '', contentType: 'image/x-icon' });
   routes.set(HOST_SCRIPT_PATH, {
     body: 'window.__hostAfter = (window.__hostAfter || 0) + 1;',
     contentType: 'text/javascript',
