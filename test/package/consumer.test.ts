@@ -95,18 +95,23 @@ console.log(JSON.stringify({
     }
   });
 
-  it('affitor-tracker/stripe fills metadata and subscription_data.metadata for a subscription checkout', async () => {
+  it('affitor-tracker/stripe fills metadata and subscription_data.metadata for a subscription checkout, and maps events', async () => {
     const stdout = await runInApp(
       'stripe-check.mjs',
       `import * as stripe from 'affitor-tracker/stripe';
-const params = stripe.withAffitorMetadata(
+const params = stripe.withAffitorCheckout(
   { mode: 'subscription', line_items: [{ price: 'price_1', quantity: 1 }], metadata: { order: 'o_1' } },
   { clickId: 'cust_1_1715000000000', customerKey: 'user_7', programId: 12 },
 );
-console.log(JSON.stringify(params));
+console.log(JSON.stringify({
+  params,
+  ignored: stripe.mapStripeEvent({ id: 'evt_1', type: 'customer.created', data: { object: { id: 'cus_1' } } }),
+}));
 `,
     );
-    expect(JSON.parse(stdout)).toEqual({
+    const out = JSON.parse(stdout);
+    expect(out.ignored).toEqual({ action: 'ignore', reason: 'unhandled_event' });
+    expect(out.params).toEqual({
       mode: 'subscription',
       line_items: [{ price: 'price_1', quantity: 1 }],
       metadata: { order: 'o_1', affitor_click_id: 'cust_1_1715000000000', affitor_customer_key: 'user_7', program_id: '12' },
@@ -163,7 +168,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
     // were `any` (TS2578: unused directive), so this proves the declarations are checked.
     const usage = `import { init, signup, getClickId, loadAffitor, type AffitorInitOptions } from 'affitor-tracker';
 import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
-import { withAffitorMetadata } from 'affitor-tracker/stripe';
+import { withAffitorCheckout } from 'affitor-tracker/stripe';
 
 const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
 init(options);
@@ -174,7 +179,7 @@ export const loaded = loadAffitor(12, { apiBase: '/affitor' });
 const client = new Affitor({ apiKey: 'affitor_key' });
 export const sale = client.trackSale({ customerExternalId: 'user_7', clickId: clickId ?? undefined, amount: 4900, invoiceId: 'cs_1' });
 export const fromHeader: string | null = clickIdFromCookieHeader('affitor_click_id=cust_1_2');
-export const params = withAffitorMetadata({ mode: 'payment' }, { clickId, customerKey: 'user_7', programId: 12 });
+export const params = withAffitorCheckout({ mode: 'payment' }, { clickId, customerKey: 'user_7', programId: 12 });
 
 // @ts-expect-error amount is a number of cents, not a string
 client.trackSale({ customerExternalId: 'user_7', amount: '49.00', invoiceId: 'cs_2' });
@@ -182,6 +187,8 @@ client.trackSale({ customerExternalId: 'user_7', amount: '49.00', invoiceId: 'cs
 signup();
 // @ts-expect-error apiKey is required
 new Affitor({});
+// @ts-expect-error Checkout has no 'subscriptions' mode (a typo would lose every renewal's metadata)
+withAffitorCheckout({ mode: 'subscriptions' }, { customerKey: 'user_7' });
 `;
     const compilerOptions = {
       strict: true,
