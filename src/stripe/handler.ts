@@ -1,6 +1,6 @@
 // One call for a self-hosted Stripe webhook route: verify, map, record, and say how to answer Stripe.
 import type { Affitor, AffitorResult, TrackRefundInput, TrackSaleInput } from '../server/client';
-import { mapStripeEvent, refundDetails, type StripeMapping } from './mapper';
+import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper';
 import { StripeSignatureError, verifyStripeWebhook } from './signature';
 import type { ChargeLike, StripeEventLike } from './types';
 
@@ -119,4 +119,33 @@ async function refund(options: StripeWebhookOptions, event: StripeEventLike, map
   }
   const resolved = options.resolveTransactionId ? await options.resolveTransactionId(charge) : null;
   if (resolved && !tried.has(resolved)) await attempt(resolved);
+}
+
+/** The part of a `stripe` client that {@link invoiceTransactionIdResolver} uses. */
+export interface StripeInvoicePaymentsClient {
+  invoicePayments: {
+    list(params: { payment: { type: 'payment_intent'; payment_intent: string }; limit?: number }): PromiseLike<{
+      data: { invoice: string | { id?: string } }[];
+    }>;
+  };
+}
+
+/**
+ * A `resolveTransactionId` for subscription refunds on Stripe API 2025-03-31+, where a Charge no
+ * longer names its invoice: asks Stripe which invoice the charge's PaymentIntent paid (one
+ * `GET /v1/invoice_payments` call, made only after the PaymentIntent itself was not a sale).
+ * Returns null for a PaymentIntent that paid no invoice.
+ *
+ * ```ts
+ * resolveTransactionId: invoiceTransactionIdResolver(stripe) // stripe = new Stripe(key)
+ * ```
+ */
+export function invoiceTransactionIdResolver(stripe: StripeInvoicePaymentsClient): ResolveTransactionId {
+  return async (charge) => {
+    const paymentIntent = idOf(charge.payment_intent);
+    if (!paymentIntent) return null;
+    const { data } = await stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: paymentIntent }, limit: 1 });
+    const invoice = data[0]?.invoice;
+    return (typeof invoice === 'string' ? invoice : invoice?.id) || null;
+  };
 }

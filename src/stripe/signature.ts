@@ -16,11 +16,18 @@ export interface VerifyOptions {
 
 const encoder = new TextEncoder();
 
-async function subtleCrypto(): Promise<SubtleCrypto> {
-  if (globalThis.crypto?.subtle) return globalThis.crypto.subtle;
-  // Node 18 has WebCrypto but does not expose it as a global by default.
-  const nodeCrypto = (await import('node:crypto')) as unknown as { webcrypto: Crypto };
-  return nodeCrypto.webcrypto.subtle;
+/**
+ * WebCrypto, global in Node ≥ 19, Deno, Bun, Workers and browsers. No `node:crypto` fallback on
+ * purpose: that import would break edge bundlers, and Node 18 (end of life) can enable the global.
+ */
+function subtleCrypto(): SubtleCrypto {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new StripeSignatureError(
+      'WebCrypto is unavailable (globalThis.crypto.subtle): use Node ≥ 19, or run Node 18 with --experimental-global-webcrypto.',
+    );
+  }
+  return subtle;
 }
 
 function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | null {
@@ -77,7 +84,7 @@ export async function verifyStripeWebhook(
   const signed = new Uint8Array(prefix.length + body.length);
   signed.set(prefix);
   signed.set(body, prefix.length);
-  const subtle = await subtleCrypto();
+  const subtle = subtleCrypto();
   const key = await subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   let valid = false;
   for (const signature of signatures) {

@@ -68,3 +68,14 @@ describe('verifyStripeWebhook', () => {
     await rejects(verifyStripeWebhook(payload, 't=1,v1=00', ''), /whsec_/);
   });
 });
+
+it('without WebCrypto it says how to get it', async () => {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto')!;
+  const { payload, header } = signed(checkoutSession());
+  Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+  try {
+    await expect(verifyStripeWebhook(payload, header, WEBHOOK_SECRET)).rejects.toThrow(/WebCrypto is unavailable.*Node ≥ 19/);
+  } finally {
+    Object.defineProperty(globalThis, 'crypto', descriptor);
+  }
+});
