@@ -19,7 +19,7 @@ import {
 /** A Fetch `Request` (Next.js, Hono, Workers, Deno, Bun) or a Node `IncomingMessage` / Express `req`. */
 export type RequestLike =
   | { headers: { get(name: string): string | null } }
-  | { headers: Record<string, string | string[] | undefined>; socket?: { encrypted?: boolean } };
+  | { headers: Record<string, string | string[] | undefined>; socket?: object | null };
 
 /** The raw Cookie header of either request shape ('' when absent). */
 export function cookieHeaderOf(req: RequestLike): string {
