@@ -131,9 +131,55 @@ export async function openDatabase(file: string): Promise<Db> {
     // newest commits), which is the right trade for a local test server that must do 2,000 clicks/s.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Fewer, larger checkpoints (each one fsyncs): ~16 MB of WAL between them instead of 4 MB.
+    db.pragma('wal_autocheckpoint = 4000');
   }
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
   return db;
+}
+
+/**
+ * Group commit: requests that arrive in the same turn of the event loop are written in one SQLite
+ * transaction, each inside its own savepoint (the tracking methods are themselves transactions, which
+ * better-sqlite3 nests as savepoints), so one failing request rolls back alone. Every caller's promise
+ * settles only after the shared COMMIT, so an acknowledged request is always on disk; if the COMMIT
+ * itself fails, every request of the batch fails.
+ */
+export class GroupCommit {
+  private queue: Array<{ work: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
+  private readonly writeBatch: (jobs: GroupCommit['queue']) => Array<{ ok: boolean; value: unknown }>;
+
+  constructor(db: Db) {
+    this.writeBatch = db.transaction((jobs: GroupCommit['queue']) =>
+      jobs.map((job) => {
+        try {
+          return { ok: true, value: job.work() };
+        } catch (err) {
+          return { ok: false, value: err };
+        }
+      }),
+    );
+  }
+
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+    });
+  }
+
+  private flush(): void {
+    const jobs = this.queue;
+    this.queue = [];
+    let outcomes: Array<{ ok: boolean; value: unknown }>;
+    try {
+      outcomes = this.writeBatch(jobs);
+    } catch (err) {
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    jobs.forEach((job, i) => (outcomes[i].ok ? job.resolve(outcomes[i].value) : job.reject(outcomes[i].value)));
+  }
 }

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Affitor, clickIdFromCookieHeader } from '../server/index.js';
-import { MEMORY, openDatabase, type Db } from './db.js';
+import { GroupCommit, MEMORY, openDatabase, type Db } from './db.js';
 import { Admin, DEFAULT_API_KEY, DEFAULT_PROGRAM_ID, SettingsError, validatePartner, validateSettings, type PartnerInput, type ProgramSettings } from './admin.js';
 import { Faults, type Fault } from './faults.js';
 import { TrackingApi, type Activity, type EventType, type RequestContext, type TrackResult } from './tracking.js';
@@ -189,6 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw err;
   }
   const api = new TrackingApi(db, options.now);
+  const writes = new GroupCommit(db);
   const faults = new Faults();
   const files = locateFiles();
   const feedListeners = new Set<(item: FeedItem) => void>();
@@ -240,7 +241,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     };
     let result: TrackResult;
     try {
-      result = api[endpoint](body, ctx);
+      result = await writes.run(() => api[endpoint](body, ctx));
     } catch (err) {
       adminNote(`${endpoint} failed inside the sandbox: ${(err as Error).message}`);
       sendJson(res, 500, { error: FAILED[endpoint] }, TRACK_CORS);
