@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -154,6 +155,19 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
     const resolved = stdout.trim();
     expect(resolved.startsWith(join(app, 'node_modules/affitor-tracker/'))).toBe(true);
     expect(readFileSync(resolved)).toEqual(readFileSync(join(repo, 'dist/affitor-tracker.js')));
+  });
+
+  it('bundlers drop an unused library import (sideEffects) but keep an imported script file', async () => {
+    // esbuild resolves from the consumer project, as a user's bundler would. node:* stays external:
+    // the Stripe entry's webhook verification uses node:crypto from the server runtime.
+    const bundle = async (contents: string) => {
+      const options = { bundle: true, write: false, format: 'esm', platform: 'browser', logLevel: 'silent', external: ['node:*'] } as const;
+      const result = await build({ ...options, stdin: { contents, resolveDir: app } });
+      return result.outputFiles[0].text;
+    };
+    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe';`)).toBe('');
+    const script = readFileSync(join(app, 'node_modules/affitor-tracker/dist/affitor-tracker.js'), 'utf8');
+    expect((await bundle(`import 'affitor-tracker/affitor-tracker.js';`)).length).toBeGreaterThan(script.length / 2);
   });
 
   it('`npx affitor-tracker --help` prints usage without better-sqlite3 installed', async () => {
