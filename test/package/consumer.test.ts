@@ -161,8 +161,15 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
     // esbuild resolves from the consumer project, as a user's bundler would. node:* stays external:
     // the Stripe entry's webhook verification uses node:crypto from the server runtime.
     const bundle = async (contents: string) => {
-      const options = { bundle: true, write: false, format: 'esm', platform: 'browser', logLevel: 'silent', external: ['node:*'] } as const;
-      const result = await build({ ...options, stdin: { contents, resolveDir: app } });
+      const result = await build({
+        stdin: { contents, resolveDir: app },
+        bundle: true,
+        write: false,
+        format: 'esm',
+        platform: 'browser',
+        external: ['node:*'],
+        logLevel: 'silent',
+      });
       return result.outputFiles[0].text;
     };
     expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe';`)).toBe('');
