@@ -130,7 +130,8 @@ export type RefreshOptions = Omit<CookieRefreshOptions, 'secure'> & {
  * - Node/Express: `refreshAffitorCookies(req, res, opts)` appends `Set-Cookie` to `res`, keeping
  *   any already set, and returns `res`.
  * - Fetch (Next.js middleware, Hono, Workers): `return refreshAffitorCookies(request, response, opts)`
- *   returns a new `Response` with the cookies appended (the original's headers may be immutable).
+ *   appends to `response` and returns it, or returns a copy when its headers are immutable
+ *   (a `Response` from `fetch()`); always use the returned value.
  */
 export function refreshAffitorCookies<R extends Response | NodeResponseLike>(req: RequestLike, res: R, options: RefreshOptions = {}): R {
   const cookies = affitorCookieRefresh(cookieHeaderOf(req), { ...options, secure: options.secure ?? isHttps(req) });
@@ -143,7 +144,15 @@ export function refreshAffitorCookies<R extends Response | NodeResponseLike>(req
     return res;
   }
   const response = res as Response;
-  const copy = new Response(response.body, response);
-  for (const cookie of cookies) copy.headers.append('Set-Cookie', cookie);
-  return copy as R;
+  try {
+    // In place when allowed, so framework subclasses (NextResponse) keep their identity.
+    for (const cookie of cookies) response.headers.append('Set-Cookie', cookie);
+    return res;
+  } catch {
+    // Immutable headers (a Response from fetch(), Response.redirect()): the first append threw, so
+    // nothing was added; answer with a copy instead.
+    const copy = new Response(response.body, response);
+    for (const cookie of cookies) copy.headers.append('Set-Cookie', cookie);
+    return copy as R;
+  }
 }

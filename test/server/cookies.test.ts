@@ -177,10 +177,11 @@ describe('refreshAffitorCookies', () => {
     expect(none.headers.getSetCookie()).toEqual(['session=abc; HttpOnly']);
   });
 
-  it('Fetch: returns a new Response with the cookies appended (https from the URL)', async () => {
+  it('Fetch: appends in place when the headers are mutable (https from the URL)', async () => {
     const request = new Request('https://shop.example.com/pricing', { headers: { cookie: 'affitor_click_id=cust_6_6' } });
     const original = new Response('<html>', { status: 201, headers: { 'Content-Type': 'text/html', 'Set-Cookie': 'a=1' } });
     const out = refreshAffitorCookies(request, original, { days: 90 });
+    expect(out).toBe(original);
     expect(out.status).toBe(201);
     expect(out.headers.get('content-type')).toBe('text/html');
     expect(await out.text()).toBe('<html>');
@@ -189,5 +190,18 @@ describe('refreshAffitorCookies', () => {
     expect(cookies[1]).toMatch(/^affitor_click_id=cust_6_6; expires=[^;]+; Max-Age=7776000; path=\/; SameSite=Lax; Secure$/);
     const untouched = new Response('x');
     expect(refreshAffitorCookies(new Request('https://shop.example.com/'), untouched)).toBe(untouched);
+    expect(untouched.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('Fetch: answers with a copy when the headers are immutable (Response.redirect, fetch())', () => {
+    const request = new Request('http://shop.example.com/go', { headers: { cookie: 'affitor_click_id=cust_6_6' } });
+    const redirect = Response.redirect('http://shop.example.com/next', 302);
+    expect(() => redirect.headers.append('x', '1')).toThrow(TypeError); // the premise
+    const out = refreshAffitorCookies(request, redirect);
+    expect(out).not.toBe(redirect);
+    expect(out.status).toBe(302);
+    expect(out.headers.get('location')).toBe('http://shop.example.com/next');
+    expect(out.headers.getSetCookie().map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_6_6', 'affitor_click_ids=cust_6_6']);
+    expect(out.headers.getSetCookie()[0]).not.toContain('Secure');
   });
 });
