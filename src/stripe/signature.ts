@@ -96,9 +96,15 @@ export async function verifyStripeWebhook(
     );
   }
   const text = typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody);
+  let event: Partial<StripeEventLike> | null = null;
   try {
-    return JSON.parse(text) as StripeEventLike;
+    event = JSON.parse(text);
   } catch {
-    throw new StripeSignatureError('The signed body is not JSON.');
+    // reported below
   }
+  // Only Stripe can sign, so this guards against a misrouted endpoint, not an attacker.
+  if (!event || typeof event.type !== 'string' || typeof event.data?.object !== 'object' || !event.data.object) {
+    throw new StripeSignatureError('The signed body is not a Stripe event (expected JSON with `type` and `data.object`).');
+  }
+  return event as StripeEventLike;
 }

@@ -229,8 +229,9 @@ describe('timeout', () => {
   });
 
   it('a sale that landed but timed out is retried and reported as duplicate, recorded once', async () => {
-    api.fault({ delayMs: 1500 });
-    const r = await client({ timeoutMs: 300 }).trackSale({ clickId: 'c', amount: 100, invoiceId: 'slow_1' });
+    // Generous margins: the first attempt must reach the server before its timeout even on a busy box.
+    api.fault({ delayMs: 4000 });
+    const r = await client({ timeoutMs: 1000 }).trackSale({ clickId: 'c', amount: 100, invoiceId: 'slow_1' });
     expect(r).toMatchObject({ ok: false, status: 409, code: 'duplicate', duplicate: true, attempts: 2 });
     expect(api.sales.size).toBe(1);
   });

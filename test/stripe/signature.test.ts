@@ -59,6 +59,13 @@ describe('verifyStripeWebhook', () => {
     await rejects(verifyStripeWebhook(payload, header, WEBHOOK_SECRET), /in the future/);
   });
 
+  it('rejects a validly signed body that is not a Stripe event', async () => {
+    for (const body of ['not json', '{"type":"x"}', '{"type":"x","data":{"object":null}}']) {
+      const header = stripe.webhooks.generateTestHeaderString({ payload: body, secret: WEBHOOK_SECRET });
+      await rejects(verifyStripeWebhook(body, header, WEBHOOK_SECRET), /not a Stripe event/);
+    }
+  });
+
   it('rejects missing or malformed headers, a parsed body, and a missing secret — saying what to do', async () => {
     const { payload } = signed(checkoutSession());
     await rejects(verifyStripeWebhook(payload, undefined, WEBHOOK_SECRET), /No Stripe-Signature header/);
