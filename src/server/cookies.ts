@@ -15,6 +15,7 @@ import {
   readClickIds,
   readCookie,
 } from '../shared/cookies';
+import { encodeAffUrl } from '../core/aff';
 
 /** A Fetch `Request` (Next.js, Hono, Workers, Deno, Bun) or a Node `IncomingMessage` / Express `req`. */
 export type RequestLike =
@@ -69,8 +70,10 @@ export interface CookieRefreshOptions {
  * Empty when the request carries no click id. A legacy-only visitor gets `affitor_click_id`
  * too, as the script's own migration would write it.
  *
- * Values are decoded with the script's reader and re-encoded with `encodeURIComponent`, so they
- * read back identically in the browser and nothing from the request can reach the attributes.
+ * Values are decoded with the script's reader and re-encoded with the script's own encoders
+ * (`encodeURIComponent`; `encodeAffUrl` for the URL), so a value the script wrote is re-issued byte
+ * for byte, and nothing from the request can reach the attribute part (both encoders escape `;`,
+ * `,`, whitespace and control characters).
  * Throws a TypeError on an unsafe `domain` or a non-positive `days` (programming errors).
  */
 export function affitorCookieRefresh(cookieHeader: string | null | undefined, options: CookieRefreshOptions): string[] {
@@ -92,7 +95,7 @@ export function affitorCookieRefresh(cookieHeader: string | null | undefined, op
     formatCookie(CLICK_IDS_COOKIE, encodeClickIds(readClickIds(header)), attrs),
   ];
   const affUrl = readCookie(header, AFF_URL_COOKIE);
-  if (affUrl) out.push(formatCookie(AFF_URL_COOKIE, encodeURIComponent(affUrl), attrs));
+  if (affUrl) out.push(formatCookie(AFF_URL_COOKIE, encodeAffUrl(affUrl), attrs));
   const legacy = readCookie(header, LEGACY_CLICK_ID_COOKIE);
   if (legacy) out.push(formatCookie(LEGACY_CLICK_ID_COOKIE, encodeURIComponent(legacy), attrs));
   return out;

@@ -10,6 +10,7 @@ import {
   clickIdsFromCookieHeader,
   refreshAffitorCookies,
 } from '../../src/server/index';
+import { encodeAffUrl } from '../../src/core/aff';
 import { encodeClickIds, readClickIds, readCookie } from '../../src/shared/cookies';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -81,7 +82,7 @@ describe('affitorCookieRefresh', () => {
     expect(affitorCookieRefresh(header, { secure: false, now: NOW })).toEqual([
       `affitor_click_id=cust_1_1715000000000; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
       `affitor_click_ids=cust_1_1%7Ccust_1_1715000000000; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
-      `affitor_aff_url=https%3A%2F%2Fshop.example.com%2F%3Faff%3DP1%3B; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
+      `affitor_aff_url=https://shop.example.com/?aff=P1%3B; expires=${EXPIRES_60D}; Max-Age=5184000; path=/; SameSite=Lax`,
     ]);
   });
 
@@ -105,6 +106,13 @@ describe('affitorCookieRefresh', () => {
   it('a legacy-only visitor gets affitor_click_id (migration) and keeps customer_code', () => {
     const out = affitorCookieRefresh('customer_code=cust_3_3', { secure: false, now: NOW });
     expect(out.map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_3_3', 'affitor_click_ids=cust_3_3', 'customer_code=cust_3_3']);
+  });
+
+  it('re-issues a value the script wrote byte for byte (its own encoders), e.g. a URL with %, spaces and non-ASCII', () => {
+    const scriptWritten = `affitor_click_id=${encodeURIComponent('cust_ü 1')}; affitor_aff_url=${encodeAffUrl('https://shop.test/?aff=C%26D é&x="q"')}`;
+    const jar = jarHeader(affitorCookieRefresh(scriptWritten, { secure: false }));
+    expect(jar).toContain(`affitor_aff_url=${encodeAffUrl('https://shop.test/?aff=C%26D é&x="q"')}`);
+    expect(jar).toContain(`affitor_click_id=${encodeURIComponent('cust_ü 1')}`);
   });
 
   it('round trip: the shared reader sees the same values in the refreshed jar as in the original', () => {
@@ -133,8 +141,9 @@ describe('affitorCookieRefresh', () => {
           const [pair, ...attrs] = cookie.split('; ');
           // Exactly the script's attributes, nothing from the request.
           expect(attrs).toEqual([`expires=${EXPIRES_60D}`, 'Max-Age=5184000', 'path=/', 'SameSite=Lax']);
+          // RFC 6265 cookie-octets only: no whitespace, `"`, `,`, `;`, `\` or control characters.
           const value = pair.slice(pair.indexOf('=') + 1);
-          expect(value).toMatch(/^[A-Za-z0-9%._~!*'()-]*$/);
+          expect(value).toMatch(/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/);
         }
         // The visitor still reads back what they sent (the jar keeps everything up to the first `;`).
         const cookieName = out[0].slice(0, out[0].indexOf('='));
