@@ -4,10 +4,15 @@ import { expect, type BrowserContext, type Cookie, type Page } from '@playwright
 
 export const DAY_S = 86_400;
 
-/** Cookies as an earlier visit (or another tracker) left them: host-only on `host`, path /. */
+/**
+ * Cookies as an earlier visit of the tracker left them: on the registrable domain the probe picks
+ * (`.shop.test` for shop.test), path /. Seeding them host-only instead would leave two cookies of
+ * one name once the tracker writes its domain cookie.
+ */
 export async function seedCookies(context: BrowserContext, origin: string, cookies: Record<string, string>) {
+  const domain = '.' + new URL(origin).hostname.split('.').slice(-2).join('.');
   await context.addCookies(
-    Object.entries(cookies).map(([name, value]) => ({ name, value, url: origin + '/', sameSite: 'Lax' as const })),
+    Object.entries(cookies).map(([name, value]) => ({ name, value, domain, path: '/', sameSite: 'Lax' as const })),
   );
 }
 

@@ -1,0 +1,146 @@
+// `npm run bench` (after `node build.mjs`): the two budgets of issue 2, measured.
+//   1. Size of dist/affitor-tracker.js: raw, gzip -9, brotli 11; budget 2,000 B gzip.
+//   2. Main-thread CPU in headless Chromium (CDP Performance.getMetrics → ScriptDuration), with the
+//      method of anchors.md §1.2: a fresh browser context per load (cold cache, no code cache), a
+//      warm-up round discarded, rows interleaved, median of BENCH_LOADS (default 11) loads, metrics
+//      read 1.5 s after `load` (so deferred work and the first send count), pages served from a
+//      non-localhost name (http://tracker.test:PORT) with the API answering locally on api.test.
+//      Budgets: plain visit ≤ 1.5 ms; ?aff= landing ≤ 2 ms beyond a control page that makes only
+//      the unavoidable first Intl.DateTimeFormat().resolvedOptions().timeZone call.
+//   3. The sandbox load section (bench/sandbox-load.mjs run(), written for issue 4).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { GZIP_BUDGET_BYTES, measureSize } from './lib/size.mjs';
+import { loadServers } from './lib/servers.mjs';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const SCRIPT = join(repo, 'dist/affitor-tracker.js');
+const LOADS = Number(process.env.BENCH_LOADS || 11);
+const SETTLE_MS = 1500;
+const PLAIN_BUDGET_MS = 1.5;
+const LANDING_OVER_CONTROL_BUDGET_MS = 2;
+
+const rows = [];
+const fmtBytes = (n) => n.toLocaleString('en-US') + ' B';
+const fmtMs = (n) => n.toFixed(2) + ' ms';
+function row(measure, value, goal = '', verdict = '') {
+  rows.push({ measure, value, goal, verdict });
+  console.log(`  ${measure.padEnd(58)} ${value.padEnd(34)} ${goal.padEnd(12)} ${verdict}`);
+}
+const verdict = (ok) => (ok ? 'PASS' : 'OVER');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function chromiumPath() {
+  const cached = join(repo, 'node_modules/.cache/chromium-path');
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (existsSync(cached)) return readFileSync(cached, 'utf8').trim();
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  return undefined; // Playwright's own Chromium, if installed (scripts/ensure-chromium.mjs)
+}
+
+function sizeSection() {
+  if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run \`npm run build\` first.`);
+  const size = measureSize(SCRIPT);
+  console.log('\nSize of dist/affitor-tracker.js');
+  row('raw', fmtBytes(size.raw));
+  row(`gzip (${size.gzipMethod})`, fmtBytes(size.gzip), `≤ ${fmtBytes(GZIP_BUDGET_BYTES)}`, verdict(size.gzip <= GZIP_BUDGET_BYTES));
+  row('brotli (quality 11)', fmtBytes(size.brotli));
+}
+
+/** Loads `url` in a fresh context and returns the main thread's ScriptDuration in ms. */
+async function scriptDurationMs(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForTimeout(SETTLE_MS);
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'ScriptDuration').value * 1000;
+  } finally {
+    await context.close();
+  }
+}
+
+async function cpuSection() {
+  const { startApiServer, startPagesServer } = await loadServers();
+  const api = await startApiServer({ host: 'api.test' });
+  const pages = await startPagesServer({ host: 'tracker.test' });
+  const html = (head) =>
+    `<!doctype html><html><head><meta charset="utf-8"><title>Bench</title>${head}</head><body><h1>Bench</h1></body></html>`;
+  const tag = `<script src="/affitor-tracker.js" data-affitor-program-id="1" data-affitor-api-base="${api.origin}"></script>`;
+  pages.serve('/baseline', { body: html('') });
+  pages.serve('/tracked', { body: html(tag) });
+  // The control loads one external script, as the tracker is, that makes only the Intl call.
+  pages.serve('/control.js', { body: 'window.__tz = Intl.DateTimeFormat().resolvedOptions().timeZone;', contentType: 'text/javascript' });
+  pages.serve('/control', { body: html('<script src="/control.js"></script>') });
+
+  const cases = [
+    { key: 'baseline', label: 'no tracker (baseline)', url: pages.url('/baseline') },
+    { key: 'plain', label: 'plain visit', url: pages.url('/tracked') },
+    { key: 'landing', label: '?aff= landing', url: pages.url('/tracked?aff=BENCH') },
+    { key: 'control', label: 'control: first Intl timeZone call only', url: pages.url('/control') },
+  ];
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--no-sandbox',
+      '--host-resolver-rules=MAP * 127.0.0.1',
+      '--disable-blink-features=AutomationControlled',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const samples = Object.fromEntries(cases.map((c) => [c.key, []]));
+  try {
+    for (let round = 0; round <= LOADS; round++) {
+      for (const c of cases) {
+        const ms = await scriptDurationMs(browser, c.url);
+        if (round > 0) samples[c.key].push(ms); // round 0 warms up the browser and servers
+      }
+    }
+  } finally {
+    await browser.close();
+    await api.close();
+    await pages.close();
+  }
+  const clicks = api.posts('click').length;
+  const expectedClicks = LOADS + 1;
+  console.log(`\nMain-thread CPU (ScriptDuration), median of ${LOADS} interleaved loads, fresh context each, read ${SETTLE_MS} ms after load`);
+  const m = Object.fromEntries(cases.map((c) => [c.key, median(samples[c.key])]));
+  const spread = (key) => `(min ${Math.min(...samples[key]).toFixed(2)}, max ${Math.max(...samples[key]).toFixed(2)})`;
+  row(cases[0].label, `${fmtMs(m.baseline)} ${spread('baseline')}`);
+  row(cases[1].label, `${fmtMs(m.plain)} ${spread('plain')}`, `≤ ${PLAIN_BUDGET_MS} ms`, verdict(m.plain <= PLAIN_BUDGET_MS));
+  row(cases[2].label, `${fmtMs(m.landing)} ${spread('landing')}`);
+  row(cases[3].label, `${fmtMs(m.control)} ${spread('control')}`);
+  const own = m.landing - m.control;
+  row('landing − control (the tracker\'s own cost)', fmtMs(own), `≤ ${LANDING_OVER_CONTROL_BUDGET_MS} ms`, verdict(own <= LANDING_OVER_CONTROL_BUDGET_MS));
+  // A landing that sent no click would measure nothing: say so instead of printing a false PASS.
+  row('clicks received during the landing loads', `${clicks} of ${expectedClicks}`, `= ${expectedClicks}`, clicks === expectedClicks ? 'ok' : 'WRONG');
+}
+
+// The sandbox load section: bench/sandbox-load.mjs (issue 4) exports run() → rows
+// {measure, value, goal, verdict}. Optional: skipped with a note while the file or export is missing.
+async function sandboxLoadSection() {
+  const file = join(repo, 'bench/sandbox-load.mjs');
+  console.log('\nSandbox load (bench/sandbox-load.mjs)');
+  if (!existsSync(file)) return console.log('  (not present yet)');
+  const mod = await import('./sandbox-load.mjs');
+  if (typeof mod.run !== 'function') return console.log('  (bench/sandbox-load.mjs exports no run())');
+  for (const r of await mod.run()) row(r.measure, String(r.value), r.goal ?? '', r.verdict ?? '');
+}
+
+const started = Date.now();
+sizeSection();
+await cpuSection();
+await sandboxLoadSection();
+console.log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+const over = rows.filter((r) => ['OVER', 'WRONG', 'MISSED'].includes(r.verdict));
+if (over.length) console.log(`Over budget: ${over.map((r) => r.measure).join('; ')}`);
