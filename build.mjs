@@ -13,9 +13,9 @@ rmSync('dist', { recursive: true, force: true });
 
 // The script: every byte ships to every visitor. Private members are named `_x` so the
 // minifier may shorten them (see ARCHITECTURE.md, "Size").
-await esbuild.build({
-  entryPoints: ['src/script.ts'],
-  outfile: 'dist/affitor-tracker.js',
+// Two variants: the main script, and `.plus` with the features not every site needs (other
+// domains, clean URL, Stripe links), which would not fit the main script's size budget.
+const scriptCommon = {
   bundle: true,
   format: 'iife',
   target: 'es2017',
@@ -24,11 +24,18 @@ await esbuild.build({
   sourcemap: true,
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' },
-});
+};
+await esbuild.build({ ...scriptCommon, entryPoints: ['src/script.ts'], outfile: 'dist/affitor-tracker.js' });
+await esbuild.build({ ...scriptCommon, entryPoints: ['src/script-plus.ts'], outfile: 'dist/affitor-tracker.plus.js' });
 
+const sriOf = (file) => {
+  const sri = 'sha384-' + createHash('sha384').update(readFileSync(file)).digest('base64');
+  writeFileSync(file + '.sri', sri + '\n');
+  return sri;
+};
 const script = readFileSync('dist/affitor-tracker.js');
-const sri = 'sha384-' + createHash('sha384').update(script).digest('base64');
-writeFileSync('dist/affitor-tracker.js.sri', sri + '\n');
+const sri = sriOf('dist/affitor-tracker.js');
+sriOf('dist/affitor-tracker.plus.js');
 
 // Library entries: readable ESM, dependencies stay external.
 const libraryCommon = { bundle: true, format: 'esm', target: 'es2020', sourcemap: true, packages: 'external' };

@@ -6,6 +6,10 @@ const cached = 'node_modules/.cache/chromium-path';
 const executablePath =
   process.env.CHROMIUM_PATH || (existsSync(cached) ? readFileSync(cached, 'utf8').trim() : '/usr/bin/chromium');
 
+/** What a person's Chrome on Linux sends; headless Chromium would say `HeadlessChrome`. */
+export const DESKTOP_CHROME_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
+
 export default defineConfig({
   testDir: 'e2e',
   fullyParallel: true,
@@ -15,10 +19,16 @@ export default defineConfig({
   timeout: 30_000,
   reporter: [['list']],
   use: {
+    // The tracker sends no click for automation (issue 5 item 6): navigator.webdriver, a
+    // `HeadlessChrome` user agent, crawlers. Every spec sees a normal desktop Chrome instead; the
+    // bot specs (e2e/reach/bots.spec.ts) put those signals back on purpose.
+    userAgent: DESKTOP_CHROME_UA,
     launchOptions: {
       executablePath,
       args: [
         '--no-sandbox',
+        // navigator.webdriver stays false (Playwright's --enable-automation would make it true).
+        '--disable-blink-features=AutomationControlled',
         // Every host name resolves to loopback, so pages and API sit on different real origins
         // (http://shop.test:PORT, http://api.test:PORT) served by the tests' own servers.
         '--host-resolver-rules=MAP * 127.0.0.1',

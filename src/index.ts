@@ -3,6 +3,7 @@
 // Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
 import { isTracker, publish } from './core/facade';
 import { error } from './core/log';
+import { enablePlus } from './core/plus';
 import { tracker } from './core/tracker';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types';
 
@@ -44,6 +45,12 @@ export class AffitorTracker implements AffitorApi {
   trackLead(data: AffitorLegacyLead): Promise<void> {
     return inBrowser() ? tracker.trackLead(data) : Promise.resolve();
   }
+  consent(granted: boolean): void {
+    if (inBrowser()) tracker.consent(granted);
+  }
+  optOut(): void {
+    if (inBrowser()) tracker.optOut();
+  }
 }
 
 /** The page's tracker once `init` ran: our own, or an adopted `window.affitor` (e.g. the script tag's). */
@@ -55,6 +62,8 @@ let current: AffitorApi | null = null;
  */
 export function init(options?: AffitorInitOptions): AffitorTracker | null {
   if (!inBrowser()) return null;
+  // The library has every optional feature (other domains, clean URL, Stripe links); each is opt-in.
+  enablePlus();
   if (current) current.init(options);
   else if (isTracker(window.affitor)) {
     current = window.affitor;
@@ -76,6 +85,18 @@ export function trackClick(affiliateUrl?: string, existingClickId?: string | nul
   if (current) return current.trackClick(affiliateUrl, existingClickId);
   if (inBrowser()) error('trackClick() called before init()');
   return Promise.resolve();
+}
+
+/** The visitor's answer to your consent banner (see `AffitorApi.consent`); before `init` it is an error. */
+export function consent(granted: boolean): void {
+  if (current) current.consent(granted);
+  else if (inBrowser()) error('consent() called before init()');
+}
+
+/** Removes every affitor cookie and stops tracking (see `AffitorApi.optOut`). */
+export function optOut(): void {
+  if (current) current.optOut();
+  else if (inBrowser()) error('optOut() called before init()');
 }
 
 export const getClickId = (): string | null => (current ? current.getClickId() : null);

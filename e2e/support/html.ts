@@ -15,6 +15,8 @@ export interface TagOptions {
   cookieDomain?: string;
   mode?: TagMode;
   src?: string;
+  /** More `data-affitor-*` attributes, by name without the prefix (e.g. `{ consent: 'required' }`). */
+  extra?: Record<string, string>;
 }
 
 const escapeAttr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -27,6 +29,7 @@ function attributes(o: TagOptions, apiBase: string): Record<string, string> {
   const base = o.apiBase === undefined ? apiBase : o.apiBase;
   if (base !== null) attrs['data-affitor-api-base'] = base;
   if (o.cookieDomain !== undefined) attrs['data-affitor-cookie-domain'] = o.cookieDomain;
+  for (const [name, value] of Object.entries(o.extra ?? {})) attrs['data-affitor-' + name] = value;
   return attrs;
 }
 

@@ -9,6 +9,9 @@ import { encodeAffUrl, parseAff } from './aff';
 import { getCookie, setCookie } from './cookie-jar';
 import { error, log } from './log';
 import { referrer } from './spa';
+import { botReason } from './bots';
+import { allowBots } from './config';
+import { hold, tracking, wait } from './consent';
 import { MAX_ATTEMPTS, isRetryable, isSuccess, post, retryDelay, sleep } from './transport';
 
 export const CLICK_PATH = '/api/v1/track/click';
@@ -102,8 +105,12 @@ export function clickBody(record: PendingClick, pageTitle: string) {
   };
 }
 
-/** Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (contract §4.2). */
+/**
+ * Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (contract §4.2).
+ * None while tracking is off: nothing may be read for, or passed on to, a visitor without consent.
+ */
 export function getClickId(): string | null {
+  if (!tracking()) return null;
   let id = clickId || getCookie(CLICK_ID_COOKIE);
   if (!id && (id = getCookie(LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
   return id;
@@ -116,16 +123,20 @@ export function getClickIds(): string[] {
   return (id && ids.indexOf(id) < 0 ? ids.concat(id) : ids).slice(-MAX_CLICK_IDS);
 }
 
-/** Contract §3.2 steps 4–6 for the current URL, whose `aff` is given. */
-export function attribute(aff: string | null) {
+/** Contract §3.2 steps 4–6 for `url` (the current URL, or a landing held until consent), whose `aff` is given. */
+export function attribute(aff: string | null, url = location.href) {
+  lastAff = aff;
+  if (!tracking()) {
+    if (aff) hold(url);
+    return;
+  }
   const id = getClickId();
   const storedUrl = getCookie(AFF_URL_COOKIE);
   const storedAff = parseAff(storedUrl);
-  lastAff = aff;
   if (aff && (!id || (storedAff && storedAff != aff))) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     log(id ? 'Partner switch, tracking click:' : 'Referral landing, tracking click:', aff);
-    affiliateUrl = location.href;
+    affiliateUrl = url;
     trackClick(affiliateUrl, id);
   } else if (id) {
     log(aff ? 'Same partner, not tracked again:' : 'Attribution restored:', id);
@@ -138,10 +149,23 @@ export function attribute(aff: string | null) {
   }
 }
 
-/** Starts a click unless one for the same URL is in flight or pending (the guard of §3.4). */
+/**
+ * Starts a click unless one for the same URL is in flight or pending (the guard of §3.4), tracking
+ * is off (consent), or the visitor is a bot.
+ */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  if (url != clickUrl) click = runClick(newPendingClick(url, existingClickId), document.title);
-  return click!;
+  const bot = allowBots ? null : botReason(navigator);
+  if (bot) log('Bot (' + bot + '): click not sent; data-affitor-allow-bots="true" sends it');
+  else if (!tracking()) wait(() => trackClick(url, existingClickId));
+  else if (url != clickUrl) click = runClick(newPendingClick(url, existingClickId), document.title);
+  return Promise.resolve(click);
+}
+
+/** Forgets this page's attribution and abandons any click in flight (opt-out). */
+export function forget() {
+  clickId = affiliateUrl = clickUrl = null;
+  hasAttribution = false;
+  generation++;
 }
 
 async function runClick(record: PendingClick, pageTitle = record.page_title) {
@@ -175,13 +199,18 @@ async function runClick(record: PendingClick, pageTitle = record.page_title) {
   }
 }
 
-function saveClick(url: string, id: string, windowDays: unknown) {
-  const urlValue = encodeAffUrl(url);
+/**
+ * Writes the attribution cookies for click `id` of landing `url` and makes it the page's attribution.
+ * With no `url` (an id handed over from another domain) `affitor_aff_url` is removed: it described
+ * an earlier click.
+ */
+export function saveClick(url: string | null, id: string, windowDays?: unknown) {
+  const urlValue = url ? encodeAffUrl(url) : '';
   const idValue = encodeURIComponent(id);
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, idValue, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, idValue, days);
-  setCookie(AFF_URL_COOKIE, urlValue, days);
+  setCookie(AFF_URL_COOKIE, urlValue, urlValue ? days : -1);
   setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
   clickId = id;
   affiliateUrl = url;

@@ -6,6 +6,7 @@ import { PENDING_LEAD_COOKIE } from '../shared/cookies';
 import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click';
 import { programId } from './config';
 import { getCookie, setCookie } from './cookie-jar';
+import { tracking, wait } from './consent';
 import { error, isDebug, log } from './log';
 import { MAX_ATTEMPTS, isRetryable, isSuccess, post, retryDelay, sleep } from './transport';
 
@@ -76,6 +77,8 @@ async function deliver(key: string, body: object) {
 }
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
+  // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
+  if (!tracking()) return wait(() => signup(customerKey, email));
   try {
     const key = customerKey || customerKey === 0 ? String(customerKey) : null;
     if (!key) error('signup() requires customerKey as first argument');

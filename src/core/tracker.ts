@@ -8,10 +8,37 @@ import { MARKER } from './facade';
 import { resumeLeads, signup } from './lead';
 import { error, isDebug } from './log';
 import { watchHistory } from './spa';
+import { consent, optOut, tracking } from './consent';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types';
 
 /** Resolves once this page's attribution is settled; created by the first `init`. */
 let settled: Promise<void> | undefined;
+
+/** Whether this page's once-only start (pending click, stored signups) has run. */
+let started = false;
+
+/**
+ * Optional features (the `.plus` script's hand-off and Stripe links, and the ESM library): each runs
+ * after every attribution pass, with the `init` options when there are any.
+ */
+export const features: ((options?: AffitorInitOptions | null) => void)[] = [];
+
+/**
+ * Attribution for `url` (the page's, or the landing held until consent). Without consent this only
+ * keeps the landing in memory; with it, the first pass also resends what earlier pages left pending.
+ */
+export function begin(url: string, options?: AffitorInitOptions | null) {
+  const aff = parseAff(url);
+  const on = tracking();
+  if (on && !started) startPage(aff);
+  if (on && isDebug()) debugChecks(aff);
+  attribute(aff, url);
+  if (on && !started) {
+    started = true;
+    resumeLeads();
+  }
+  features.forEach((feature) => feature(options));
+}
 
 const getData = (): AffitorData => ({ clickId: getClickId(), programId, hasAttribution, affiliateUrl });
 
@@ -25,21 +52,15 @@ export const tracker: AffitorApi = {
   init(options?: AffitorInitOptions | null) {
     try {
       configure(options);
-      const aff = parseAff(location.href);
       const first = !settled;
-      if (first) {
-        startPage(aff);
-        watchHistory();
-      }
-      if (isDebug()) debugChecks(aff);
-      attribute(aff);
+      if (first) watchHistory();
+      begin(location.href, options);
       if (first) {
         settled = Promise.resolve(click)
           .then(() => {
             dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() }));
           })
           .catch(error);
-        resumeLeads();
       }
     } catch (e) {
       error(e);
@@ -59,6 +80,9 @@ export const tracker: AffitorApi = {
       .then(() => callback(getData()))
       .catch(error);
   },
+
+  consent,
+  optOut,
 
   /** Affitor's earlier script API. */
   trackLead(data: AffitorLegacyLead) {

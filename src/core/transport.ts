@@ -1,12 +1,15 @@
 // The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
 // (contract §3.3, §3.6), reduced to an outcome tuple so callers never see an exception.
 import { apiBase } from './config';
+import { tracking } from './consent';
 import { log } from './log';
 
 /** `[status, parsed JSON body, statusText or error]`; status 0 = the request failed or fetch threw. */
 export type Outcome = [status: number, body?: any, detail?: unknown];
 
 export async function post(path: string, body: object): Promise<Outcome> {
+  // After an opt-out, a retry loop still running parks here for good: no request, no cookie, no log.
+  if (!tracking()) return new Promise(() => {});
   try {
     const res = await fetch(apiBase + path, {
       method: 'POST',

@@ -8,8 +8,27 @@ export interface AffitorInitOptions {
   debug?: boolean | string | null;
   /** Cookie `domain=` attribute; by default the broadest domain the browser accepts. */
   cookieDomain?: string | null;
-  /** API origin, default `https://api.affitor.com`. */
+  /**
+   * API origin, default `https://api.affitor.com`; or a same-origin path such as `/affitor` when the
+   * site proxies the API (it becomes `location.origin + path`).
+   */
   apiBase?: string | null;
+  /** `'required'`: store and send nothing until `consent(true)`. */
+  consent?: 'required' | string | null;
+  /** Also send clicks from visitors that look like bots (webdriver, headless, crawlers). */
+  allowBots?: boolean | string | null;
+  /**
+   * `.plus` script and ESM only. Other sites of yours (host names, comma-separated, subdomains
+   * included): links and iframes to them carry the click id as `affitor_cid`.
+   */
+  domains?: string | string[] | null;
+  /** `.plus` script and ESM only. Remove `aff` from the address bar once it is read. */
+  cleanUrl?: boolean | string | null;
+  /**
+   * `.plus` script and ESM only. Add the click id to Stripe Payment Links (`client_reference_id`),
+   * `<stripe-pricing-table>` and `<stripe-buy-button>` (`client-reference-id`).
+   */
+  stripe?: boolean | string | null;
 }
 
 /** `getData()` snapshot. */
@@ -39,6 +58,14 @@ export interface AffitorApi {
   /** Runs `callback(getData())` once this page's attribution is settled, on every path. */
   ready(callback: (data: AffitorData) => void): void;
   trackLead(data: AffitorLegacyLead): Promise<void>;
+  /**
+   * The visitor's answer to your consent banner. `true` starts tracking (a landing seen earlier on
+   * this page, or one page back, is tracked then); `false` is `optOut()`. Remembered in the
+   * `affitor_consent` cookie.
+   */
+  consent(granted: boolean): void;
+  /** Removes every affitor cookie and stored signup and stops tracking, on this and later pages. */
+  optOut(): void;
 }
 
 /** One `window.affitorQueue` entry: `[method, ...args]`. */
@@ -47,7 +74,9 @@ export type AffitorQueueCommand =
   | ['signup', string | number, (string | null)?]
   | ['trackClick', string?, (string | null)?]
   | ['trackLead', AffitorLegacyLead]
-  | ['ready', (data: AffitorData) => void];
+  | ['ready', (data: AffitorData) => void]
+  | ['consent', boolean]
+  | ['optOut'];
 
 declare global {
   interface Window {

@@ -116,3 +116,9 @@ export function formatCookie(name: string, encodedValue: string, attrs: CookieAt
     (attrs.secure ? '; Secure' : '')
   );
 }
+
+/**
+ * The visitor's consent choice, `1` or `0` (consent mode, issue 5). A server helper that re-issues
+ * attribution cookies must not do so when this is `0`.
+ */
+export const CONSENT_COOKIE = 'affitor_consent';

@@ -1,0 +1,23 @@
+// What a <script> tag build does on load: configure from its own tag, then publish
+// `window.affitor` and run the queue — unless a tracker is already on the page (contract §6).
+import { findTag, parseFlag, tagOptions } from './config';
+import { MARKER, isTracker, publish } from './facade';
+import { error } from './log';
+import { tracker } from './tracker';
+
+export function boot() {
+  try {
+    // currentScript is set only while the script runs synchronously, so it is read first.
+    const options = tagOptions(document.currentScript || findTag());
+    const existing: any = window.affitor;
+    if (existing && existing[MARKER]) {
+      if (parseFlag(options.debug)) console.log('[Affitor] already loaded on this page; this copy does nothing');
+    } else if (isTracker(existing)) {
+      error('another Affitor tracker is already on this page; this copy does nothing');
+    } else {
+      publish(tracker.init(options));
+    }
+  } catch (e) {
+    error(e);
+  }
+}

@@ -1,0 +1,14 @@
+// Bot filtering (issue 5): clicks from obvious automation would credit partners for visits no
+// person made. Only clear signals count — a false positive loses a real visitor's click.
+
+/**
+ * `HeadlessChrome` and friends, and the words crawlers put in their user agent. `bot` must end a
+ * word (`Googlebot/2.1`, `AhrefsBot;`), so a phone model such as `CUBOT_X30` is not taken for one.
+ */
+const BOT_UA = /headless|bot\b|crawl|spider|slurp|lighthouse|facebookexternalhit/i;
+
+/** Why this browser looks like a bot (for the debug log), or null for a normal visitor. */
+export function botReason(nav: Pick<Navigator, 'webdriver' | 'userAgent'>): string | null {
+  const match = BOT_UA.exec(nav.userAgent);
+  return nav.webdriver ? 'navigator.webdriver' : match && 'user agent "' + match[0] + '"';
+}

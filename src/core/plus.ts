@@ -1,0 +1,10 @@
+// The optional features, switched on by the `.plus` script and by the ESM library's `init`.
+import { crossDomain } from './cross-domain';
+import { rescanEmbeds } from './decorate';
+import { stripeLinks } from './stripe-links';
+import { features } from './tracker';
+
+/** Adds them to every attribution pass (once); the embed rescan comes last, after a hand-off is adopted. */
+export function enablePlus() {
+  if (features.indexOf(rescanEmbeds) < 0) features.push(crossDomain, stripeLinks, rescanEmbeds);
+}
