@@ -33,7 +33,7 @@ export const findTag = () => document.querySelector('script[data-affitor-program
 export function tagOptions(tag: Element | null): AffitorInitOptions & Record<string, string | undefined> {
   const options: Record<string, string | undefined> = {};
   const data = tag ? (tag as HTMLElement).dataset : {};
-  for (const key in data) if (/^affitor./.test(key)) options[key[7].toLowerCase() + key.slice(8)] = data[key];
+  for (const key in data) if (/^affitor[A-Z]/.test(key)) options[key[7].toLowerCase() + key.slice(8)] = data[key];
   options.programId = options.programId || options.program;
   return options;
 }

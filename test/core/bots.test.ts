@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { botReason } from '../../src/core/bots';
+
+const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
+const nav = (userAgent: string, webdriver = false) => ({ userAgent, webdriver });
+
+describe('botReason', () => {
+  it('a person: desktop Chrome, iPhone Safari, a CUBOT phone, a "Robotics" brand in the UA', () => {
+    expect(botReason(nav(CHROME))).toBeNull();
+    expect(botReason(nav('Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'))).toBeNull();
+    expect(botReason(nav('Mozilla/5.0 (Linux; Android 12; CUBOT_X30) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36'))).toBeNull();
+    expect(botReason(nav('Mozilla/5.0 (Linux; Android 13; RoboticsPad) Chrome/120.0 Safari/537.36'))).toBeNull();
+  });
+
+  it('navigator.webdriver wins, whatever the UA', () => {
+    expect(botReason(nav(CHROME, true))).toBe('navigator.webdriver');
+  });
+
+  it('headless and crawler user agents name the matched word', () => {
+    expect(botReason(nav(CHROME.replace('Chrome/', 'HeadlessChrome/')))).toBe('user agent "Headless"');
+    expect(botReason(nav('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'))).toBe('user agent "bot"');
+    expect(botReason(nav('Mozilla/5.0 (compatible; bingbot/2.0)'))).toBe('user agent "bot"');
+    expect(botReason(nav('Mozilla/5.0 (compatible; AhrefsBot/7.0)'))).toBe('user agent "Bot"');
+    expect(botReason(nav('Mozilla/5.0 (compatible; Yahoo! Slurp)'))).toBe('user agent "Slurp"');
+    expect(botReason(nav('facebookexternalhit/1.1'))).toBe('user agent "facebookexternalhit"');
+    expect(botReason(nav('Screaming Frog SEO Spider/19.0'))).toBe('user agent "Spider"');
+    expect(botReason(nav('Mozilla/5.0 (compatible; Chrome-Lighthouse)'))).toBe('user agent "Lighthouse"');
+    expect(botReason(nav('CCBot/2.0 crawler'))).toBe('user agent "Bot"');
+  });
+});
