@@ -53,7 +53,7 @@ async function startMerchant(api: ApiServer): Promise<Merchant> {
     const cookie = req.headers.cookie ?? '';
     merchant.seen.push({ path, cookie, clickId: clickIdFromRequest(req), clickIds: clickIdsFromCookieHeader(cookie) });
     // The Safari recipe: re-issue on an HTML response of the merchant's own origin.
-    if (path === '/refresh') refreshAffitorCookies(req, res, {});
+    if (path === '/refresh') refreshAffitorCookies(req, res, { domain: COOKIE_DOMAIN });
     // The same helper fed a header from an earlier visit: cookies only the server has written.
     if (path === '/issue') res.setHeader('Set-Cookie', affitorCookieRefresh(merchant.issueFrom, { domain: COOKIE_DOMAIN, secure: false }));
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
