@@ -7,7 +7,8 @@
 // Options: --n N (journeys, default 200) · --concurrency C (parallel journeys, each with its own
 // sandbox and shop so injected faults never hit another journey; default 3) · --budget-s S (stop
 // starting journeys after S seconds; default 420) · --timeout-s T (per journey; default 40) ·
-// --faults a,b (only these fault keys, e.g. `--faults second-tab` as a repro) · --verbose (one line
+// --faults a,b (only these fault keys, e.g. `--faults second-tab` as a repro) · --no-refresh (control:
+// the shop does not re-issue cookies, to show what the Safari helper buys) · --verbose (one line
 // per journey). A journey the harness could not drive to its checkout (a timeout on an overloaded
 // machine) is reported as aborted, not as lost attribution, and is run once more under a new key.
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     'budget-s': { type: 'string', default: '420' },
     'timeout-s': { type: 'string', default: '40' },
     faults: { type: 'string' },
+    'no-refresh': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -61,7 +63,7 @@ const workers = [];
 try {
   for (let i = 0; i < CONCURRENCY; i++) {
     const sandbox = await startSandboxProcess();
-    const shop = await startShop(sandbox);
+    const shop = await startShop(sandbox, { refresh: !args['no-refresh'] });
     workers.push({ sandbox, shop, records: [] });
   }
   const first = workers[0];
@@ -105,7 +107,7 @@ try {
     };
   });
 
-  log(`fault benchmark: ${N} journeys, ${CONCURRENCY} at once, partners ${partners.join(', ')}, Chromium ${browser.version()} (navigator.webdriver=${features.webdriver})`);
+  log(`fault benchmark: ${N} journeys, ${CONCURRENCY} at once, partners ${partners.join(', ')}, Chromium ${browser.version()} (navigator.webdriver=${features.webdriver})${args['no-refresh'] ? '; CONTROL RUN: the shop does not re-issue cookies' : ''}`);
   const started = Date.now();
   let next = 0;
   let done = 0;

@@ -27,8 +27,11 @@ const PAGES = {
   '/signup': 'Sign up',
 };
 
-/** @param {{port: number, apiKey: string, programId: number, url: string}} sandbox a started sandbox */
-export async function startShop(sandbox) {
+/**
+ * @param {{port: number, apiKey: string, programId: number, url: string}} sandbox a started sandbox
+ * @param {{refresh?: boolean}} [options] `refresh: false` leaves out the Safari refresh (a control run)
+ */
+export async function startShop(sandbox, { refresh = true } = {}) {
   const tracker = readFileSync(TRACKER_FILE);
   const affitor = new Affitor({ apiKey: sandbox.apiKey, apiUrl: sandbox.url });
   const apiBase = `http://api.test:${sandbox.port}`;
@@ -76,7 +79,7 @@ export async function startShop(sandbox) {
       return res.end('not found');
     }
     const cookies = req.headers.cookie ?? '';
-    refreshAffitorCookies(req, res, { domain: SHOP_COOKIE_DOMAIN });
+    if (refresh) refreshAffitorCookies(req, res, { domain: SHOP_COOKIE_DOMAIN });
     const journey = new RegExp(`(?:^|;\\s*)${JOURNEY_COOKIE}=([^;]+)`).exec(cookies)?.[1];
     const issued = res.getHeader('set-cookie');
     if (journey && issued) {
