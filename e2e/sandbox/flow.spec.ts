@@ -152,7 +152,7 @@ test('visiting without a partner after a referral: "forget" clears the click id'
   await land(page, shop, sandbox, 'PARTNER_A');
   await expect.poll(async () => (await state(sandbox)).customers.length).toBe(1);
   await expect(page.locator('#visitor')).toContainText('referred by PARTNER_A');
-  await page.click('#partner-links a[data-code=""]');
+  await page.click('#partner-links a[data-code="none"]');
   await page.waitForURL(`${shop}/`);
   await expect(page.locator('#visitor')).toHaveText('not referred by any partner (no click id)');
   expect((await page.context().cookies(shop)).filter((c) => c.name.startsWith('affitor_'))).toEqual([]);
