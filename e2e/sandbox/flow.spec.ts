@@ -1,7 +1,7 @@
 // The whole three-step flow through the sandbox in Chromium: the built script on the demo
 // storefront (http://shop.test:PORT, mapped to loopback), the demo backend recording sales with
 // affitor-tracker/server, and the live console updating without a reload.
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect as baseExpect, type Page } from '@playwright/test';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/server';
 
 interface Fixtures {
@@ -11,6 +11,10 @@ interface Fixtures {
   /** The console page, opened before the flow starts and never reloaded. */
   consolePage: Page;
 }
+
+// Each test is a multi-page journey with real retries; on a shared 2-core machine it needs more than
+// the default budgets.
+const expect = baseExpect.configure({ timeout: 15_000 });
 
 const test = base.extend<Fixtures>({
   sandbox: async ({}, use) => {
@@ -34,6 +38,8 @@ const test = base.extend<Fixtures>({
     expect(errors, 'uncaught errors on the storefront').toEqual([]);
   },
 });
+
+test.describe.configure({ timeout: 120_000 });
 
 type Json = Record<string, any>;
 async function state(sandbox: RunningSandbox): Promise<Json> {
