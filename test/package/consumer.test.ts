@@ -158,8 +158,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
   });
 
   it('bundlers drop an unused library import (sideEffects) but keep an imported script file', async () => {
-    // esbuild resolves from the consumer project, as a user's bundler would. node:* stays external:
-    // the Stripe entry's webhook verification uses node:crypto from the server runtime.
+    // esbuild resolves from the consumer project, as a user's bundler would.
     const bundle = async (contents: string) => {
       const result = await build({
         stdin: { contents, resolveDir: app },
@@ -167,7 +166,6 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
         write: false,
         format: 'esm',
         platform: 'browser',
-        external: ['node:*'],
         logLevel: 'silent',
       });
       return result.outputFiles[0].text;
