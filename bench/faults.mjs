@@ -6,7 +6,8 @@
 //
 // Options: --n N (journeys, default 200) · --concurrency C (parallel journeys, each with its own
 // sandbox and shop so injected faults never hit another journey; default 3) · --budget-s S (stop
-// starting journeys after S seconds; default 420) · --timeout-s T (per journey; default 40) ·
+// starting journeys after S seconds; default 1800: on an idle 2-core machine 200 journeys take a
+// few minutes, on a shared one much longer) · --timeout-s T (per journey; default 90) ·
 // --faults a,b (only these fault keys, e.g. `--faults second-tab` as a repro) · --no-refresh (control:
 // the shop does not re-issue cookies, to show what the Safari helper buys) · --verbose (one line
 // per journey). A journey the harness could not drive to its checkout (a timeout on an overloaded
@@ -23,8 +24,8 @@ const { values: args } = parseArgs({
   options: {
     n: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '3' },
-    'budget-s': { type: 'string', default: '420' },
-    'timeout-s': { type: 'string', default: '40' },
+    'budget-s': { type: 'string', default: '1800' },
+    'timeout-s': { type: 'string', default: '90' },
     faults: { type: 'string' },
     'no-refresh': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -157,6 +158,13 @@ try {
       const what = [r.aborted ? `aborted: ${r.error}` : !r.attributed && r.reason, r.duplicateClicks > 0 && `${r.clickRows} click rows: ${r.clickEvidence}`, ...r.notes].filter(Boolean).join('; ');
       log(`  #${r.index} ${r.fault}${r.variant ? ` (${r.variant})` : ''} → ${r.partner}: ${what}`);
     }
+  }
+  const unused = results.filter((r) => r.faultUnused);
+  if (unused.length > 0) {
+    const counts = new Map();
+    for (const r of unused) counts.set(r.fault, (counts.get(r.fault) ?? 0) + 1);
+    const byFault = [...counts].map(([fault, n]) => `${fault} ${n}`);
+    log(`\ninjected fault not used up (the fault did not fully apply) in ${unused.length} journeys: ${byFault.join(', ')}`);
   }
   log(`\n${results.length} journeys run (${results.filter((r) => r.aborted).length} aborted) in ${seconds} s${skipped ? `; ${skipped} not started (time budget ${BUDGET_MS / 1000} s spent)` : ''}\n`);
   log(formatReport(faults, results));

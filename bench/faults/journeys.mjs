@@ -196,7 +196,7 @@ export async function runJourney(spec) {
   const context = await browser.newContext({ userAgent, viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(PAGE_TIMEOUT_MS);
   const notes = [];
-  const record = { id, index, partner, fault: fault.key, variant, invoiceId: `bench_inv_${id}`, checkout: null, error: null, notes, ms: 0 };
+  const record = { id, index, partner, fault: fault.key, variant, invoiceId: `bench_inv_${id}`, customerKey: `bench-customer-${id}`, checkout: null, error: null, notes, ms: 0 };
   const started = Date.now();
   const j = {
     id,
@@ -205,7 +205,7 @@ export async function runJourney(spec) {
     context,
     shop,
     sandbox,
-    customerKey: `bench-customer-${id}`,
+    customerKey: record.customerKey,
     email: `buyer-${id}@example.com`,
     invoiceId: record.invoiceId,
     landingUrl: `${shop.origin}/?aff=${encodeURIComponent(partner)}&j=${encodeURIComponent(id)}`,
@@ -255,7 +255,11 @@ export async function runJourney(spec) {
   } catch (err) {
     record.error = String(err?.message ?? err).split('\n')[0];
   } finally {
-    // Faults left over (a journey that used fewer attempts than injected) must not hit the next one.
+    // An injected fault the journey's requests did not use up means the fault never fully applied
+    // (e.g. Chromium silently resent a request); it is reported, then cleared for the next journey.
+    const left = await sandbox.admin.faults().catch(() => ({}));
+    for (const [endpoint, f] of Object.entries(left)) notes.push(`injected fault not used up: ${endpoint} ${f.mode} ×${f.count} left`);
+    record.faultUnused = Object.keys(left).length > 0;
     await sandbox.admin.setFaults({ click: null, lead: null }).catch(() => {});
     await context.close().catch(() => {});
     record.ms = Date.now() - started;

@@ -9,7 +9,8 @@ function row(label, results) {
   const measured = results.filter((r) => !r.aborted);
   const attributed = measured.filter((r) => r.attributed).length;
   const duplicates = measured.reduce((sum, r) => sum + r.duplicateClicks, 0);
-  return { label, journeys: measured.length, aborted: results.length - measured.length, attributed, pct: pct(attributed, measured.length), duplicates };
+  const leads = measured.filter((r) => r.leadBound).length;
+  return { label, journeys: measured.length, aborted: results.length - measured.length, attributed, pct: pct(attributed, measured.length), leads, duplicates };
 }
 
 /**
@@ -30,8 +31,8 @@ export function formatReport(faults, results) {
   }
   const width = Math.max(...rows.map((r) => r.label.length), 'fault'.length);
   const lines = [
-    `${'fault'.padEnd(width)}  journeys  attributed          duplicate clicks  aborted`,
-    `${'-'.repeat(width)}  --------  ------------------  ----------------  -------`,
+    `${'fault'.padEnd(width)}  journeys  sale attributed     lead bound  duplicate clicks  aborted`,
+    `${'-'.repeat(width)}  --------  ------------------  ----------  ----------------  -------`,
   ];
   for (const r of rows) {
     if (r.note) {
@@ -39,7 +40,7 @@ export function formatReport(faults, results) {
       continue;
     }
     const share = `${r.attributed}/${r.journeys} = ${r.pct}%`;
-    lines.push(`${r.label.padEnd(width)}  ${String(r.journeys).padStart(8)}  ${share.padEnd(18)}  ${String(r.duplicates).padStart(16)}  ${String(r.aborted).padStart(7)}`);
+    lines.push(`${r.label.padEnd(width)}  ${String(r.journeys).padStart(8)}  ${share.padEnd(18)}  ${`${pct(r.leads, r.journeys)}%`.padStart(10)}  ${String(r.duplicates).padStart(16)}  ${String(r.aborted).padStart(7)}`);
   }
   const all = row('overall', results);
   lines.push(`overall: ${all.pct}% attributed, ${all.duplicates} duplicate clicks over ${all.journeys} journeys`);
