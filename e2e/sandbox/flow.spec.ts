@@ -51,7 +51,7 @@ function partnerCell(consolePage: Page, code: string, column: number) {
   return consolePage.locator(`#partners tr[data-partner="${code}"] td`).nth(column);
 }
 
-async function land(page: Page, shop: string, sandbox: RunningSandbox, aff: string) {
+async function land(page: Page, shop: string, aff: string) {
   await page.goto(`${shop}/?aff=${aff}`);
   await expect(page.locator('#partner-links a[data-code="PARTNER_A"]')).toBeVisible();
 }
@@ -69,7 +69,7 @@ async function buy(page: Page) {
 }
 
 test('partner A: landing → signup → buy; the console shows the attributed sale and commission live', async ({ page, shop, sandbox, consolePage }) => {
-  await land(page, shop, sandbox, 'PARTNER_A');
+  await land(page, shop, 'PARTNER_A');
   await expect.poll(async () => (await state(sandbox)).customers.length).toBe(1);
   const clickId: string = (await state(sandbox)).customers[0].click_id;
   expect(clickId).toMatch(/^cust_1_\d+$/);
@@ -102,11 +102,11 @@ test('partner A: landing → signup → buy; the console shows the attributed sa
 });
 
 test('partner switch: A then B → B gets the sale, same click id', async ({ page, shop, sandbox, consolePage }) => {
-  await land(page, shop, sandbox, 'PARTNER_A');
+  await land(page, shop, 'PARTNER_A');
   await expect.poll(async () => (await state(sandbox)).customers.length).toBe(1);
   const clickId: string = (await state(sandbox)).customers[0].click_id;
 
-  await land(page, shop, sandbox, 'PARTNER_B');
+  await land(page, shop, 'PARTNER_B');
   await expect.poll(async () => (await state(sandbox)).customers[0].partner_code).toBe('PARTNER_B');
   expect((await state(sandbox)).customers).toHaveLength(1);
   await expect(consolePage.locator('#feed')).toContainText(`partner switch: PARTNER_A → PARTNER_B (last click wins), same click_id`);
@@ -118,12 +118,12 @@ test('partner switch: A then B → B gets the sale, same click id', async ({ pag
   await expect(consolePage.locator(`#journeys tr[data-click-id="${clickId}"]`)).toContainText('PARTNER_B');
 
   // Back on partner A's link after the purchase: the tracker switches, the sandbox keeps B (rule 2).
-  await land(page, shop, sandbox, 'PARTNER_A');
+  await land(page, shop, 'PARTNER_A');
   await expect(consolePage.locator('#feed')).toContainText('partner locked after conversion: click from PARTNER_A recorded, customer stays with PARTNER_B');
 });
 
 test('refund: the commission is reversed and the console shows it', async ({ page, shop, sandbox, consolePage }) => {
-  await land(page, shop, sandbox, 'PARTNER_A');
+  await land(page, shop, 'PARTNER_A');
   await expect.poll(async () => (await state(sandbox)).customers.length).toBe(1);
   await signUp(page, 'refund_user', 'refund@example.com');
   await buy(page);
@@ -155,7 +155,7 @@ test('an unknown partner code: no click id, the console says why, the sale is no
 });
 
 test('visiting without a partner after a referral: "forget" clears the click id', async ({ page, shop, sandbox }) => {
-  await land(page, shop, sandbox, 'PARTNER_A');
+  await land(page, shop, 'PARTNER_A');
   await expect.poll(async () => (await state(sandbox)).customers.length).toBe(1);
   await expect(page.locator('#visitor')).toContainText('referred by PARTNER_A');
   await page.click('#partner-links a[data-code="none"]');
@@ -171,7 +171,7 @@ test('fault injection from the console: two 503s, the tracker retries, one custo
   await consolePage.click('#fault-form button[type=submit]');
   await expect(consolePage.locator('#faults-active')).toHaveText('click: 503 × 2');
 
-  await land(page, shop, sandbox, 'PARTNER_B');
+  await land(page, shop, 'PARTNER_B');
   await expect.poll(async () => (await state(sandbox)).customers.length, { timeout: 15_000 }).toBe(1);
   await expect(consolePage.locator('#feed')).toContainText('fault injected: click answered 503 (0 more to go)');
   await expect(consolePage.locator('#faults-active')).toHaveText('none');
