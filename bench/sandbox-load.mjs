@@ -9,7 +9,7 @@
 //   node bench/sandbox-load.mjs            (or as part of `npm run bench`, via run())
 //   BENCH_SANDBOX_SECONDS=10 BENCH_SANDBOX_MAX=20000 BENCH_SANDBOX_CONCURRENCY=32
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,19 @@ function postClick(agent, base, i) {
   });
 }
 
+/**
+ * CPU time (ms) the sandbox process has used so far, from /proc (Linux; null elsewhere). On a shared
+ * machine clicks/s says as much about the neighbours as about the sandbox; CPU per click does not.
+ */
+function processCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return null;
+  }
+}
+
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -130,6 +143,7 @@ export async function run() {
     }));
 
     const latencies = [];
+    const cpuBefore = processCpuMs(sandbox.child.pid);
     const deadline = performance.now() + seconds * 1000;
     const started = performance.now();
     let timed = 0;
@@ -143,6 +157,8 @@ export async function run() {
       }
     }));
     const elapsedS = (performance.now() - started) / 1000;
+    const cpuAfter = processCpuMs(sandbox.child.pid);
+    const cpuPerClick = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / latencies.length;
     agent.destroy();
 
     sandbox.child.kill('SIGTERM');
@@ -157,6 +173,12 @@ export async function run() {
     const fmt = (n, digits = 1) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
     return [
       { measure: 'sandbox clicks/s (SQLite WAL, loopback, keep-alive)', value: `${fmt(rate, 0)} (${latencies.length} in ${fmt(elapsedS, 2)} s, concurrency ${concurrency})`, goal: `≥ ${GOAL_CLICKS_PER_SECOND}`, verdict: rate >= GOAL_CLICKS_PER_SECOND ? 'ok' : 'MISSED' },
+      {
+        measure: 'sandbox CPU per click (user+sys of the sandbox process)',
+        value: cpuPerClick === null ? 'n/a (no /proc)' : `${fmt(cpuPerClick, 3)} ms → ${fmt(1000 / cpuPerClick, 0)} clicks/s per dedicated core`,
+        goal: '—',
+        verdict: '',
+      },
       { measure: 'sandbox click latency p50', value: `${fmt(p50, 2)} ms`, goal: '—', verdict: '' },
       { measure: 'sandbox click latency p99', value: `${fmt(p99, 2)} ms`, goal: `≤ ${GOAL_P99_MS} ms`, verdict: p99 <= GOAL_P99_MS ? 'ok' : 'MISSED' },
       {

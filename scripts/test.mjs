@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 const stages = [
   ['build', 'node', ['build.mjs']],
   ['typecheck', 'npx', ['tsc', '--noEmit']],
+  ['package (publint, attw, pack list)', 'node', ['scripts/check-package.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run']],
   ['browser (ensure chromium)', 'node', ['scripts/ensure-chromium.mjs']],
   ['browser tests (playwright)', 'npx', ['playwright', 'test']],

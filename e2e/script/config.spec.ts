@@ -152,3 +152,12 @@ test('a later init(opts) keeps the options it omits (project)', async ({ page, a
   expect(lead.body.program_id).toBe(9);
   expect(lead.body.debug_mode).toBe(true);
 });
+
+test('document.currentScript null (e.g. Rocket Loader, eval-injected): the first tagged script supplies the config', async ({ page, api, shop }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Document.prototype, 'currentScript', { get: () => null, configurable: true });
+  });
+  const url = shop.page('/no-current', { tag: { programId: '31' } }) + '?aff=P1';
+  await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
+  expect((await getData(page)).programId).toBe(31);
+});

@@ -91,3 +91,20 @@ test('debug off: a failing click is not logged (click failures are debug-only)',
   await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(shop.page('/l') + '?aff=P1') });
   expect(consoleLines).toEqual([]);
 });
+
+test('debug on with a real ?aff= landing against the production API base: a warning that real data is created', async ({ page, shop, consoleLines }) => {
+  // Production must not be contacted from tests: answer it here.
+  await page.route('https://api.affitor.com/**', (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ success: true, click_id: 'cust_9_1', partner_code: 'P1', cookie_window_days: 60 }),
+    }),
+  );
+  await page.goto(shop.page('/p', { tag: { debug: 'true', apiBase: null } }) + '?aff=P1');
+  await trackerLoaded(page);
+  // The wording is the tracker's own; the contract asks for a warning that real data is created.
+  await expect
+    .poll(() => consoleLines.filter((l) => l.type === 'warning' && l.text.startsWith('[Affitor]') && /production|real/i.test(l.text)).length)
+    .toBe(1);
+});

@@ -181,16 +181,22 @@ test('guard: trackClick for the URL already in flight sends nothing new', async 
 test('guard: a different URL replaces the in-flight click, whose late answer writes no cookies', async ({ page, api, shop }) => {
   api.respond('click', faults.hold());
   await page.goto(shop.page('/l') + '?aff=P1');
-  await api.waitFor('click', 1);
+  const [replaced] = await api.waitFor('click', 1);
   const other = shop.url('/l?aff=P2');
   await page.evaluate((u) => void (window as any).affitor.trackClick(u), other);
-  api.release(); // answers the first click with cust_1_1: it was replaced, so it must not be stored
+  await page.waitForTimeout(500);
+  api.release(); // answers the first click with a click id: it was replaced, so it must not be stored
   const clicks = await api.waitFor('click', 2);
   expect(clicks[1].body.affiliate_url).toBe(other);
-  await expect.poll(async () => (await cookieJar(page.context())).affitor_click_id?.value).toBe('cust_1_2');
-  const jar = await cookieJar(page.context());
-  expect(decodeURIComponent(jar.affitor_aff_url.value)).toBe(other);
-  expect(decodeURIComponent(jar.affitor_click_ids.value)).toBe('cust_1_2');
+  await expect.poll(() => (replaced.response as any)?.body?.click_id).toBeTruthy();
+  await expect.poll(() => (clicks[1].response as any)?.body?.click_id).toBeTruthy();
+  const winner = (clicks[1].response as any).body.click_id;
+  const loser = (replaced.response as any).body.click_id;
   await page.waitForTimeout(1000);
+  const jar = await cookieJar(page.context());
+  expect(jar.affitor_click_id?.value).toBe(winner);
+  expect(decodeURIComponent(jar.affitor_aff_url.value)).toBe(other);
+  expect(decodeURIComponent(jar.affitor_click_ids.value)).toBe(winner);
+  expect(JSON.stringify(await page.context().cookies())).not.toContain(loser);
   expect(api.posts('click')).toHaveLength(2);
 });

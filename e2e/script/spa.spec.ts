@@ -22,12 +22,13 @@ test('the wrapped pushState and replaceState still work and return what the orig
   await page.goto(shop.page('/app'));
   await trackerLoaded(page);
   const result = await page.evaluate(() => {
+    const before = history.length;
     const a = history.pushState({ s: 'pushed' }, '', '/app/x');
     const pushed = [location.pathname, history.state.s];
     const b = history.replaceState({ s: 'replaced' }, '', '/app/y');
-    return { a, b, pushed, replaced: [location.pathname, history.state.s], length: history.length };
+    return { a, b, pushed, replaced: [location.pathname, history.state.s], added: history.length - before };
   });
-  expect(result).toEqual({ a: undefined, b: undefined, pushed: ['/app/x', 'pushed'], replaced: ['/app/y', 'replaced'], length: 2 });
+  expect(result).toEqual({ a: undefined, b: undefined, pushed: ['/app/x', 'pushed'], replaced: ['/app/y', 'replaced'], added: 1 });
 });
 
 test('replaceState to a URL with a new aff tracks it', async ({ page, api, shop }) => {

@@ -23,6 +23,8 @@ export interface RecordedRequest {
   body: any;
   /** Date.now() when the body had fully arrived. */
   time: number;
+  /** What the server answered, once it has: status and body (JSON parsed, or the raw text); 'dropped' for a drop. */
+  response?: { status: number; body: unknown } | 'dropped';
 }
 
 /**
@@ -140,7 +142,8 @@ export async function startApiServer(options: { host?: string } = {}): Promise<A
     return { status: 200, body: { success: true } };
   }
 
-  function send(res: http.ServerResponse, status: number, body: unknown) {
+  function send(res: http.ServerResponse, status: number, body: unknown, record?: RecordedRequest) {
+    if (record) record.response = { status, body };
     if (res.destroyed) return;
     const isText = typeof body === 'string';
     res.writeHead(status, { ...CORS, 'Content-Type': isText ? 'text/html' : 'application/json' });
@@ -153,13 +156,14 @@ export async function startApiServer(options: { host?: string } = {}): Promise<A
     let final = fault;
     if (fault.hold) final = (await new Promise<Fault | undefined>((r) => held.push(r))) ?? {};
     if (final.drop) {
+      record.response = 'dropped';
       res.socket?.destroy();
       return;
     }
-    if (final.body !== undefined) return send(res, final.status ?? 200, final.body);
-    if (final.status) return send(res, final.status, { error: `Injected ${final.status}` });
+    if (final.body !== undefined) return send(res, final.status ?? 200, final.body, record);
+    if (final.status) return send(res, final.status, { error: `Injected ${final.status}` }, record);
     const normal = normalAnswer(endpoint, record.body, final);
-    send(res, normal.status, normal.body);
+    send(res, normal.status, normal.body, record);
   }
 
   const server = http.createServer((req, res) => {

@@ -49,7 +49,12 @@ export const test = base.extend<Fixtures>({
   },
   consoleLines: async ({ page }, use) => {
     const lines: ConsoleLine[] = [];
-    page.on('console', (m) => lines.push({ type: m.type(), text: m.text() }));
+    page.on('console', (m) => {
+      // Chromium itself logs every failed or non-2xx request ("Failed to load resource: …",
+      // "… net::ERR_…"); those are the browser's lines, not the page's, so they are left out.
+      if (isBrowserNetworkLine(m.text())) return;
+      lines.push({ type: m.type(), text: m.text() });
+    });
     await use(lines);
   },
   pageErrors: [
@@ -66,6 +71,8 @@ export const test = base.extend<Fixtures>({
 
 export { expect };
 export type { Page, BrowserContext, Cookie };
+
+const isBrowserNetworkLine = (text: string) => text.startsWith('Failed to load resource') || /\bnet::ERR_/.test(text);
 
 /** The tracker's `[Affitor]` console lines. */
 export const affitorLines = (lines: ConsoleLine[]) => lines.filter((l) => l.text.startsWith('[Affitor]'));

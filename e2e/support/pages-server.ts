@@ -1,5 +1,5 @@
 // A real HTTP server for the shop's pages: fixture HTML registered per test, the built
-// dist/affitor-tracker.js (read on every request, so a rebuild is picked up) and small assets.
+// dist/affitor-tracker.js (a snapshot taken when the server starts, i.e. once per test) and small assets.
 // Pages are reached as http://shop.test:PORT/... ; the browser maps every name to loopback, so
 // the same server also answers http://www.shop.test:PORT, http://localhost:PORT, http://127.0.0.1:PORT.
 import http from 'node:http';
@@ -41,12 +41,28 @@ export function readTracker(): Buffer {
   }
 }
 
+/**
+ * The tracker as built now. Read once per server (so once per test): a rebuild running meanwhile
+ * (build.mjs first deletes dist/) cannot swap the file under a test halfway. If it is missing, wait
+ * a few seconds for such a rebuild to finish before failing with the clear error.
+ */
+async function trackerSnapshot(): Promise<Buffer> {
+  for (let waited = 0; ; waited += 250) {
+    try {
+      return readFileSync(TRACKER_FILE);
+    } catch {
+      if (waited >= 15_000) return readTracker();
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 export async function startPagesServer(options: { host?: string } = {}): Promise<PagesServer> {
   const host = options.host ?? 'shop.test';
   const routes = new Map<string, Served>();
   const requests: PagesServer['requests'] = [];
   const sockets = new Set<Socket>();
-  routes.set(TRACKER_PATH, { body: readTracker, contentType: 'text/javascript' });
+  routes.set(TRACKER_PATH, { body: await trackerSnapshot(), contentType: 'text/javascript' });
   // An empty favicon keeps the browser's automatic request from logging a 404 to the console.
   routes.set('/favicon.ico', { body: '', contentType: 'image/x-icon' });
   routes.set(HOST_SCRIPT_PATH, {

@@ -90,19 +90,17 @@ export function clickBody(record: PendingClick, pageTitle: string) {
       timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
     } catch {}
   }
-  return {
-    affiliate_url: record.affiliate_url,
-    page_url: record.page_url,
+  // The record's fields, minus its bookkeeping (JSON drops undefined), plus fresh device fields.
+  return Object.assign({}, record, {
     page_title: pageTitle,
-    referrer_url: record.referrer_url,
-    session_id: record.session_id,
+    attempts: undefined,
+    first_ts: undefined,
     user_agent: navigator.userAgent,
     language: navigator.language,
     timezone: timeZone,
     screen_resolution: screen.width + 'x' + screen.height,
     viewport_size: innerWidth + 'x' + innerHeight,
-    existing_click_id: record.existing_click_id,
-  };
+  });
 }
 
 /**
@@ -135,11 +133,11 @@ export function attribute(aff: string | null, url = location.href) {
   const storedAff = parseAff(storedUrl);
   if (aff && (!id || (storedAff && storedAff != aff))) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
-    log(id ? 'Partner switch, tracking click:' : 'Referral landing, tracking click:', aff);
+    log(id ? 'Partner switch:' : 'Referral:', aff);
     affiliateUrl = url;
     trackClick(affiliateUrl, id);
   } else if (id) {
-    log(aff ? 'Same partner, not tracked again:' : 'Attribution restored:', id);
+    log(aff ? 'Same partner, no click:' : 'Restored:', id);
     clickId = id;
     affiliateUrl = storedUrl;
     hasAttribution = true;
@@ -181,14 +179,14 @@ async function runClick(record: PendingClick, pageTitle = record.page_title) {
       const ok = isSuccess(status);
       // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
       if (ok ? body === undefined : isRetryable(status)) {
-        log('Click attempt ' + attempt + ' failed:', status);
+        log('Click failed:', status);
         if (attempt >= MAX_ATTEMPTS) return;
         await sleep(retryDelay(attempt));
         if (current != generation) return;
       } else {
         const id = ok && body && body.click_id;
         if (typeof id == 'string') saveClick(record.affiliate_url, id, body.cookie_window_days);
-        else log(ok ? 'Click answered without click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+        else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
         setCookie(PENDING_CLICK_COOKIE, '', -1);
         clickUrl = null;
         return;
@@ -228,7 +226,7 @@ export function startPage(aff: string | null) {
   if (!text) return;
   const record = resendablePendingClick(text, Date.now());
   if (record && !aff) {
-    log('Resending pending click:', record.affiliate_url);
+    log('Resending click:', record.affiliate_url);
     click = runClick(record);
   } else setCookie(PENDING_CLICK_COOKIE, '', -1);
 }

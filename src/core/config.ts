@@ -56,11 +56,10 @@ export function configure(options?: AffitorInitOptions | null) {
   if (bots != null) allowBots = parseFlag(bots);
   if (cookieDomain != null) {
     const safe = isSafeCookieDomain(cookieDomain);
-    if (cookieDomain && !safe) error('Invalid cookie domain, using the automatic one:', cookieDomain);
+    if (cookieDomain && !safe) error('Invalid cookie domain:', cookieDomain);
     setCookieDomain(safe ? cookieDomain : '');
   }
-  programId =
-    parseProgramId(id) ?? programId ?? parseProgramId(tagOptions(findTag()).programId) ?? parseProgramId(window.AFFITOR_PROGRAM_ID);
+  programId = [id, programId, tagOptions(findTag()).programId, window.AFFITOR_PROGRAM_ID].map(parseProgramId).find((n) => n != null) ?? null;
   if (programId == null) error('Affitor program ID not found — set it via init({ programId }).');
   log('Affitor tracker initialized:', { programId, debug: isDebug(), apiBase, cookieDomain });
   log('Using program ID:', programId);

@@ -12,15 +12,15 @@ export function debugChecks(aff: string | null) {
   const value = 'test_' + Date.now();
   setCookie(TEST_COOKIE, value, 1);
   if (readCookieString().indexOf(TEST_COOKIE + '=' + value) < 0) {
-    warn('Cookie verification FAILED - cookies may be blocked (privacy settings, Safari ITP, an extension, or no HTTPS)');
+    warn('Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
   } else log('Cookie verification PASSED');
   setCookie(TEST_COOKIE, '', -1);
 
-  if (aff && apiBase == DEFAULT_API_BASE) warn('This ?aff= visit is a real click on the production API; use data-affitor-api-base to test against the sandbox');
+  if (aff && apiBase == DEFAULT_API_BASE) warn('Real click on the production API');
 
   if (testPageviewSent) return;
   testPageviewSent = true;
-  if (programId == null) return error('Test pageview skipped: no program ID');
+  if (programId == null) return error('No program ID: no test pageview');
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
   const body = Object.assign(clickBody(newPendingClick(location.href), document.title), {
     additional_data: { test_mode: true, program_id: programId },

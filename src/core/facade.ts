@@ -17,7 +17,7 @@ export function publish(t: AffitorApi) {
     try {
       (t as any)[command[0]](...command.slice(1));
     } catch (e) {
-      error('Bad affitorQueue command skipped:', command, e);
+      error('Bad command:', command, e);
     }
   };
   while (queue.length) run(queue.shift()!);

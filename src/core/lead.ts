@@ -52,7 +52,7 @@ function storeLead(key: string, lead?: PendingLeads[string]) {
 async function attempt(key: string, body: object): Promise<boolean> {
   const [status, answer, detail] = await post(LEAD_PATH, body);
   const ok = isSuccess(status);
-  if (ok) log('Signup tracked successfully', answer && answer.provisional ? '(provisional: settle it with a server-side lead)' : '');
+  if (ok) log('Signup tracked successfully', answer && answer.provisional ? '(provisional)' : '');
   else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + detail);
   const retry = !ok && isRetryable(status);
   if (!retry) {
@@ -97,7 +97,7 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
       debug_mode: isDebug(),
     };
     const dedupeKey = JSON.stringify([key, body.email, body.click_id]);
-    if (sent.has(dedupeKey)) return log('Same signup already sent on this page; not sent again');
+    if (sent.has(dedupeKey)) return log('Duplicate signup not sent');
     storeLead(dedupeKey, [body, Date.now()]);
     await deliver(dedupeKey, body);
   } catch (e) {
@@ -112,7 +112,7 @@ export function resumeLeads() {
   for (const key in leads) {
     const lead = leads[key];
     if (Date.now() - lead[1] < 864e5) {
-      log('Resending stored signup');
+      log('Resending signup');
       deliver(key, lead[0]);
     } else delete leads[key];
   }

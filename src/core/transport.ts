@@ -26,7 +26,7 @@ export async function post(path: string, body: object): Promise<Outcome> {
     }
     return [res.status, json, res.statusText];
   } catch (e) {
-    log('Request failed (ad blocker, CSP connect-src, or wrong API base?)', e);
+    log('Request failed (ad blocker, CSP connect-src, wrong API base?)', e);
     return [0, , e];
   }
 }

@@ -60,7 +60,7 @@
     list.textContent = '';
     var add = function (label, href, code, onClick) {
       var a = el('a', label, { href: href });
-      if (code) a.setAttribute('data-code', code);
+      a.setAttribute('data-code', code);
       if (onClick) a.addEventListener('click', onClick);
       var li = el('li');
       li.appendChild(a);
@@ -72,7 +72,7 @@
       add(label, '/?aff=' + encodeURIComponent(p.code), p.code);
     });
     add('An unknown partner code (?aff=NOBODY)', '/?aff=NOBODY', 'NOBODY');
-    add('Without a partner (forget my click id)', '/', '', function (e) {
+    add('Without a partner (forget my click id)', '/', 'none', function (e) {
       e.preventDefault();
       forgetAttribution();
       location.href = '/';

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { isRetryable, isSuccess, retryDelay } from '../../src/core/transport';
+
+describe('retryDelay (contract §3.4 plus jitter)', () => {
+  it('doubles from 1 s and caps at 8 s at full scale', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, 1))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+  });
+  it('scales each delay to 50–100 % by the random draw', () => {
+    expect(retryDelay(1, 0)).toBe(500);
+    expect(retryDelay(3, 0.5)).toBe(3000);
+    expect(retryDelay(9, 0)).toBe(4000);
+    for (let i = 0; i < 100; i++) {
+      const d = retryDelay(2);
+      expect(d).toBeGreaterThanOrEqual(1000);
+      expect(d).toBeLessThanOrEqual(2000);
+    }
+  });
+});
+
+describe('outcome classification', () => {
+  it('retries network failures, 408, 429 and 5xx; other 4xx are final', () => {
+    for (const s of [0, 408, 429, 500, 502, 503, 504]) expect(isRetryable(s), String(s)).toBe(true);
+    for (const s of [400, 401, 403, 404, 409, 422]) expect(isRetryable(s), String(s)).toBe(false);
+  });
+  it('counts 2xx as success', () => {
+    expect([199, 200, 204, 299, 300].map(isSuccess)).toEqual([false, true, true, true, false]);
+  });
+});
