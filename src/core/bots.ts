@@ -7,8 +7,8 @@
  */
 const BOT_UA = /headless|bot\b|crawl|spider|slurp|lighthouse|facebookexternalhit/i;
 
-/** Why this browser looks like a bot (for the debug log), or null for a normal visitor. */
+/** Why this browser looks like a bot (`webdriver`, or the word in its user agent), or null for a person. */
 export function botReason(nav: Pick<Navigator, 'webdriver' | 'userAgent'>): string | null {
   const match = BOT_UA.exec(nav.userAgent);
-  return nav.webdriver ? 'navigator.webdriver' : match && 'user agent "' + match[0] + '"';
+  return nav.webdriver ? 'webdriver' : match && match[0];
 }

@@ -153,7 +153,7 @@ export function attribute(aff: string | null, url = location.href) {
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
   const bot = allowBots ? null : botReason(navigator);
-  if (bot) log('Bot (' + bot + '): click not sent; data-affitor-allow-bots="true" sends it');
+  if (bot) log('Bot (' + bot + '), no click; see data-affitor-allow-bots');
   else if (!tracking()) wait(() => trackClick(url, existingClickId));
   else if (url != clickUrl) click = runClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);

@@ -6,7 +6,7 @@
 import { CONSENT_COOKIE, parseCookies } from '../shared/cookies';
 import { parseAff } from './aff';
 import { forget } from './click';
-import { cookieDomain, domainCandidates, getCookie, readCookieString, setCookie } from './cookie-jar';
+import { domainCandidates, getCookie, readCookieString, setCookie } from './cookie-jar';
 import { PENDING_LEADS_KEY } from './lead';
 import { log } from './log';
 import { begin } from './tracker';
@@ -38,13 +38,13 @@ export function tracking(): boolean {
 /** Keeps a landing seen without consent; only memory, so it lasts exactly as long as the page. */
 export function hold(url: string) {
   heldUrl = url;
-  log('Waiting for consent; landing kept in memory:', url);
+  log('No consent yet; kept:', url);
 }
 
 /** Keeps a call for `consent(true)` while the choice is pending; after a refusal it is dropped. */
 export function wait(call: () => unknown) {
   if (choice == null) waiting.push(call);
-  log(choice == null ? 'Waiting for consent' : 'Tracking is off (opted out)');
+  log(choice == null ? 'No consent yet; kept' : 'Opted out; dropped');
 }
 
 /**
@@ -67,7 +67,6 @@ export function consent(granted?: boolean) {
   choice = true;
   setCookie(CONSENT_COOKIE, '1', CHOICE_DAYS);
   if (was) return;
-  log('Consent granted');
   const url = heldUrl || referrerLanding() || location.href;
   heldUrl = null;
   begin(url);
@@ -85,7 +84,8 @@ export function optOut() {
   heldUrl = null;
   waiting = [];
   forget();
-  const domains = [''].concat(domainCandidates(location.hostname), cookieDomain());
+  // Every domain our cookies may carry: host-only, and each candidate (a configured domain is one).
+  const domains = [''].concat(domainCandidates(location.hostname));
   parseCookies(readCookieString()).forEach((_, name) => {
     if (/^affitor_|^customer_code$/.test(name)) domains.forEach((domain) => setCookie(name, '', -1, domain));
   });
@@ -93,5 +93,5 @@ export function optOut() {
     localStorage.removeItem(PENDING_LEADS_KEY);
   } catch {}
   setCookie(CONSENT_COOKIE, '0', CHOICE_DAYS);
-  log('Opted out: affitor cookies removed, tracking stopped');
+  log('Opted out');
 }
