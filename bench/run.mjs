@@ -54,7 +54,10 @@ function sizeSection() {
 
 /** Loads `url` in a fresh context and returns the main thread's ScriptDuration in ms. */
 async function scriptDurationMs(browser, url) {
-  const context = await browser.newContext();
+  // A person's Chrome user agent: with headless Chromium's `HeadlessChrome` the script skips the
+  // landing's click as a bot (issue 5 item 6), and the landing row would measure no click at all.
+  const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+  const context = await browser.newContext({ userAgent });
   try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);

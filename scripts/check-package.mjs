@@ -34,6 +34,7 @@ run('attw', 'npx', [
   // the file (`new URL(...)`, `?url` imports). There is nothing to type.
   '--exclude-entrypoints',
   './affitor-tracker.js',
+  './affitor-tracker.plus.js',
 ]);
 
 // What users need, and nothing else. A new kind of file must be added here on purpose.
@@ -42,7 +43,7 @@ const allowed = [
   /^README\.md$/,
   /^LICENSE$/,
   /^bin\/affitor-tracker\.mjs$/,
-  /^dist\/affitor-tracker\.js(\.map|\.sri)?$/,
+  /^dist\/affitor-tracker(\.plus)?\.js(\.map|\.sri)?$/,
   /^dist\/(index|server|stripe)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
@@ -64,6 +65,7 @@ const required = [
   'LICENSE',
   'bin/affitor-tracker.mjs',
   'dist/affitor-tracker.js',
+  'dist/affitor-tracker.plus.js',
   'dist/index.js',
   'dist/server.js',
   'dist/stripe.js',
