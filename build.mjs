@@ -6,11 +6,11 @@
 //   dist/types/              .d.ts for the three library entries
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, rmSync, cpSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fixDtsImports } from './scripts/fix-dts-imports.mjs';
 
-rmSync('dist', { recursive: true, force: true });
+// dist/ is overwritten in place, never deleted first: tests running meanwhile keep reading a whole file.
 
 // The script: every byte ships to every visitor. Private members are named `_x` so the
 // minifier may shorten them (see ARCHITECTURE.md, "Size").

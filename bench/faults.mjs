@@ -159,6 +159,11 @@ try {
       log(`  #${r.index} ${r.fault}${r.variant ? ` (${r.variant})` : ''} → ${r.partner}: ${what}`);
     }
   }
+  const unbound = results.filter((r) => !r.aborted && !r.leadBound);
+  if (unbound.length > 0) {
+    log(`\nbrowser lead not bound to the partner's customer (${unbound.length}; first 10):`);
+    for (const r of unbound.slice(0, 10)) log(`  #${r.index} ${r.fault} → ${r.partner}: lead answers ${r.leadEvidence}; sale ${r.attributed ? 'attributed' : 'not attributed'}`);
+  }
   const unused = results.filter((r) => r.faultUnused);
   if (unused.length > 0) {
     const counts = new Map();

@@ -4,6 +4,7 @@
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
+import { pathToFileURL } from 'node:url';
 
 export function findChromium() {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -22,7 +23,8 @@ function run(cmd, args) {
   return spawnSync(cmd, args, { stdio: 'inherit' }).status === 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run as a script (not imported): compare URLs so paths with spaces or symlinked dirs still match.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   let found = findChromium();
   if (found) {
     console.log(`Chromium for browser tests: ${found}`);

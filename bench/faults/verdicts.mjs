@@ -28,6 +28,13 @@ export function judge(records, state) {
   }
   /** customer_key → customer row: did the signup bind the customer to the journey's click? */
   const byKey = new Map(state.customers.filter((c) => c.customer_key).map((c) => [c.customer_key, c]));
+  /** customer_key → that key's lead answers, e.g. `400 Customer not found… (click_id null)`. */
+  const leads = new Map();
+  for (const e of state.events) {
+    if (e.type !== 'lead' || typeof e.request?.customer_key !== 'string') continue;
+    const answer = `${e.http_status}${e.response?.error ? ` ${e.response.error}` : ''} (click_id ${e.request.click_id ?? 'null'})`;
+    leads.set(e.request.customer_key, (leads.get(e.request.customer_key) ?? []).concat(answer));
+  }
   const out = new Map();
   for (const r of records) {
     const sale = sales.get(r.invoiceId);
@@ -46,7 +53,8 @@ export function judge(records, state) {
     }
     out.set(r.id, { aborted, attributed, leadBound, salePartner: sale?.partner_code ?? null, clickRows, duplicateClicks: Math.max(0, clickRows - 1), reason,
       // Evidence for duplicates: which page loads (session ids) made which customers (click ids).
-      clickEvidence: rows.map((e) => `${e.session_id}→${e.click_id}`).join(', ') });
+      clickEvidence: rows.map((e) => `${e.session_id}→${e.click_id}`).join(', '),
+      leadEvidence: (leads.get(r.customerKey) ?? ['no lead arrived']).join(', ') });
   }
   return out;
 }

@@ -7,7 +7,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const TRACKER_FILE = resolve(process.cwd(), 'dist/affitor-tracker.js');
+/** AFFITOR_TRACKER_FILE serves another build instead (e.g. a deliberately broken one, to see a spec fail). */
+export const TRACKER_FILE = resolve(process.cwd(), process.env.AFFITOR_TRACKER_FILE || 'dist/affitor-tracker.js');
 /** Served at this path; fixtures' tags point here. */
 export const TRACKER_PATH = '/affitor-tracker.js';
 /** A host script placed after the tracker on every fixture page: proves the page's own later code still runs. */
