@@ -1,5 +1,8 @@
-// `npm test`: build, type-check, unit tests, then browser tests. Stops at the first failing stage.
+// `npm test`: install dependencies if needed, build, type-check, unit tests, then browser tests. Stops at the first failing stage.
 import { spawnSync } from 'node:child_process';
+import { ensureDeps } from './ensure-deps.mjs';
+
+ensureDeps();
 
 const stages = [
   ['build', 'node', ['build.mjs']],
