@@ -151,9 +151,9 @@ try {
   }
   results.sort((a, b) => a.index - b.index);
 
-  const failures = results.filter((r) => !r.attributed || r.duplicateClicks > 0);
+  const failures = results.filter((r) => !r.attributed || r.duplicateClicks > 0 || r.violation);
   if (failures.length > 0) {
-    log(`\njourneys aborted, not attributed, or with duplicate clicks (${failures.length}; first 40):`);
+    log(`\njourneys aborted, not attributed, with duplicate clicks or a violation (${failures.length}; first 40):`);
     for (const r of failures.slice(0, 40)) {
       const what = [r.aborted ? `aborted: ${r.error}` : !r.attributed && r.reason, r.duplicateClicks > 0 && `${r.clickRows} click rows: ${r.clickEvidence}`, ...r.notes].filter(Boolean).join('; ');
       log(`  #${r.index} ${r.fault}${r.variant ? ` (${r.variant})` : ''} → ${r.partner}: ${what}`);
@@ -164,6 +164,8 @@ try {
     log(`\nbrowser lead not bound to the partner's customer (${unbound.length}; first 10):`);
     for (const r of unbound.slice(0, 10)) log(`  #${r.index} ${r.fault} → ${r.partner}: lead answers ${r.leadEvidence}; sale ${r.attributed ? 'attributed' : 'not attributed'}`);
   }
+  const violations = results.filter((r) => r.violation);
+  log(`\nviolations (e.g. a cookie or click before consent): ${violations.length}`);
   const unused = results.filter((r) => r.faultUnused);
   if (unused.length > 0) {
     const counts = new Map();

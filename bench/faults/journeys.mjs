@@ -3,6 +3,7 @@
 // sale — all under exactly one injected fault. The verdict is not decided here: it is read later
 // from the sandbox's own rows (see verdicts.mjs), so a journey cannot grade itself.
 import { CONSENT_COOKIE, JOURNEY_COOKIE, SHOP_HOST } from './shop.mjs';
+import { journeyOfUrl } from './verdicts.mjs';
 
 /** Time a visitor spends on the landing page before clicking on (no waiting for the tracker). */
 const LANDING_DWELL_MS = 800;
@@ -69,7 +70,7 @@ export const FAULTS = [
       await page.waitForURL((url) => url.pathname === '/pricing', { timeout: PAGE_TIMEOUT_MS });
       await j.waitForTracker(page);
       await sleep(SECOND_PAGE_DWELL_MS);
-      await j.goto(page, '/signup');
+      await j.follow(page, '/signup');
       await j.signup(page);
       return j.checkout(page);
     },
@@ -103,10 +104,16 @@ export const FAULTS = [
       await j.land(page);
       await sleep(LANDING_DWELL_MS);
       if (j.variant === 'spa') await page.evaluate(() => history.pushState({}, '', '/pricing'));
-      else await j.goto(page, '/pricing');
+      else await j.follow(page, '/pricing');
+      // Consent mode's promise: before consent, no affitor cookie and no click reached the API.
+      const cookies = (await j.context.cookies()).filter((c) => c.name.startsWith('affitor_') || c.name === 'customer_code');
+      const clicks = (await j.sandbox.admin.state(100)).events.filter((e) => e.type === 'click' && journeyOfUrl(e.affiliate_url) === j.id);
+      if (cookies.length > 0 || clicks.length > 0) {
+        j.violation(`before consent: cookies [${cookies.map((c) => c.name).join(', ')}], ${clicks.length} click(s) at the API`);
+      }
       await page.evaluate(() => window.affitor.consent(true));
       await sleep(SECOND_PAGE_DWELL_MS);
-      await j.goto(page, '/signup');
+      await j.follow(page, '/signup');
       await j.signup(page);
       return j.checkout(page);
     },
@@ -151,7 +158,7 @@ export const FAULTS = [
       const page = await j.newPage();
       await j.land(page);
       await sleep(LANDING_DWELL_MS);
-      await j.goto(page, '/pricing');
+      await j.follow(page, '/pricing');
       // The visitor leaves; whatever the tracker was still doing has finished before days pass.
       await page.evaluate(() => new Promise((resolve) => window.affitor.ready(resolve)));
       await sleep(SECOND_PAGE_DWELL_MS);
@@ -210,9 +217,20 @@ export async function runJourney(spec) {
     invoiceId: record.invoiceId,
     landingUrl: `${shop.origin}/?aff=${encodeURIComponent(partner)}&j=${encodeURIComponent(id)}`,
     note: (text) => notes.push(text),
+    /** Something the script must never do happened (listed separately in the report). */
+    violation: (text) => {
+      record.violation = text;
+      notes.push(`VIOLATION ${text}`);
+    },
     newPage: () => context.newPage(),
     // The tag is a plain script in <head>, so at `load` this normally holds at once.
     waitForTracker: (page) => page.waitForFunction(() => !!window.affitor, null, { timeout: PAGE_TIMEOUT_MS, polling: 50 }),
+    /** A visitor's click on the page's link to `path`: a real navigation, with the referrer it sends. */
+    async follow(page, path) {
+      await Promise.all([page.waitForURL((url) => url.pathname === path, { waitUntil: 'load' }), page.click(`a[href="${path}"]`)]);
+      await j.waitForTracker(page);
+    },
+    /** Typing the address (or a bookmark): no referrer. */
     async goto(page, path) {
       await page.goto(shop.origin + path, { waitUntil: 'load' });
       await j.waitForTracker(page);
@@ -234,9 +252,9 @@ export async function runJourney(spec) {
     /** The ordinary rest of a journey: look around, go to pricing, sign up, buy. */
     async browseAndBuy(page, { signedUp = false } = {}) {
       await sleep(LANDING_DWELL_MS);
-      await j.goto(page, '/pricing');
+      await j.follow(page, '/pricing');
       await sleep(SECOND_PAGE_DWELL_MS);
-      await j.goto(page, '/signup');
+      await j.follow(page, '/signup');
       if (!signedUp) await j.signup(page);
       return j.checkout(page);
     },
