@@ -5,6 +5,7 @@ import {
   AFF_URL_COOKIE,
   CLICK_ID_COOKIE,
   CLICK_IDS_COOKIE,
+  CONSENT_COOKIE,
   DEFAULT_COOKIE_WINDOW_DAYS,
   LEGACY_CLICK_ID_COOKIE,
   MAX_COOKIE_DAYS,
@@ -87,6 +88,9 @@ export function affitorCookieRefresh(cookieHeader: string | null | undefined, op
   const days = options.days ?? DEFAULT_COOKIE_WINDOW_DAYS;
   if (!(days > 0)) throw new TypeError(`affitorCookieRefresh: \`days\` must be a positive number of days, got ${String(options.days)}`);
   const header = cookieHeader || '';
+  // A visitor who refused consent (the script's `affitor_consent=0`) must not get tracking cookies
+  // back from the server either.
+  if (readCookie(header, CONSENT_COOKIE) === '0') return [];
   const clickId = readClickId(header);
   if (!clickId) return [];
   const attrs = { days: Math.min(days, MAX_COOKIE_DAYS), domain, secure, maxAge: true, now: options.now };

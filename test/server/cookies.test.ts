@@ -92,6 +92,11 @@ describe('affitorCookieRefresh', () => {
     expect(affitorCookieRefresh(header, { domain: '.example.com', secure: true }).join('\n')).not.toMatch(/httponly/i);
   });
 
+  it('re-issues nothing after the visitor refused consent (affitor_consent=0), as before after a grant', () => {
+    expect(affitorCookieRefresh(`${header}; affitor_consent=0`, { secure: false, now: NOW })).toEqual([]);
+    expect(affitorCookieRefresh(`${header}; affitor_consent=1`, { secure: false, now: NOW })).toHaveLength(3);
+  });
+
   it('caps the lifetime at 400 days', () => {
     const [first] = affitorCookieRefresh(header, { secure: false, days: 1000, now: NOW });
     expect(first).toContain('; Max-Age=34560000;');
