@@ -61,7 +61,7 @@ export interface RunningSandbox {
 }
 
 /** Where the package's files live, whether this runs from src/ (tests), dist/ (clone) or node_modules. */
-function locateFiles(): { publicDir: string; scriptFile: string } {
+function locateFiles(): { publicDir: string; distDir: string } {
   const here = dirname(fileURLToPath(import.meta.url));
   let root = here;
   for (let dir = here; ; dir = dirname(dir)) {
@@ -72,7 +72,7 @@ function locateFiles(): { publicDir: string; scriptFile: string } {
     }
     if (dirname(dir) === dir) break;
   }
-  return { publicDir: join(here, 'public'), scriptFile: join(root, 'dist', 'affitor-tracker.js') };
+  return { publicDir: join(here, 'public'), distDir: join(root, 'dist') };
 }
 
 class HttpError extends Error {
@@ -419,8 +419,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     }
 
     if (method !== 'GET' && method !== 'HEAD') return sendJson(res, 404, { error: 'Not found' });
-    if (path === '/js/affitor-tracker.js' || path === '/js/affitor-tracker.js.map') {
-      const file = path.endsWith('.map') ? `${files.scriptFile}.map` : files.scriptFile;
+    // The built scripts as Affitor serves them: /js/affitor-tracker.js, its .plus variant, their maps.
+    const script = /^\/js\/(affitor-tracker(?:\.plus)?\.js(?:\.map)?)$/.exec(path);
+    if (script) {
+      const file = join(files.distDir, script[1]);
       if (!existsSync(file)) {
         return sendJson(res, 404, { error: `The built script is missing (${file}). Run \`npm run build\` first.` });
       }

@@ -1,5 +1,6 @@
 // The HTTP surface around the tracking rules: CORS (rule 21), body limits, malformed input, fault
 // injection (rule 22), the admin API, the event stream and the pages.
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxClient, type Client } from './helpers';
@@ -262,6 +263,17 @@ describe('pages', () => {
     expect(contentType).toBe('text/html; charset=utf-8');
     expect(html).toContain('src="/js/affitor-tracker.js" data-affitor-program-id="1" data-affitor-debug="true"');
     expect(html).toContain('data-affitor-api-base="http://shop.test:9999"');
+  });
+
+  it('serves both built scripts and their maps from dist/, byte for byte; nothing else under /js/', async () => {
+    for (const name of ['affitor-tracker.js', 'affitor-tracker.plus.js', 'affitor-tracker.js.map']) {
+      const res = await fetch(`${c.sandbox.url}/js/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await res.text()).toBe(readFileSync(new URL(`../../dist/${name}`, import.meta.url), 'utf8'));
+    }
+    expect((await fetch(`${c.sandbox.url}/js/affitor-tracker.js.sri`)).status).toBe(404);
+    expect((await fetch(`${c.sandbox.url}/js/..%2fpackage.json`)).status).toBe(404);
   });
 
   it('the console page and its assets are served; unknown assets are 404', async () => {
