@@ -218,14 +218,17 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
 
 /**
  * Once per page, before attribution: start the session and resend a click an earlier page left
- * pending — unless it expired, or this page is itself a landing (the new landing wins).
+ * pending — unless it expired, or this page is a landing on another URL (the new landing wins).
+ * A landing on the record's own URL is the same click seen from a second tab (or a reload while
+ * the first page's request is still out): it resends the record, whose `session_id` lets the
+ * server answer the same click id instead of counting a second click (contract §10 rule 19).
  */
-export function startPage(aff: string | null) {
+export function startPage(aff: string | null, url: string) {
   sessionId = 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
   const text = getCookie(PENDING_CLICK_COOKIE);
   if (!text) return;
   const record = resendablePendingClick(text, Date.now());
-  if (record && !aff) {
+  if (record && (!aff || record.affiliate_url == url)) {
     log('Resending click:', record.affiliate_url);
     click = runClick(record);
   } else setCookie(PENDING_CLICK_COOKIE, '', -1);

@@ -30,7 +30,7 @@ export const features: ((options?: AffitorInitOptions | null) => void)[] = [];
 export function begin(url: string, options?: AffitorInitOptions | null) {
   const aff = parseAff(url);
   const on = tracking();
-  if (on && !started) startPage(aff);
+  if (on && !started) startPage(aff, url);
   if (on && isDebug()) debugChecks(aff);
   attribute(aff, url);
   if (on && !started) {
