@@ -15,11 +15,3 @@ export function parseAff(url: string | null | undefined): string | null {
   }
   return aff || null;
 }
-
-/**
- * `affitor_aff_url` cookie value: the URL with every character that may not stand in a cookie value
- * percent-encoded (`;` `,` `"` `\`, whitespace, controls, non-ASCII — contract §4.1), plus `%` itself,
- * so that the decoding read of §4.2 gives back exactly this URL and therefore exactly the same `aff`
- * (without it, `?aff=a%26b` would read back as `aff=a`). Throws on a lone surrogate; callers catch.
- */
-export const encodeAffUrl = (url: string) => url.replace(/[^!#$&-+\--:<-[\]-~]/gu, encodeURIComponent);

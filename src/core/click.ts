@@ -3,9 +3,9 @@
 // finishes a click this one could not.
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, DEFAULT_COOKIE_WINDOW_DAYS, LEGACY_CLICK_ID_COOKIE,
-  MAX_CLICK_IDS, PENDING_CLICK_COOKIE, appendClickId, encodeClickIds, splitClickIds,
+  MAX_CLICK_IDS, PENDING_CLICK_COOKIE, appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
 } from '../shared/cookies';
-import { encodeAffUrl, parseAff } from './aff';
+import { parseAff } from './aff';
 import { getCookie, setCookie } from './cookie-jar';
 import { error, log } from './log';
 import { referrer } from './spa';

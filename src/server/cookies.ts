@@ -9,6 +9,7 @@ import {
   DEFAULT_COOKIE_WINDOW_DAYS,
   LEGACY_CLICK_ID_COOKIE,
   MAX_COOKIE_DAYS,
+  encodeAffUrl,
   encodeClickIds,
   formatCookie,
   isSafeCookieDomain,
@@ -16,7 +17,6 @@ import {
   readClickIds,
   readCookie,
 } from '../shared/cookies';
-import { encodeAffUrl } from '../core/aff';
 
 /** A Fetch `Request` (Next.js, Hono, Workers, Deno, Bun) or a Node `IncomingMessage` / Express `req`. */
 export type RequestLike =

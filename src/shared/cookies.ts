@@ -23,6 +23,14 @@ export function decodeCookieValue(raw: string): string {
 }
 
 /**
+ * `affitor_aff_url` cookie value: the URL with every character that may not stand in a cookie value
+ * percent-encoded (`;` `,` `"` `\`, whitespace, controls, non-ASCII — contract §4.1), plus `%` itself,
+ * so that the decoding read of §4.2 gives back exactly this URL and therefore exactly the same `aff`
+ * (without it, `?aff=a%26b` would read back as `aff=a`). Throws on a lone surrogate; callers catch.
+ */
+export const encodeAffUrl = (url: string) => url.replace(/[^!#$&-+\--:<-[\]-~]/gu, encodeURIComponent);
+
+/**
  * Every cookie in a `document.cookie` string or Cookie header, name → raw (still encoded) value;
  * the first occurrence of a name wins. The browser core parses `document.cookie` once per page with
  * this, because each read of it costs about a millisecond in a fresh page.

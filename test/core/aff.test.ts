@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeAffUrl, parseAff } from '../../src/core/aff';
-import { decodeCookieValue } from '../../src/shared/cookies';
+import { parseAff } from '../../src/core/aff';
+import { decodeCookieValue, encodeAffUrl } from '../../src/shared/cookies';
 
 describe('parseAff (contract §3.1)', () => {
   it('reads the aff query parameter, decoded, case-sensitive', () => {

@@ -10,8 +10,7 @@ import {
   clickIdsFromCookieHeader,
   refreshAffitorCookies,
 } from '../../src/server/index';
-import { encodeAffUrl } from '../../src/core/aff';
-import { encodeClickIds, readClickIds, readCookie } from '../../src/shared/cookies';
+import { encodeAffUrl, encodeClickIds, readClickIds, readCookie } from '../../src/shared/cookies';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const EXPIRES_60D = 'Mon, 02 Mar 2026 00:00:00 GMT';
