@@ -12,7 +12,7 @@ import { referrer } from './spa';
 import { botReason } from './bots';
 import { allowBots } from './config';
 import { hold, tracking, wait } from './consent';
-import { MAX_ATTEMPTS, isRetryable, isSuccess, post, retryDelay, sleep } from './transport';
+import { isRetryable, isSuccess, post, retry } from './transport';
 
 export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
@@ -166,35 +166,26 @@ export function forget() {
   generation++;
 }
 
-async function runClick(record: PendingClick, pageTitle = record.page_title) {
+function runClick(record: PendingClick, pageTitle = record.page_title) {
   const current = ++generation;
   clickUrl = record.affiliate_url;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      record.attempts++;
-      const stored = encodePendingClick(record);
-      if (stored) setCookie(PENDING_CLICK_COOKIE, stored, 1);
-      const [status, body, statusText] = await post(CLICK_PATH, clickBody(record, pageTitle));
-      if (current != generation) return;
-      const ok = isSuccess(status);
-      // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
-      if (ok ? body === undefined : isRetryable(status)) {
-        log('Click failed:', status);
-        if (attempt >= MAX_ATTEMPTS) return;
-        await sleep(retryDelay(attempt));
-        if (current != generation) return;
-      } else {
-        const id = ok && body && body.click_id;
-        if (typeof id == 'string') saveClick(record.affiliate_url, id, body.cookie_window_days);
-        else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
-        setCookie(PENDING_CLICK_COOKIE, '', -1);
-        clickUrl = null;
-        return;
-      }
-    }
-  } catch (e) {
-    error(e);
-  }
+  return retry(async () => {
+    // Replaced by a newer click (or an opt-out) while waiting: this one stops.
+    if (current != generation) return;
+    record.attempts++;
+    const stored = encodePendingClick(record);
+    if (stored) setCookie(PENDING_CLICK_COOKIE, stored, 1);
+    const [status, body, statusText] = await post(CLICK_PATH, clickBody(record, pageTitle));
+    if (current != generation) return;
+    const ok = isSuccess(status);
+    // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
+    if (ok ? body === undefined : isRetryable(status)) return log('Click failed:', status), 1;
+    const id = ok && body && body.click_id;
+    if (typeof id == 'string') saveClick(record.affiliate_url, id, body.cookie_window_days);
+    else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+    setCookie(PENDING_CLICK_COOKIE, '', -1);
+    clickUrl = null;
+  }).catch(error);
 }
 
 /**

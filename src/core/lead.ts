@@ -8,7 +8,7 @@ import { programId } from './config';
 import { getCookie, setCookie } from './cookie-jar';
 import { tracking, wait } from './consent';
 import { error, isDebug, log } from './log';
-import { MAX_ATTEMPTS, isRetryable, isSuccess, post, retryDelay, sleep } from './transport';
+import { isRetryable, isSuccess, post, retry, sleep } from './transport';
 
 export const LEAD_PATH = '/api/v1/track/lead';
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
@@ -64,16 +64,15 @@ async function attempt(key: string, body: object): Promise<boolean> {
 }
 
 /** Resolves after the first attempt; further attempts continue in the background. */
-async function deliver(key: string, body: object) {
+function deliver(key: string, body: object) {
   sent.add(key);
-  if (await attempt(key, body)) {
-    (async () => {
-      for (let n = 1; n < MAX_ATTEMPTS; n++) {
-        await sleep(retryDelay(n));
-        if (!(await attempt(key, body))) return;
-      }
-    })();
-  }
+  return new Promise<void>((first) =>
+    retry(async () => {
+      const again = await attempt(key, body);
+      first();
+      return again;
+    }),
+  );
 }
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {

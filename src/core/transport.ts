@@ -46,3 +46,12 @@ export const MAX_ATTEMPTS = 5;
 export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 * 2 ** (n - 1), 8000) * (0.5 + random / 2);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The one retry loop, shared by clicks and leads: `attempt` makes one attempt and returns a truthy
+ * value when it is worth another (its request failed in a retryable way), falsy when it reached a
+ * final answer or was abandoned. At most MAX_ATTEMPTS per page load, `retryDelay` apart.
+ */
+export async function retry(attempt: () => Promise<unknown>) {
+  for (let n = 1; (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
+}

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { isRetryable, isSuccess, retryDelay } from '../../src/core/transport';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_ATTEMPTS, isRetryable, isSuccess, retry, retryDelay } from '../../src/core/transport';
 
 describe('retryDelay (contract §3.4 plus jitter)', () => {
   it('doubles from 1 s and caps at 8 s at full scale', () => {
@@ -24,5 +24,29 @@ describe('outcome classification', () => {
   });
   it('counts 2xx as success', () => {
     expect([199, 200, 204, 299, 300].map(isSuccess)).toEqual([false, true, true, true, false]);
+  });
+});
+
+describe('retry (the one loop of clicks and leads)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it('stops at the first falsy answer (final, or abandoned)', async () => {
+    const answers = [1, 1, 0, 1];
+    let calls = 0;
+    vi.useFakeTimers();
+    const done = retry(async () => answers[calls++]);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(calls).toBe(3);
+  });
+  it('makes at most MAX_ATTEMPTS attempts, waiting between them', async () => {
+    const times: number[] = [];
+    vi.useFakeTimers();
+    const done = retry(async () => times.push(Date.now()));
+    await vi.runAllTimersAsync();
+    await done;
+    expect(times).toHaveLength(MAX_ATTEMPTS);
+    for (let n = 1; n < times.length; n++) expect(times[n] - times[n - 1]).toBeGreaterThanOrEqual(retryDelay(n, 0));
   });
 });
