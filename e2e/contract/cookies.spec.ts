@@ -70,6 +70,9 @@ async function startMerchant(api: ApiServer): Promise<Merchant> {
   return merchant;
 }
 
+// Each test makes 5–6 page loads with real clicks; on a loaded 2-core machine that can pass 30 s.
+test.describe.configure({ timeout: 90_000 });
+
 const test2 = test.extend<{ merchant: Merchant }>({
   merchant: async ({ api }, use) => {
     const merchant = await startMerchant(api);
