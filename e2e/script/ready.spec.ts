@@ -44,6 +44,9 @@ test('returning visitor: ready fires at once with the restored click id', async 
   const landing = shop.page('/l') + '?aff=P1';
   await page.goto(landing);
   await api.waitFor('click', 1);
+  // Leave only once the landing has stored its answer: leaving earlier makes the next page resend
+  // the pending click (a different, tested path — retry.spec.ts), not a returning visit.
+  await readyData(page);
   await recordReadyEvents(page);
   await page.goto(shop.page('/account'));
   await trackerLoaded(page);
