@@ -13,7 +13,7 @@
 // per journey). A journey the harness could not drive to its checkout (a timeout on an overloaded
 // machine) is reported as aborted, not as lost attribution, and is run once more under a new key.
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
+import { launchPersonLikeChromium } from './lib/browser.mjs';
 import { FAULTS, runJourney } from './faults/journeys.mjs';
 import { formatReport } from './faults/report.mjs';
 import { startSandboxProcess } from './faults/sandbox.mjs';
@@ -39,26 +39,10 @@ for (const [name, v] of [['--n', N], ['--concurrency', CONCURRENCY], ['--budget-
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const runId = Date.now().toString(36);
 const log = (line) => console.log(line);
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--host-resolver-rules=MAP * 127.0.0.1',
-    // Without these the page looks automated, and the script rightly skips bots (issue 5 item 6).
-    '--disable-blink-features=AutomationControlled',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--disable-quic',
-  ],
-});
-// The real Chrome user agent for this build, without the "HeadlessChrome" marker.
-const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+const { browser, userAgent } = await launchPersonLikeChromium();
 
 const workers = [];
 try {

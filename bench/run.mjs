@@ -8,10 +8,10 @@
 //      Budgets: plain visit ≤ 1.5 ms; ?aff= landing ≤ 2 ms beyond a control page that makes only
 //      the unavoidable first Intl.DateTimeFormat().resolvedOptions().timeZone call.
 //   3. The sandbox load section (bench/sandbox-load.mjs run(), written for issue 4).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
-import { chromium } from '@playwright/test';
+import { launchPersonLikeChromium } from './lib/browser.mjs';
 import { GZIP_BUDGET_BYTES, measureSize } from './lib/size.mjs';
 import { loadServers } from './lib/servers.mjs';
 
@@ -36,13 +36,6 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function chromiumPath() {
-  const cached = join(repo, 'node_modules/.cache/chromium-path');
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  if (existsSync(cached)) return readFileSync(cached, 'utf8').trim();
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  return undefined; // Playwright's own Chromium, if installed (scripts/ensure-chromium.mjs)
-}
 
 function sizeSection() {
   if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run \`npm run build\` first.`);
@@ -59,10 +52,7 @@ function sizeSection() {
 }
 
 /** Loads `url` in a fresh context and returns the main thread's ScriptDuration in ms. */
-async function scriptDurationMs(browser, url) {
-  // A person's Chrome user agent: with headless Chromium's `HeadlessChrome` the script skips the
-  // landing's click as a bot (issue 5 item 6), and the landing row would measure no click at all.
-  const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;
+async function scriptDurationMs(browser, userAgent, url) {
   const context = await browser.newContext({ userAgent });
   try {
     const page = await context.newPage();
@@ -96,22 +86,12 @@ async function cpuSection() {
     { key: 'landing', label: '?aff= landing', url: pages.url('/tracked?aff=BENCH') },
     { key: 'control', label: 'control: first Intl timeZone call only', url: pages.url('/control') },
   ];
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--host-resolver-rules=MAP * 127.0.0.1',
-      '--disable-blink-features=AutomationControlled',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const { browser, userAgent } = await launchPersonLikeChromium();
   const samples = Object.fromEntries(cases.map((c) => [c.key, []]));
   try {
     for (let round = 0; round <= LOADS; round++) {
       for (const c of cases) {
-        const ms = await scriptDurationMs(browser, c.url);
+        const ms = await scriptDurationMs(browser, userAgent, c.url);
         if (round > 0) samples[c.key].push(ms); // round 0 warms up the browser and servers
       }
     }
