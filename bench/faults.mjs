@@ -42,15 +42,17 @@ for (const [name, v] of [['--n', N], ['--concurrency', CONCURRENCY], ['--budget-
 const runId = Date.now().toString(36);
 const log = (line) => console.log(line);
 
-const { browser, userAgent } = await launchPersonLikeChromium();
-
 const workers = [];
+let browser, userAgent;
 try {
   for (let i = 0; i < CONCURRENCY; i++) {
     const sandbox = await startSandboxProcess();
     const shop = await startShop(sandbox, { refresh: !args['no-refresh'] });
     workers.push({ sandbox, shop, records: [] });
   }
+  // Real shops are https: secure contexts, where the script serialises landings across tabs with
+  // Web Locks. The bench's shops are http on test names, so the browser is told to treat them alike.
+  ({ browser, userAgent } = await launchPersonLikeChromium({ secureOrigins: workers.map((w) => w.shop.origin) }));
   const first = workers[0];
   const state = await first.sandbox.admin.state(0);
   const partners = state.partners
@@ -160,7 +162,7 @@ try {
   log(`\n${results.length} journeys run (${results.filter((r) => r.aborted).length} aborted) in ${seconds} s${skipped ? `; ${skipped} not started (time budget ${BUDGET_MS / 1000} s spent)` : ''}\n`);
   log(formatReport(faults, results));
 } finally {
-  await browser.close().catch(() => {});
+  await browser?.close().catch(() => {});
   for (const w of workers) {
     await w.shop.close().catch(() => {});
     await w.sandbox.stop().catch(() => {});

@@ -15,8 +15,13 @@ function chromiumPath() {
   return undefined; // Playwright's own Chromium, if installed (scripts/ensure-chromium.mjs)
 }
 
-/** @returns {Promise<{browser: import('@playwright/test').Browser, userAgent: string}>} */
-export async function launchPersonLikeChromium() {
+/**
+ * `secureOrigins`: http origins the browser treats as secure contexts, as it treats a real shop's
+ * https origin (Web Locks, for one, exist only in secure contexts).
+ * @param {{secureOrigins?: string[]}} [options]
+ * @returns {Promise<{browser: import('@playwright/test').Browser, userAgent: string}>}
+ */
+export async function launchPersonLikeChromium({ secureOrigins = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [
@@ -28,6 +33,7 @@ export async function launchPersonLikeChromium() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...(secureOrigins.length ? ['--unsafely-treat-insecure-origin-as-secure=' + secureOrigins.join(',')] : []),
     ],
   });
   const userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`;

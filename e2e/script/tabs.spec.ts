@@ -1,12 +1,46 @@
-// Two tabs of one browser on a partner link (fault benchmark finding "second tab"): while the first
-// tab's click is still in flight, its write-ahead `affitor_pending_click` is visible to the second.
-// The same link must be the same click — resent with the first tab's session_id, the idempotency key
-// a server deduplicates on (contract §3.4, §10 rule 19) — while another partner's link still wins.
+// Two tabs of one browser on a partner link (fault benchmark finding "second tab").
+// Where the browser has Web Locks (secure contexts: every https site, and localhost here), the
+// landing decision runs in one tab at a time and the lock is held until the click settles, so the
+// second tab finds the first tab's click id and sends nothing. Without Web Locks (the http
+// shop.test origin here), the second tab sees the first one's write-ahead `affitor_pending_click`
+// and resends it with the same session_id, the idempotency key a server deduplicates on (contract
+// §3.4, §10 rule 19). Either way another partner's link still wins.
 import { test, expect, cookieJar } from '../support/fixtures';
 import { faults } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 
-test('a second tab on the same partner link resends the first tab\'s click: one session_id, no second click', async ({ page, api, shop }) => {
+test('Web Locks: a second tab on the same link waits for the first tab\'s click and sends nothing', async ({ page, api, shop }) => {
+  api.respond('click', faults.hold());
+  shop.page('/l');
+  const landing = shop.url('/l?aff=P1', 'localhost');
+  await page.goto(landing);
+  expect(await page.evaluate(() => !!navigator.locks)).toBe(true);
+  await api.waitFor('click', 1);
+  const second = await page.context().newPage();
+  await second.goto(landing);
+  await second.waitForFunction(() => !!(window as any).affitor);
+  await second.waitForTimeout(500);
+  expect(api.posts('click')).toHaveLength(1);
+  api.release();
+  await expect.poll(() => second.evaluate(() => (window as any).affitor.getData().clickId)).toBe('cust_1_1');
+  await second.waitForTimeout(500);
+  expect(api.posts('click')).toHaveLength(1);
+  expect(await page.evaluate(() => (window as any).affitor.getClickId())).toBe('cust_1_1');
+});
+
+test('Web Locks: two tabs opened on the same link at the same moment make one click', async ({ page, api, shop }) => {
+  shop.page('/l');
+  const landing = shop.url('/l?aff=P1', 'localhost');
+  const second = await page.context().newPage();
+  await Promise.all([page.goto(landing), second.goto(landing)]);
+  for (const tab of [page, second]) {
+    await expect.poll(() => tab.evaluate(() => (window as any).affitor?.getData().clickId)).toBe('cust_1_1');
+  }
+  await page.waitForTimeout(500);
+  expect(api.posts('click')).toHaveLength(1);
+});
+
+test('without Web Locks: a second tab on the same partner link resends the first tab\'s click: one session_id, no second click', async ({ page, api, shop }) => {
   api.respond('click', faults.hold());
   const landing = shop.page('/l') + '?aff=P1';
   await page.goto(landing);

@@ -1,14 +1,15 @@
 // What a <script> tag build does on load: configure from its own tag, then publish
 // `window.affitor` and run the queue — unless a tracker is already on the page (contract §6).
-import { findTag, parseFlag, tagOptions } from './config';
+import { TAG_OPTIONS, findTag, parseFlag, tagOptions } from './config';
 import { MARKER, isTracker, publish } from './facade';
 import { error } from './log';
 import { tracker } from './tracker';
 
-export function boot() {
+/** `extraOptions`: the names of a script variant's own tag options (`data-affitor-*`). */
+export function boot(extraOptions: string[] = []) {
   try {
     // currentScript is set only while the script runs synchronously, so it is read first.
-    const options = tagOptions(document.currentScript || findTag());
+    const options = tagOptions(document.currentScript || findTag(), TAG_OPTIONS.concat(extraOptions));
     const existing: any = window.affitor;
     if (existing && existing[MARKER]) {
       if (parseFlag(options.debug)) console.log('[Affitor] already loaded on this page; this copy does nothing');

@@ -1,24 +1,19 @@
 // Attribution and click tracking (contract §3.2–§3.4): the page's attribution state, the click
 // POST, its retries in the page, and the write-ahead cookie through which the next page load
 // finishes a click this one could not.
-import {
-  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, DEFAULT_COOKIE_WINDOW_DAYS, LEGACY_CLICK_ID_COOKIE,
-  MAX_CLICK_IDS, PENDING_CLICK_COOKIE, appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
-} from '../shared/cookies';
+import { AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE, encodeAffUrl } from '../shared/cookies';
 import { parseAff } from './aff';
-import { getCookie, setCookie } from './cookie-jar';
-import { error, log } from './log';
-import { referrer } from './spa';
 import { botReason } from './bots';
 import { allowBots } from './config';
 import { hold, tracking, wait } from './consent';
+import { getCookie, rereadCookies, setCookie } from './cookie-jar';
+import { error, log } from './log';
+import { referrer } from './spa';
 import { isRetryable, isSuccess, post, retry } from './transport';
 
 export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
 export const MAX_PENDING_BYTES = 3500;
-/** Across page loads a click gets this many attempts, within 24 h, before it is given up. */
-const MAX_TOTAL_ATTEMPTS = 10;
 
 export let clickId: string | null = null;
 export let affiliateUrl: string | null = null;
@@ -31,10 +26,14 @@ export let sessionId = '';
 export let click: Promise<void> | undefined;
 /** `affiliate_url` of the click in flight or pending (the guard); null when there is none. */
 let clickUrl: string | null = null;
+/** The click the current attribution pass started, if any. */
+let started: Promise<void> | undefined;
+/** Whether this page still has to look for a click an earlier page (or another tab) left pending. */
+let pendingToCheck = false;
 /** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
 let generation = 0;
 /** Cookie lifetime: the last successful click's `cookie_window_days`, else 60. */
-let days = DEFAULT_COOKIE_WINDOW_DAYS;
+let days = 60;
 let timeZone: string | undefined;
 
 /** The `affitor_pending_click` record: all a later page load needs to resend the click. */
@@ -67,30 +66,27 @@ export function encodePendingClick(record: PendingClick): string | null {
   return value.length > MAX_PENDING_BYTES ? null : value;
 }
 
-/** A record from the decoded cookie value that may be resent now, else null (contract §3.4). */
+/** A record from the decoded cookie value that may be resent now: < 24 h old, < 10 attempts (contract §3.4). */
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
   try {
     const record = JSON.parse(text!);
-    return now - record.first_ts <= 864e5 && record.attempts < MAX_TOTAL_ATTEMPTS && typeof record.affiliate_url == 'string'
-      ? record
-      : null;
-  } catch {
-    return null;
-  }
+    if (now - record.first_ts <= 864e5 && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
+  } catch (e) {}
+  return null;
 }
 
 /**
- * The click request body (contract §3.3). The time zone costs 10–40 ms of CPU on its first call in a
- * page, so it is asked only here, when a real click goes out, and at most once per page.
+ * The click request body (contract §3.3): the record minus its bookkeeping, plus fresh device
+ * fields. The time zone costs 10–40 ms of CPU on its first call in a page, so it is asked only
+ * here, when a click goes out, and once per page.
  */
 export function clickBody(record: PendingClick, pageTitle: string) {
   if (timeZone == null) {
     timeZone = '';
     try {
       timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-    } catch {}
+    } catch (e) {}
   }
-  // The record's fields, minus its bookkeeping (JSON drops undefined), plus fresh device fields.
   return Object.assign({}, record, {
     page_title: pageTitle,
     attempts: undefined,
@@ -114,19 +110,58 @@ export function getClickId(): string | null {
   return id;
 }
 
-/** Cookie list plus the current id when it lacks it; the newest 20, oldest first. */
+/** The cookie's list with `id` moved to (or added at) the newest end; the newest 20, oldest first. */
+const clickIdList = (id: string | null) => {
+  const ids = (getCookie(CLICK_IDS_COOKIE) || '').split('|').filter((x) => x && x != id);
+  if (id) ids.push(id);
+  return ids.slice(-20);
+};
+
+/** Cookie list plus the current id when it lacks it (contract §4.2). */
 export function getClickIds(): string[] {
-  const ids = splitClickIds(getCookie(CLICK_IDS_COOKIE));
   const id = getClickId();
-  return (id && ids.indexOf(id) < 0 ? ids.concat(id) : ids).slice(-MAX_CLICK_IDS);
+  const ids = clickIdList(null);
+  return id && ids.indexOf(id) < 0 ? clickIdList(id) : ids;
 }
 
-/** Contract §3.2 steps 4–6 for `url` (the current URL, or a landing held until consent), whose `aff` is given. */
+/**
+ * Contract §3.2 steps 4–6 for `url` (the current URL, or a landing held until consent), whose `aff`
+ * is given; on the first pass also the pending click of §3.4.
+ *
+ * When this may send a click, it runs in one tab at a time (Web Locks, where the browser has them:
+ * secure contexts), holding the lock until that click settles. Two tabs opened on one partner link
+ * at once would otherwise both find no click id and both send a click; in turn, the second tab
+ * re-reads the cookies and finds the first tab's click id, or its still-pending record.
+ */
 export function attribute(aff: string | null, url = location.href) {
   lastAff = aff;
-  if (!tracking()) {
-    if (aff) hold(url);
-    return;
+  if (!tracking()) return aff && hold(url);
+  const locks = navigator.locks;
+  const pass = () => {
+    started = undefined;
+    decide(aff, url);
+    return started;
+  };
+  if (locks && (aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE)))) {
+    // A browser that refuses the lock (an opaque origin) gets the pass without it.
+    click = locks
+      .request('affitor_click', () => {
+        rereadCookies();
+        return pass();
+      })
+      .catch(pass);
+  } else pass();
+}
+
+function decide(aff: string | null, url: string) {
+  if (pendingToCheck) {
+    pendingToCheck = false;
+    const record = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
+    // A landing on the record's own URL is the same click seen again (a reload, a second tab): resent.
+    if (record && (!aff || record.affiliate_url == url)) {
+      log('Resending click:', record.affiliate_url);
+      sendClick(record);
+    } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
   const id = getClickId();
   const storedUrl = getCookie(AFF_URL_COOKIE);
@@ -134,16 +169,12 @@ export function attribute(aff: string | null, url = location.href) {
   if (aff && (!id || (storedAff && storedAff != aff))) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     log(id ? 'Partner switch:' : 'Referral:', aff);
-    affiliateUrl = url;
-    trackClick(affiliateUrl, id);
-  } else if (id) {
-    log(aff ? 'Same partner, no click:' : 'Restored:', id);
-    clickId = id;
-    affiliateUrl = storedUrl;
-    hasAttribution = true;
+    trackClick((affiliateUrl = url), id);
   } else {
-    log('No attribution');
-    hasAttribution = false;
+    log(id ? 'Attributed:' : 'No attribution', id || '');
+    clickId = id;
+    affiliateUrl = id && storedUrl;
+    hasAttribution = !!id;
   }
 }
 
@@ -152,10 +183,10 @@ export function attribute(aff: string | null, url = location.href) {
  * is off (consent), or the visitor is a bot.
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  const bot = allowBots ? null : botReason(navigator);
+  const bot = !allowBots && botReason(navigator);
   if (bot) log('Bot (' + bot + '), no click; see data-affitor-allow-bots');
   else if (!tracking()) wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) click = runClick(newPendingClick(url, existingClickId), document.title);
+  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
 
@@ -166,10 +197,10 @@ export function forget() {
   generation++;
 }
 
-function runClick(record: PendingClick, pageTitle = record.page_title) {
+function sendClick(record: PendingClick, pageTitle = record.page_title) {
   const current = ++generation;
   clickUrl = record.affiliate_url;
-  return retry(async () => {
+  return (click = started = retry(async () => {
     // Replaced by a newer click (or an opt-out) while waiting: this one stops.
     if (current != generation) return;
     record.attempts++;
@@ -179,13 +210,12 @@ function runClick(record: PendingClick, pageTitle = record.page_title) {
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
-    if (ok ? body === undefined : isRetryable(status)) return log('Click failed:', status), 1;
-    const id = ok && body && body.click_id;
-    if (typeof id == 'string') saveClick(record.affiliate_url, id, body.cookie_window_days);
+    if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
+    if (ok && typeof body.click_id == 'string') saveClick(record.affiliate_url, body.click_id, body.cookie_window_days);
     else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
-  }).catch(error);
+  }).catch(error));
 }
 
 /**
@@ -194,33 +224,20 @@ function runClick(record: PendingClick, pageTitle = record.page_title) {
  * an earlier click.
  */
 export function saveClick(url: string | null, id: string, windowDays?: unknown) {
-  const urlValue = url ? encodeAffUrl(url) : '';
-  const idValue = encodeURIComponent(id);
+  const encodedId = encodeURIComponent(id);
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
-  setCookie(CLICK_ID_COOKIE, idValue, days);
-  setCookie(LEGACY_CLICK_ID_COOKIE, idValue, days);
-  setCookie(AFF_URL_COOKIE, urlValue, urlValue ? days : -1);
-  setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
+  setCookie(CLICK_ID_COOKIE, encodedId, days);
+  setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
+  setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
+  setCookie(CLICK_IDS_COOKIE, encodeURIComponent(clickIdList(id).join('|')), days);
   clickId = id;
   affiliateUrl = url;
   hasAttribution = true;
   log('Click tracked, click_id saved: ' + id);
 }
 
-/**
- * Once per page, before attribution: start the session and resend a click an earlier page left
- * pending — unless it expired, or this page is a landing on another URL (the new landing wins).
- * A landing on the record's own URL is the same click seen from a second tab (or a reload while
- * the first page's request is still out): it resends the record, whose `session_id` lets the
- * server answer the same click id instead of counting a second click (contract §10 rule 19).
- */
-export function startPage(aff: string | null, url: string) {
+/** Once per page, before its first attribution pass: the session, and a look for a pending click. */
+export function startPage() {
   sessionId = 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
-  const text = getCookie(PENDING_CLICK_COOKIE);
-  if (!text) return;
-  const record = resendablePendingClick(text, Date.now());
-  if (record && (!aff || record.affiliate_url == url)) {
-    log('Resending click:', record.affiliate_url);
-    click = runClick(record);
-  } else setCookie(PENDING_CLICK_COOKIE, '', -1);
+  pendingToCheck = true;
 }

@@ -1,8 +1,8 @@
 // Settings from init options and from the script tag's data-affitor-* attributes (contract §2).
 import { isSafeCookieDomain } from '../shared/cookies';
-import { setCookieDomain } from './cookie-jar';
 import { setConsentRequired } from './consent';
-import { error, isDebug, log, setDebug } from './log';
+import { setCookieDomain } from './cookie-jar';
+import { debugOn, error, log, setDebug } from './log';
 import type { AffitorInitOptions } from './types';
 
 export const DEFAULT_API_BASE = 'https://api.affitor.com';
@@ -19,21 +19,26 @@ export function parseProgramId(v: unknown): number | null {
 }
 
 /** A switch (debug, allow-bots, ...) is on only for `true` (boolean, or the text trimmed and case-insensitive). */
-export const parseFlag = (v: unknown) => /^true$/i.test(String(v).trim());
-
+export const parseFlag = (v: unknown) => /^\s*true\s*$/i.test(v as string);
 
 /** The tag the script came from, when `document.currentScript` is unavailable (ESM, callbacks). */
 export const findTag = () => document.querySelector('script[data-affitor-program-id],script[data-affitor-program]');
 
+/** The options a script tag may carry, each as `data-affitor-<kebab-case name>`. */
+export const TAG_OPTIONS = ['programId', 'program', 'debug', 'apiBase', 'cookieDomain', 'consent', 'allowBots'];
+
 /**
- * Options from a script tag: every `data-affitor-x-y` attribute becomes option `xY` (so each option
- * has one attribute, and the `.plus` script's options need no code here); absent ones are omitted.
- * The older `data-affitor-program` is the fallback for the program id.
+ * Options from a script tag: option `fooBar` from `data-affitor-foo-bar`, for each name listed (the
+ * `.plus` script adds its own); absent attributes are omitted. The older `data-affitor-program` is
+ * the fallback for the program id. Named reads, not a walk over `dataset`: that costs milliseconds
+ * in a fresh page.
  */
-export function tagOptions(tag: Element | null): AffitorInitOptions & Record<string, string | undefined> {
+export function tagOptions(tag: Element | null, names = TAG_OPTIONS): AffitorInitOptions & Record<string, string | undefined> {
   const options: Record<string, string | undefined> = {};
-  const data = tag ? (tag as HTMLElement).dataset : {};
-  for (const key in data) if (/^affitor[A-Z]/.test(key)) options[key[7].toLowerCase() + key.slice(8)] = data[key];
+  names.forEach((name) => {
+    const value = tag && tag.getAttribute('data-affitor-' + name.replace(/[A-Z]/g, '-$&').toLowerCase());
+    if (value != null) options[name] = value;
+  });
   options.programId = options.programId || options.program;
   return options;
 }
@@ -42,16 +47,16 @@ export function tagOptions(tag: Element | null): AffitorInitOptions & Record<str
  * API origin: trailing `/` removed; a same-origin path such as `/affitor` (a first-party proxy)
  * becomes `location.origin + path`, so a `<base href>` on the page cannot redirect it.
  */
-export const resolveApiBase = (base: string, origin: string) => {
+export const resolveApiBase = (base: string, origin?: string) => {
   const trimmed = base.replace(/\/+$/, '');
-  return /^(\/(?!\/)|$)/.test(trimmed) ? origin + trimmed : trimmed;
+  return /^(\/(?!\/)|$)/.test(trimmed) ? (origin || location.origin) + trimmed : trimmed;
 };
 
 /** Applies init options; omitted ones keep their current value (contract §2, project rule). */
 export function configure(options?: AffitorInitOptions | null) {
   const { programId: id, debug, apiBase: base, cookieDomain, consent, allowBots: bots } = options || {};
   if (debug != null) setDebug(parseFlag(debug));
-  if (base) apiBase = resolveApiBase(String(base), location.origin);
+  if (base) apiBase = resolveApiBase(String(base));
   if (consent != null) setConsentRequired(consent == 'required');
   if (bots != null) allowBots = parseFlag(bots);
   if (cookieDomain != null) {
@@ -59,8 +64,8 @@ export function configure(options?: AffitorInitOptions | null) {
     if (cookieDomain && !safe) error('Invalid cookie domain:', cookieDomain);
     setCookieDomain(safe ? cookieDomain : '');
   }
-  programId = [id, programId, tagOptions(findTag()).programId, window.AFFITOR_PROGRAM_ID].map(parseProgramId).find((n) => n != null) ?? null;
+  programId = parseProgramId(id) ?? programId ?? parseProgramId(tagOptions(findTag()).programId) ?? parseProgramId(window.AFFITOR_PROGRAM_ID);
   if (programId == null) error('Affitor program ID not found — set it via init({ programId }).');
-  log('Affitor tracker initialized:', { programId, debug: isDebug(), apiBase, cookieDomain });
+  log('Affitor tracker initialized:', { programId, debug: debugOn, apiBase, cookieDomain });
   log('Using program ID:', programId);
 }

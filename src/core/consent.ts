@@ -1,18 +1,15 @@
 // Consent mode (issue 5). With `consent: 'required'` the tracker stores nothing and sends nothing
-// until `consent(true)`; a landing's `aff` waits in memory meanwhile. `consent(false)`/`optOut()`
+// until `consent(true)`; a landing's URL waits in memory meanwhile. `consent(false)`/`optOut()`
 // erase our cookies and stop tracking in any mode. The visitor's choice itself is kept in a cookie
 // of its own, `affitor_consent=1|0` (it records the choice, not the visitor), so it holds on every
 // later page until the visitor changes it.
-import { CONSENT_COOKIE, parseCookies } from '../shared/cookies';
+import { CONSENT_COOKIE } from '../shared/cookies';
 import { parseAff } from './aff';
 import { forget } from './click';
-import { domainCandidates, getCookie, readCookieString, setCookie } from './cookie-jar';
+import { domainCandidates, getCookie, readCookies, setCookie } from './cookie-jar';
 import { PENDING_LEADS_KEY } from './lead';
 import { log } from './log';
 import { begin } from './tracker';
-
-/** How long the choice is remembered. */
-const CHOICE_DAYS = 365;
 
 let required = false;
 /** The visitor's choice; null while undecided; undefined until read from the cookie. */
@@ -52,12 +49,8 @@ export function wait(call: () => unknown) {
  * the second page still credit the partner, without anything stored before consent.
  */
 function referrerLanding(): string | null {
-  try {
-    const ref = new URL(document.referrer);
-    return ref.origin == location.origin && parseAff(ref.href) ? ref.href : null;
-  } catch {
-    return null;
-  }
+  const ref = document.referrer;
+  return ref.indexOf(location.origin + '/') == 0 && parseAff(ref) ? ref : null;
 }
 
 /** `consent(true)` starts tracking (held landing first); `consent(false)` is `optOut()`. */
@@ -65,14 +58,10 @@ export function consent(granted?: boolean) {
   if (!granted) return optOut();
   const was = tracking();
   choice = true;
-  setCookie(CONSENT_COOKIE, '1', CHOICE_DAYS);
+  setCookie(CONSENT_COOKIE, '1', 365);
   if (was) return;
-  const url = heldUrl || referrerLanding() || location.href;
-  heldUrl = null;
-  begin(url);
-  const calls = waiting;
-  waiting = [];
-  calls.forEach((call) => call());
+  begin(heldUrl || referrerLanding() || location.href);
+  waiting.splice(0).forEach((call) => call());
 }
 
 /**
@@ -86,12 +75,13 @@ export function optOut() {
   forget();
   // Every domain our cookies may carry: host-only, and each candidate (a configured domain is one).
   const domains = [''].concat(domainCandidates(location.hostname));
-  parseCookies(readCookieString()).forEach((_, name) => {
-    if (/^affitor_|^customer_code$/.test(name)) domains.forEach((domain) => setCookie(name, '', -1, domain));
+  readCookies().replace(/(?:^|;) *(affitor_\w+|customer_code)=/g, (_, name) => {
+    domains.forEach((domain) => setCookie(name, '', -1, domain));
+    return '';
   });
   try {
     localStorage.removeItem(PENDING_LEADS_KEY);
-  } catch {}
-  setCookie(CONSENT_COOKIE, '0', CHOICE_DAYS);
+  } catch (e) {}
+  setCookie(CONSENT_COOKIE, '0', 365);
   log('Opted out');
 }

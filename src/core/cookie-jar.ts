@@ -1,50 +1,54 @@
-// The page's view of its cookies. `document.cookie` is read once per page (a read costs ~1 ms in a
-// fresh page) into a cache that our own writes keep current. Every access is wrapped: sandboxed
-// iframes and cookie-blocking browsers throw from `document.cookie`, and that must not reach the page.
-import { decodeCookieValue, parseCookies } from '../shared/cookies';
+// The page's view of its cookies. `document.cookie` costs ~1 ms on its first read in a fresh page,
+// so it is read once and kept until one of our own writes changes it. Every access is wrapped:
+// sandboxed iframes and cookie-blocking browsers throw from `document.cookie`, and that must not
+// reach the page.
+import { decodeCookieValue } from '../shared/cookies';
 
-let jar: Map<string, string> | undefined;
+/** `document.cookie` as last read; cleared by each of our writes. */
+let jar: string | undefined;
 /** Configured `domain=`; '' means "use the probed root domain" (contract §4.3). */
 let configuredDomain = '';
 /** The probed root domain ('' = host-only), once known. */
-let probedDomain: string | undefined;
+let rootDomain: string | undefined;
 
 export const setCookieDomain = (domain: string) => {
   configuredDomain = domain;
 };
 
-/** A fresh read of `document.cookie` ('' when cookies are unavailable). */
-export const readCookieString = () => {
-  try {
-    return document.cookie;
-  } catch {
-    return '';
+/** `document.cookie` ('' when cookies are unavailable), read at most once between our writes. */
+export function readCookies(): string {
+  if (jar == null) {
+    jar = '';
+    try {
+      jar = document.cookie;
+    } catch (e) {}
   }
-};
+  return jar;
+}
 
-/** Decoded value of a cookie, or null when it is missing or empty. */
+/** Decoded value of the first cookie named exactly `name` (contract §4.2), or null when missing or empty. */
 export function getCookie(name: string): string | null {
-  const raw = (jar = jar || parseCookies(readCookieString())).get(name);
-  return raw ? decodeCookieValue(raw) : null;
+  const match = readCookies().match('(?:^|;) *' + name + '=([^;]*)');
+  return match && match[1] ? decodeCookieValue(match[1]) : null;
 }
 
 /**
- * Writes `name=raw` with the contract's attributes (§4.1); `days < 0` deletes it. `raw` is already
- * encoded, and the attribute part is built only from our constants and a validated or probed domain.
+ * Writes `name=value` with the contract's attributes (§4.1); `days < 0` deletes it. `value` is
+ * already encoded, and the attribute part is built only from our constants and a validated or
+ * probed domain: nothing from the URL or the server reaches it.
  */
-export function setCookie(name: string, raw: string, days: number, domain = cookieDomain()) {
+export function setCookie(name: string, value: string, days: number, domain = cookieDomain()) {
   try {
     document.cookie =
-      name + '=' + raw +
+      name + '=' + value +
       '; expires=' + new Date(Date.now() + days * 864e5).toUTCString() +
       '; path=/; SameSite=Lax' +
       (domain ? '; domain=' + domain : '') +
       (location.protocol == 'https:' ? '; Secure' : '');
-    getCookie(name);
-    days > 0 ? jar!.set(name, raw) : jar!.delete(name);
-  } catch {
+  } catch (e) {
     // No cookies: this visit keeps no attribution, and the page is not disturbed.
   }
+  jar = undefined;
 }
 
 /**
@@ -63,27 +67,26 @@ export function domainCandidates(host: string): string[] {
 
 const PROBE = 'affitor_domain_test';
 
-/** Whether the browser keeps a cookie for `domain` (the probe is expired again when it does). */
-function probe(domain: string) {
-  setCookie(PROBE, '1', 1, domain);
-  const kept = readCookieString().indexOf(PROBE + '=1') >= 0;
-  if (kept) setCookie(PROBE, '', -1, domain);
-  return kept;
+/** `domain=` for our cookies: the configured one, else the broadest one that sticks (probed once per page). */
+function cookieDomain(): string {
+  if (configuredDomain) return configuredDomain;
+  if (rootDomain == null) {
+    rootDomain = domainCandidates(location.hostname).find((domain) => {
+      setCookie(PROBE, '1', 1, domain);
+      const kept = getCookie(PROBE);
+      if (kept) setCookie(PROBE, '', -1, domain);
+      return kept;
+    }) || '';
+  }
+  return rootDomain;
 }
 
-/** `domain=` for our cookies: the configured one, else the broadest that sticks (cached per page). */
-export function cookieDomain(): string {
-  if (configuredDomain) return configuredDomain;
-  if (probedDomain == null) {
-    probedDomain = '';
-    try {
-      probedDomain = domainCandidates(location.hostname).find(probe) || '';
-    } catch {}
-  }
-  return probedDomain;
-}
+/** The next read goes to `document.cookie` again: another tab may have written meanwhile. */
+export const rereadCookies = () => {
+  jar = undefined;
+};
 
 /** Test hook: forget the cached cookies and probed domain (a unit test's fresh "page"). */
 export const resetCookieJar = () => {
-  jar = probedDomain = undefined;
+  jar = rootDomain = undefined;
 };

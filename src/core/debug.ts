@@ -1,7 +1,7 @@
 // Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
 import { CLICK_PATH, clickBody, newPendingClick } from './click';
 import { DEFAULT_API_BASE, apiBase, programId } from './config';
-import { readCookieString, setCookie } from './cookie-jar';
+import { getCookie, setCookie } from './cookie-jar';
 import { error, log, warn } from './log';
 import { post } from './transport';
 
@@ -11,9 +11,8 @@ let testPageviewSent = false;
 export function debugChecks(aff: string | null) {
   const value = 'test_' + Date.now();
   setCookie(TEST_COOKIE, value, 1);
-  if (readCookieString().indexOf(TEST_COOKIE + '=' + value) < 0) {
-    warn('Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
-  } else log('Cookie verification PASSED');
+  if (getCookie(TEST_COOKIE) == value) log('Cookie verification PASSED');
+  else warn('Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
   setCookie(TEST_COOKIE, '', -1);
 
   if (aff && apiBase == DEFAULT_API_BASE) warn('Real click on the production API');
@@ -22,9 +21,7 @@ export function debugChecks(aff: string | null) {
   testPageviewSent = true;
   if (programId == null) return error('No program ID: no test pageview');
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
-  const body = Object.assign(clickBody(newPendingClick(location.href), document.title), {
-    additional_data: { test_mode: true, program_id: programId },
-  });
+  const body = Object.assign(clickBody(newPendingClick(location.href), document.title), { additional_data: { test_mode: true, program_id: programId } });
   log('Sending test click event:', body);
   post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
 }

@@ -9,13 +9,13 @@ export const MARKER = '$affitor';
 export const isTracker = (value: any): value is AffitorApi =>
   !!value && typeof value.signup == 'function' && typeof value.getClickId == 'function';
 
-export function publish(t: AffitorApi) {
-  window.affitor = t;
+export function publish(tracker: AffitorApi) {
+  window.affitor = tracker;
   let queue = window.affitorQueue;
   if (!Array.isArray(queue)) queue = window.affitorQueue = [];
   const run = (command: AffitorQueueCommand) => {
     try {
-      (t as any)[command[0]](...command.slice(1));
+      (tracker as any)[command[0]](...command.slice(1));
     } catch (e) {
       error('Bad command:', command, e);
     }

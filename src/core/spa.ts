@@ -1,5 +1,5 @@
 // SPA navigation (contract §3.5): pushState/replaceState/popstate to a URL with a new `aff` is a
-// landing; any other navigation costs one URL parse and no request.
+// landing; any other navigation costs one string test and no request.
 import { parseAff } from './aff';
 import { attribute, lastAff } from './click';
 import { error } from './log';
@@ -24,7 +24,7 @@ export function watchHistory() {
       error(e);
     }
   };
-  for (const name of ['pushState', 'replaceState'] as const) {
+  (['pushState', 'replaceState'] as const).forEach((name) => {
     const original = history[name];
     // The page's own call behaves exactly as before: same `this`, arguments, result and errors.
     history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
@@ -32,6 +32,6 @@ export function watchHistory() {
       check();
       return result;
     };
-  }
+  });
   addEventListener('popstate', check);
 }

@@ -1,18 +1,18 @@
-// The tracker's public surface. `tracker` is what `window.affitor` is; `AffitorTracker` is the
-// class the ESM entry exports, a view of the same page-wide tracker (one per page, contract §8.1).
+// The tracker's public surface. `tracker` is what `window.affitor` is; the ESM entry's
+// `AffitorTracker` is a view of the same page-wide tracker (one per page, contract §8.1).
 import { parseAff } from './aff';
 import { affiliateUrl, attribute, click, getClickId, getClickIds, hasAttribution, startPage, trackClick } from './click';
 import { configure, programId } from './config';
+import { consent, optOut, tracking } from './consent';
 import { debugChecks } from './debug';
 import { MARKER } from './facade';
 import { resumeLeads, signup } from './lead';
-import { error, isDebug } from './log';
+import { debugOn, error } from './log';
 import { watchHistory } from './spa';
-import { consent, optOut, tracking } from './consent';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types';
 
 /** Resolves once this page's attribution is settled; created by the first `init`. */
-let settled: Promise<void> | undefined;
+let settled: Promise<unknown> | undefined;
 
 /** Whether this page's once-only start (pending click, stored signups) has run. */
 let started = false;
@@ -30,8 +30,8 @@ export const features: ((options?: AffitorInitOptions | null) => void)[] = [];
 export function begin(url: string, options?: AffitorInitOptions | null) {
   const aff = parseAff(url);
   const on = tracking();
-  if (on && !started) startPage(aff, url);
-  if (on && isDebug()) debugChecks(aff);
+  if (on && !started) startPage();
+  if (on && debugOn) debugChecks(aff);
   attribute(aff, url);
   if (on && !started) {
     started = true;
@@ -52,16 +52,10 @@ export const tracker: AffitorApi = {
   init(options?: AffitorInitOptions | null) {
     try {
       configure(options);
-      const first = !settled;
-      if (first) watchHistory();
+      if (!settled) watchHistory();
       begin(location.href, options);
-      if (first) {
-        settled = Promise.resolve(click)
-          .then(() => {
-            dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() }));
-          })
-          .catch(error);
-      }
+      // Fires on every path: referred or not, success, 4xx, network failure (contract §6).
+      settled = settled || Promise.resolve(click).then(() => dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() })));
     } catch (e) {
       error(e);
     }
@@ -74,7 +68,6 @@ export const tracker: AffitorApi = {
   getClickIds,
   getData,
 
-  /** Fires on every path: referred or not, success, 4xx, network failure (contract §6). */
   ready(callback: (data: AffitorData) => void) {
     Promise.resolve(settled)
       .then(() => callback(getData()))
@@ -85,8 +78,5 @@ export const tracker: AffitorApi = {
   optOut,
 
   /** Affitor's earlier script API. */
-  trackLead(data: AffitorLegacyLead) {
-    const d = data || {};
-    return signup(d.customer_key ?? d.user_id, d.email);
-  },
+  trackLead: (data: AffitorLegacyLead) => signup((data = data || {}).customer_key ?? data.user_id, data.email),
 } as AffitorApi;

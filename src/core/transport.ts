@@ -1,5 +1,6 @@
 // The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
-// (contract §3.3, §3.6), reduced to an outcome tuple so callers never see an exception.
+// (contract §3.3, §3.6), reduced to an outcome tuple so callers never see an exception; and the
+// one retry loop, shared by clicks and leads.
 import { apiBase } from './config';
 import { tracking } from './consent';
 import { log } from './log';
@@ -18,13 +19,8 @@ export async function post(path: string, body: object): Promise<Outcome> {
       // Lets the request finish when the visitor navigates away right after a click or signup.
       keepalive: true,
     });
-    let json;
-    try {
-      json = await res.json();
-    } catch {
-      // Not JSON: the body stays undefined and the caller decides (a click retries it).
-    }
-    return [res.status, json, res.statusText];
+    // A body that is not JSON stays undefined and the caller decides (a click retries it).
+    return [res.status, await res.json().catch(() => {}), res.statusText];
   } catch (e) {
     log('Request failed (ad blocker, CSP connect-src, wrong API base?)', e);
     return [0, , e];
@@ -48,9 +44,9 @@ export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 *
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The one retry loop, shared by clicks and leads: `attempt` makes one attempt and returns a truthy
- * value when it is worth another (its request failed in a retryable way), falsy when it reached a
- * final answer or was abandoned. At most MAX_ATTEMPTS per page load, `retryDelay` apart.
+ * `attempt` makes one attempt and returns a truthy value when it is worth another (its request
+ * failed in a retryable way), falsy when it reached a final answer or was abandoned. At most
+ * MAX_ATTEMPTS per page load, `retryDelay` apart.
  */
 export async function retry(attempt: () => Promise<unknown>) {
   for (let n = 1; (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));

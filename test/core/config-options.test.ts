@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { resolveApiBase, tagOptions } from '../../src/core/config';
+import { TAG_OPTIONS, resolveApiBase, tagOptions } from '../../src/core/config';
 
 describe('resolveApiBase', () => {
   const origin = 'https://shop.example.com';
@@ -23,7 +23,7 @@ describe('tagOptions', () => {
     for (const [k, v] of Object.entries(attrs)) s.setAttribute(k, v);
     return s;
   };
-  it('every data-affitor-x-y attribute becomes option xY; others are ignored', () => {
+  it('each listed option xY comes from its data-affitor-x-y attribute; others are ignored', () => {
     expect(
       tagOptions(
         tag({
@@ -37,6 +37,7 @@ describe('tagOptions', () => {
           'data-other': 'x',
           'data-affitorx': 'y',
         }),
+        [...TAG_OPTIONS, 'domains', 'cleanUrl', 'stripe'],
       ),
     ).toEqual({
       programId: '7',
@@ -47,6 +48,9 @@ describe('tagOptions', () => {
       cleanUrl: 'true',
       stripe: 'true',
     });
+  });
+  it('reads only the options it is given (the main script does not read the .plus ones)', () => {
+    expect(tagOptions(tag({ 'data-affitor-program-id': '7', 'data-affitor-domains': 'a.example' }))).toEqual({ programId: '7' });
   });
   it('data-affitor-program is the program id fallback; no tag, no options', () => {
     expect(tagOptions(tag({ 'data-affitor-program': '9' }))).toMatchObject({ programId: '9' });

@@ -29,17 +29,29 @@ describe('cookie jar', () => {
     }
   });
 
-  it('reads document.cookie once, then serves reads and its own writes from the cache', () => {
+  it('reads document.cookie once, and again only after one of its own writes', () => {
     document.cookie = 'affitor_click_id=cust_1_9; path=/';
     const getter = vi.spyOn(cookieOwner() as Document, 'cookie', 'get');
     expect(getCookie('affitor_click_id')).toBe('cust_1_9');
     expect(getCookie('customer_code')).toBeNull();
+    expect(getCookie('affitor_aff_url')).toBeNull();
+    expect(getter).toHaveBeenCalledTimes(1);
     setCookie('customer_code', 'cust_1_9', 60, '');
     expect(getCookie('customer_code')).toBe('cust_1_9');
+    expect(getCookie('affitor_click_id')).toBe('cust_1_9');
+    expect(getter).toHaveBeenCalledTimes(2);
     setCookie('customer_code', '', -1, '');
     expect(getCookie('customer_code')).toBeNull();
-    expect(getter).toHaveBeenCalledTimes(1);
+    expect(getter).toHaveBeenCalledTimes(3);
     getter.mockRestore();
+  });
+
+  it('takes the first cookie named exactly so, not one whose name merely ends the same', () => {
+    document.cookie = 'xaffitor_click_id=wrong; path=/';
+    expect(getCookie('affitor_click_id')).toBeNull();
+    document.cookie = 'affitor_click_id=right; path=/';
+    resetCookieJar();
+    expect(getCookie('affitor_click_id')).toBe('right');
   });
 
   it('decodes values, keeping raw text that does not decode', () => {
