@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Affitor, clickIdFromCookieHeader } from '../server/index.js';
-import { GroupCommit, MEMORY, openDatabase, type Db } from './db.js';
+import { BackgroundCheckpointer, GroupCommit, MEMORY, openDatabase, type Db } from './db.js';
 import { Admin, DEFAULT_API_KEY, DEFAULT_PROGRAM_ID, SettingsError, validatePartner, validateSettings, type PartnerInput, type ProgramSettings } from './admin.js';
 import { Faults, type Fault } from './faults.js';
 import { TrackingApi, type Activity, type EventType, type RequestContext, type TrackResult } from './tracking.js';
@@ -189,7 +189,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw err;
   }
   const api = new TrackingApi(db, options.now);
-  const writes = new GroupCommit(db);
+  // File databases: WAL checkpoints run on a worker thread, off the request path (see db.ts).
+  const checkpointer = dbFile === MEMORY ? null : new BackgroundCheckpointer(dbFile);
+  const writes = new GroupCommit(db, checkpointer ? () => checkpointer.noteCommit() : undefined);
   const faults = new Faults();
   const files = locateFiles();
   const feedListeners = new Set<(item: FeedItem) => void>();
@@ -462,7 +464,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       server.off('error', reject);
       resolve();
     });
-  }).catch((err) => {
+  }).catch(async (err) => {
+    await checkpointer?.close();
     db.close();
     throw err;
   });
@@ -504,6 +507,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           });
           server.closeIdleConnections();
         });
+        await checkpointer?.close();
         db.close();
       })();
       return closing;
