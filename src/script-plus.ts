@@ -5,4 +5,4 @@ import { boot } from './core/boot';
 import { enablePlus } from './core/plus';
 
 enablePlus();
-boot(['domains', 'cleanUrl', 'stripe']);
+boot(['domains', 'clean-url', 'stripe']);

@@ -136,13 +136,14 @@ export function getClickIds(): string[] {
 export function attribute(aff: string | null, url = location.href) {
   lastAff = aff;
   if (!tracking()) return aff && hold(url);
-  const locks = navigator.locks;
   const pass = () => {
     started = undefined;
     decide(aff, url);
     return started;
   };
-  if (locks && (aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE)))) {
+  // A plain visit (no `aff`, nothing pending) neither sends nor touches `navigator`.
+  const locks = (aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE))) && navigator.locks;
+  if (locks) {
     // A browser that refuses the lock (an opaque origin) gets the pass without it.
     click = locks
       .request('affitor_click', () => {
@@ -154,9 +155,10 @@ export function attribute(aff: string | null, url = location.href) {
 }
 
 function decide(aff: string | null, url: string) {
-  if (pendingToCheck) {
-    pendingToCheck = false;
-    const record = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
+  const pending = pendingToCheck && getCookie(PENDING_CLICK_COOKIE);
+  pendingToCheck = false;
+  if (pending) {
+    const record = resendablePendingClick(pending, Date.now());
     // A landing on the record's own URL is the same click seen again (a reload, a second tab): resent.
     if (record && (!aff || record.affiliate_url == url)) {
       log('Resending click:', record.affiliate_url);

@@ -37,7 +37,7 @@ describe('tagOptions', () => {
           'data-other': 'x',
           'data-affitorx': 'y',
         }),
-        [...TAG_OPTIONS, 'domains', 'cleanUrl', 'stripe'],
+        [...TAG_OPTIONS, 'domains', 'clean-url', 'stripe'],
       ),
     ).toEqual({
       programId: '7',
