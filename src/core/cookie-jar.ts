@@ -1,10 +1,12 @@
-// The page's view of its cookies. `document.cookie` costs ~1 ms on its first read in a fresh page,
-// so it is read once and kept until one of our own writes changes it. Every access is wrapped:
-// sandboxed iframes and cookie-blocking browsers throw from `document.cookie`, and that must not
-// reach the page.
+// The page's view of its cookies. Each `document.cookie` read is a synchronous round trip to the
+// browser's cookie store (~1 ms of CPU on the first one in a fresh page, more after a write), so it
+// is read once and our own writes are applied to that copy; it is read again only where another
+// writer matters: the domain probe, the debug self-test, and the landing decision that another tab
+// may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
+// `document.cookie`, and that must not reach the page.
 import { decodeCookieValue } from '../shared/cookies';
 
-/** `document.cookie` as last read; cleared by each of our writes. */
+/** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
 /** Configured `domain=`; '' means "use the probed root domain" (contract §4.3). */
 let configuredDomain = '';
@@ -15,7 +17,7 @@ export const setCookieDomain = (domain: string) => {
   configuredDomain = domain;
 };
 
-/** `document.cookie` ('' when cookies are unavailable), read at most once between our writes. */
+/** `document.cookie` ('' when cookies are unavailable), read once until {@link rereadCookies}. */
 export function readCookies(): string {
   if (jar == null) {
     jar = '';
@@ -55,7 +57,8 @@ export function setCookie(name: string, value: string, days: number, domain = co
   } catch (e) {
     // No cookies: this visit keeps no attribution, and the page is not disturbed.
   }
-  jar = undefined;
+  const others = readCookies().split(';').filter((pair) => pair.trim().indexOf(name + '=') != 0);
+  jar = others.concat(days > 0 ? name + '=' + value : []).join(';');
 }
 
 /**
@@ -80,6 +83,7 @@ function cookieDomain(): string {
   if (rootDomain == null) {
     rootDomain = domainCandidates(location.hostname).find((domain) => {
       setCookie(PROBE, '1', 1, domain);
+      rereadCookies();
       const kept = getCookie(PROBE);
       if (kept) setCookie(PROBE, '', -1, domain);
       return kept;

@@ -1,7 +1,7 @@
 // Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
 import { CLICK_PATH, clickBody, newPendingClick } from './click';
 import { DEFAULT_API_BASE, apiBase, programId } from './config';
-import { getCookie, setCookie } from './cookie-jar';
+import { getCookie, rereadCookies, setCookie } from './cookie-jar';
 import { error, log, warn } from './log';
 import { post } from './transport';
 
@@ -11,6 +11,7 @@ let testPageviewSent = false;
 export function debugChecks(aff: string | null) {
   const value = 'test_' + Date.now();
   setCookie(TEST_COOKIE, value, 1);
+  rereadCookies();
   if (getCookie(TEST_COOKIE) == value) log('Cookie verification PASSED');
   else warn('Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
   setCookie(TEST_COOKIE, '', -1);

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { domainCandidates, getCookie, resetCookieJar, setCookie } from '../../src/core/cookie-jar';
+import { domainCandidates, getCookie, rereadCookies, resetCookieJar, setCookie } from '../../src/core/cookie-jar';
 
 describe('root-domain candidates (contract §4.3)', () => {
   it('goes broadest first', () => {
@@ -29,21 +29,25 @@ describe('cookie jar', () => {
     }
   });
 
-  it('reads document.cookie once, and again only after one of its own writes', () => {
+  it('reads document.cookie once; its own writes update that copy; rereadCookies reads again', () => {
     document.cookie = 'affitor_click_id=cust_1_9; path=/';
     const getter = vi.spyOn(cookieOwner() as Document, 'cookie', 'get');
     expect(getCookie('affitor_click_id')).toBe('cust_1_9');
     expect(getCookie('customer_code')).toBeNull();
-    expect(getCookie('affitor_aff_url')).toBeNull();
-    expect(getter).toHaveBeenCalledTimes(1);
     setCookie('customer_code', 'cust_1_9', 60, '');
     expect(getCookie('customer_code')).toBe('cust_1_9');
     expect(getCookie('affitor_click_id')).toBe('cust_1_9');
-    expect(getter).toHaveBeenCalledTimes(2);
+    setCookie('affitor_click_id', 'cust_1_10', 60, '');
+    expect(getCookie('affitor_click_id')).toBe('cust_1_10');
     setCookie('customer_code', '', -1, '');
     expect(getCookie('customer_code')).toBeNull();
-    expect(getter).toHaveBeenCalledTimes(3);
+    expect(getter).toHaveBeenCalledTimes(1);
+    // Another writer (another tab) changed the store: only a fresh read sees it.
     getter.mockRestore();
+    document.cookie = 'affitor_aff_url=x; path=/';
+    expect(getCookie('affitor_aff_url')).toBeNull();
+    rereadCookies();
+    expect(getCookie('affitor_aff_url')).toBe('x');
   });
 
   it('takes the first cookie named exactly so, not one whose name merely ends the same', () => {
