@@ -66,6 +66,12 @@ export function encodePendingClick(record: PendingClick): string | null {
   return value.length > MAX_PENDING_BYTES ? null : value;
 }
 
+/** Writes the record ahead (skipped when it is too big for a cookie). */
+function writePendingClick(record: PendingClick) {
+  const stored = encodePendingClick(record);
+  if (stored) setCookie(PENDING_CLICK_COOKIE, stored, 1);
+}
+
 /** A record from the decoded cookie value that may be resent now: < 24 h old, < 10 attempts (contract §3.4). */
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
   try {
@@ -143,15 +149,29 @@ export function attribute(aff: string | null, url = location.href) {
   };
   // A plain visit (no `aff`, nothing pending) neither sends nor touches `navigator`.
   const locks = (aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE))) && navigator.locks;
-  if (locks) {
-    // A browser that refuses the lock (an opaque origin) gets the pass without it.
-    click = locks
-      .request('affitor_click', () => {
-        rereadCookies();
-        return pass();
-      })
-      .catch(pass);
-  } else pass();
+  if (!locks) return pass();
+  // The write-ahead record goes out now, not once the lock is granted: the visitor may be gone by
+  // then. A record another tab wrote for this same link is kept: it is the one click both share.
+  const [id, , needed] = attribution(aff);
+  const pending = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
+  if (needed && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
+  // A browser that refuses the lock (an opaque origin) gets the pass without it.
+  click = locks
+    .request('affitor_click', () => {
+      rereadCookies();
+      pendingToCheck = true;
+      clickUrl = null;
+      return pass();
+    })
+    .catch(pass);
+}
+
+/** The click id and landing URL the cookies hold, and whether `aff` calls for a click (§3.2 step 4). */
+function attribution(aff: string | null) {
+  const id = getClickId();
+  const storedUrl = getCookie(AFF_URL_COOKIE);
+  const storedAff = parseAff(storedUrl);
+  return [id, storedUrl, !!aff && (!id || (!!storedAff && storedAff != aff))] as const;
 }
 
 function decide(aff: string | null, url: string) {
@@ -159,16 +179,18 @@ function decide(aff: string | null, url: string) {
   pendingToCheck = false;
   if (pending) {
     const record = resendablePendingClick(pending, Date.now());
-    // A landing on the record's own URL is the same click seen again (a reload, a second tab): resent.
-    if (record && (!aff || record.affiliate_url == url)) {
+    const own = record && record.session_id == sessionId;
+    // A landing on the record's own URL is the same click seen again (a reload, a second tab):
+    // resent — unless it is this page's own record, never sent, and another tab has meanwhile
+    // made this very click (the cookies now hold it).
+    if (record && (!aff || record.affiliate_url == url) && !(own && !record.attempts && !attribution(aff)[2])) {
       log('Resending click:', record.affiliate_url);
-      sendClick(record);
+      // This page's own record (written ahead before the lock) goes out with the full title.
+      sendClick(record, own ? document.title : record.page_title);
     } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
-  const id = getClickId();
-  const storedUrl = getCookie(AFF_URL_COOKIE);
-  const storedAff = parseAff(storedUrl);
-  if (aff && (!id || (storedAff && storedAff != aff))) {
+  const [id, storedUrl, needed] = attribution(aff);
+  if (needed) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     log(id ? 'Partner switch:' : 'Referral:', aff);
     trackClick((affiliateUrl = url), id);
@@ -206,8 +228,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     // Replaced by a newer click (or an opt-out) while waiting: this one stops.
     if (current != generation) return;
     record.attempts++;
-    const stored = encodePendingClick(record);
-    if (stored) setCookie(PENDING_CLICK_COOKIE, stored, 1);
+    writePendingClick(record);
     const [status, body, statusText] = await post(CLICK_PATH, clickBody(record, pageTitle));
     if (current != generation) return;
     const ok = isSuccess(status);
