@@ -67,3 +67,13 @@ test('a second tab on another partner\'s link sends its own click with a new ses
   expect(own.body.affiliate_url).toBe(other);
   expect(own.body.session_id).not.toBe(first.body.session_id);
 });
+
+test('Web Locks: the landing\'s click is written ahead before the lock is granted (a visitor may leave at once)', async ({ page, api, shop }) => {
+  api.respond('click', faults.hold());
+  // Runs right after the tag, before the browser can grant the lock.
+  shop.page('/l', { body: `<script>window.__pendingAtOnce = document.cookie.indexOf('affitor_pending_click=') >= 0;</script>` });
+  await page.goto(shop.url('/l?aff=P1', 'localhost'));
+  expect(await page.evaluate(() => (window as any).__pendingAtOnce)).toBe(true);
+  await api.waitFor('click', 1);
+  api.release();
+});
