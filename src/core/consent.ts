@@ -6,7 +6,7 @@
 import { CONSENT_COOKIE } from '../shared/cookies';
 import { parseAff } from './aff';
 import { forget } from './click';
-import { domainCandidates, getCookie, readCookies, setCookie } from './cookie-jar';
+import { domainCandidates, getCookie, readCookies, rereadCookies, setCookie } from './cookie-jar';
 import { PENDING_LEADS_KEY } from './lead';
 import { log } from './log';
 import { begin } from './tracker';
@@ -75,6 +75,8 @@ export function optOut() {
   forget();
   // Every domain our cookies may carry: host-only, and each candidate (a configured domain is one).
   const domains = [''].concat(domainCandidates(location.hostname));
+  // A fresh read: every affitor cookie there is, whoever wrote it (another tab, the server).
+  rereadCookies();
   readCookies().replace(/(?:^|;) *(affitor_\w+|customer_code)=/g, (_, name) => {
     domains.forEach((domain) => setCookie(name, '', -1, domain));
     return '';
