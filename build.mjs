@@ -25,6 +25,10 @@ const scriptCommon = {
   sourcemap: true,
   legalComments: 'none',
   define: { 'process.env.NODE_ENV': '"production"' },
+  // V8's explicit compile hint: compile every function eagerly while the script streams in, off
+  // the main thread, instead of pre-parsing them there and compiling each again on its first call.
+  // Measured: a plain visit's main-thread ScriptDuration 8.45 → 5.22 ms (median of 21) for 29 bytes.
+  banner: { js: '//# allFunctionsCalledOnLoad' },
 };
 await esbuild.build({ ...scriptCommon, entryPoints: ['src/script.ts'], outfile: 'dist/affitor-tracker.js' });
 await esbuild.build({ ...scriptCommon, entryPoints: ['src/script-plus.ts'], outfile: 'dist/affitor-tracker.plus.js' });
