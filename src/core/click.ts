@@ -1,7 +1,10 @@
 // Attribution and click tracking (contract §3.2–§3.4): the page's attribution state, the click
 // POST, its retries in the page, and the write-ahead cookie through which the next page load
 // finishes a click this one could not.
-import { AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE, encodeAffUrl } from '../shared/cookies';
+import {
+  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, MAX_CLICK_IDS, PENDING_CLICK_COOKIE,
+  appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
+} from '../shared/cookies';
 import { parseAff } from './aff';
 import { botReason } from './bots';
 import { allowBots } from './config';
@@ -27,7 +30,7 @@ export let click: Promise<void> | undefined;
 /** `affiliate_url` of the click in flight or pending (the guard); null when there is none. */
 let clickUrl: string | null = null;
 /** The click the current attribution pass started, if any. */
-let started: Promise<void> | undefined;
+let passClick: Promise<void> | undefined;
 /** Whether this page still has to look for a click an earlier page (or another tab) left pending. */
 let pendingToCheck = false;
 /** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
@@ -116,18 +119,11 @@ export function getClickId(): string | null {
   return id;
 }
 
-/** The cookie's list with `id` moved to (or added at) the newest end; the newest 20, oldest first. */
-const clickIdList = (id: string | null) => {
-  const ids = (getCookie(CLICK_IDS_COOKIE) || '').split('|').filter((x) => x && x != id);
-  if (id) ids.push(id);
-  return ids.slice(-20);
-};
-
-/** Cookie list plus the current id when it lacks it (contract §4.2). */
+/** Cookie list plus the current id when it lacks it; the newest 20, oldest first (contract §4.2). */
 export function getClickIds(): string[] {
+  const ids = splitClickIds(getCookie(CLICK_IDS_COOKIE));
   const id = getClickId();
-  const ids = clickIdList(null);
-  return id && ids.indexOf(id) < 0 ? clickIdList(id) : ids;
+  return (id && ids.indexOf(id) < 0 ? ids.concat(id) : ids).slice(-MAX_CLICK_IDS);
 }
 
 /**
@@ -143,9 +139,9 @@ export function attribute(aff: string | null, url = location.href) {
   lastAff = aff;
   if (!tracking()) return aff && hold(url);
   const pass = () => {
-    started = undefined;
+    passClick = undefined;
     decide(aff, url);
-    return started;
+    return passClick;
   };
   // A plain visit (no `aff`, nothing pending) neither sends nor touches `navigator`.
   const locks = (aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE))) && navigator.locks;
@@ -224,7 +220,7 @@ export function forget() {
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
   const current = ++generation;
   clickUrl = record.affiliate_url;
-  return (click = started = retry(async () => {
+  return (click = passClick = retry(async () => {
     // Replaced by a newer click (or an opt-out) while waiting: this one stops.
     if (current != generation) return;
     record.attempts++;
@@ -252,7 +248,7 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
   setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
-  setCookie(CLICK_IDS_COOKIE, encodeURIComponent(clickIdList(id).join('|')), days);
+  setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
   clickId = id;
   affiliateUrl = url;
   hasAttribution = true;
