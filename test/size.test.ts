@@ -1,14 +1,15 @@
 // The script tag's size (issue 2, "Budgets"), measured like the peer figures (anchors.md §1.1):
 // `gzip -9`. Every byte ships to every visitor.
 //
-// The budget is 2,000 B and it is NOT met (4,943 B on 2026-11-25; see README "Figures" and
+// The budget is 2,000 B and it is NOT met (4,958 B on 2026-11-25; see README "Figures" and
 // `npm run bench`, which prints the budget verdict). Until it is, this test is a ratchet: growth
 // must be a deliberate decision, written here. History: 4,830 → 4,910 B (+~90 B) for the Web Locks
 // landing decision, which took the fault benchmark's second-tab duplicate clicks from 10 to 0
 // without losing a click to a visitor who leaves at once; 4,910 → 4,930 B (+18 B) for V8's
 // `//# allFunctionsCalledOnLoad` compile hint, which took ~3 ms off a plain visit's main-thread
 // CPU (build.mjs); 4,930 → 4,950 B (+25 B) to build the click-id list with the same shared
-// helpers as the server (src/shared/cookies.ts) rather than a second copy. Lower
+// helpers as the server (src/shared/cookies.ts) rather than a second copy; 4,950 → 4,960 B (+15 B)
+// for one cookie reader (`readCookie`) shared by the script and the server. Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -18,7 +19,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4950;
+const SIZE_CEILING_BYTES = 4960;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

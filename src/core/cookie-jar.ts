@@ -4,7 +4,7 @@
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
-import { decodeCookieValue } from '../shared/cookies';
+import { readCookie } from '../shared/cookies';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
@@ -30,16 +30,9 @@ export function readCookies(): string {
 
 /**
  * Decoded value of the first cookie named exactly `name` (contract §4.2), or null when missing or
- * empty. String search, not a regular expression: a page's first regular expression costs about a
- * millisecond of CPU, which a plain visit should not pay.
+ * empty — the same reader the server uses (src/shared/cookies.ts).
  */
-export function getCookie(name: string): string | null {
-  for (const part of readCookies().split(';')) {
-    const pair = part.trim();
-    if (pair.indexOf(name + '=') == 0) return decodeCookieValue(pair.slice(name.length + 1)) || null;
-  }
-  return null;
-}
+export const getCookie = (name: string): string | null => readCookie(readCookies(), name) || null;
 
 /**
  * Writes `name=value` with the contract's attributes (§4.1); `days < 0` deletes it. `value` is
