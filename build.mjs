@@ -8,7 +8,6 @@ import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fixDtsImports } from './scripts/fix-dts-imports.mjs';
 
 // dist/ is overwritten in place, never deleted first: tests running meanwhile keep reading a whole file.
 
@@ -67,6 +66,5 @@ if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox
 
 const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status || 1);
-fixDtsImports('dist/types');
 
 console.log(`dist/affitor-tracker.js ${script.length} B raw; SRI ${sri}`);

@@ -21,7 +21,7 @@ export default defineConfig({
   use: {
     // The tracker sends no click for automation (issue 5 item 6): navigator.webdriver, a
     // `HeadlessChrome` user agent, crawlers. Every spec sees a normal desktop Chrome instead; the
-    // bot specs (e2e/reach/bots.spec.ts) put those signals back on purpose.
+    // bot specs (e2e/features/bots.spec.ts) put those signals back on purpose.
     userAgent: DESKTOP_CHROME_UA,
     launchOptions: {
       executablePath,

@@ -1,13 +1,13 @@
 // Browser ESM entry `affitor-tracker`: the official `@affitor/sdk` browser surface plus the
 // `@affitor/tracker` loader (contract §8.1–§8.2), built on the same core as the <script> tag.
 // Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
-import { isTracker, publish } from './core/facade';
-import { error } from './core/log';
-import { enablePlus } from './core/plus';
-import { tracker } from './core/tracker';
-import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types';
+import { isTracker, publish } from './core/facade.js';
+import { error } from './core/log.js';
+import { enablePlus } from './core/plus.js';
+import { tracker } from './core/tracker.js';
+import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types.js';
 
-export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types';
+export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types.js';
 
 const inBrowser = () => typeof window != 'undefined' && typeof document != 'undefined';
 const noData: AffitorData = { clickId: null, programId: null, hasAttribution: false, affiliateUrl: null };

@@ -1,4 +1,4 @@
-import { decodeCookieValue } from '../shared/cookies';
+import { decodeCookieValue } from '../shared/cookies.js';
 
 /**
  * The `aff` query parameter of a URL, or null when absent or empty (contract §3.1). A URL the

@@ -1,9 +1,9 @@
 // What a <script> tag build does on load: configure from its own tag, then publish
 // `window.affitor` and run the queue — unless a tracker is already on the page (contract §6).
-import { TAG_OPTIONS, findTag, parseFlag, tagOptions } from './config';
-import { MARKER, isTracker, publish } from './facade';
-import { error } from './log';
-import { tracker } from './tracker';
+import { TAG_OPTIONS, findTag, parseFlag, tagOptions } from './config.js';
+import { MARKER, isTracker, publish } from './facade.js';
+import { error } from './log.js';
+import { tracker } from './tracker.js';
 
 /** `extraOptions`: the names of a script variant's own tag options (`data-affitor-*`). */
 export function boot(extraOptions: string[] = []) {

@@ -4,15 +4,15 @@
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, MAX_CLICK_IDS, PENDING_CLICK_COOKIE,
   appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
-} from '../shared/cookies';
-import { parseAff } from './aff';
-import { botReason } from './bots';
-import { allowBots } from './config';
-import { hold, tracking, wait } from './consent';
-import { getCookie, rereadCookies, setCookie } from './cookie-jar';
-import { error, log } from './log';
-import { referrer } from './spa';
-import { isRetryable, isSuccess, post, retry } from './transport';
+} from '../shared/cookies.js';
+import { parseAff } from './aff.js';
+import { botReason } from './bots.js';
+import { allowBots } from './config.js';
+import { hold, tracking, wait } from './consent.js';
+import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
+import { error, log } from './log.js';
+import { referrer } from './spa.js';
+import { isRetryable, isSuccess, post, retry } from './transport.js';
 
 export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */

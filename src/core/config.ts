@@ -1,9 +1,9 @@
 // Settings from init options and from the script tag's data-affitor-* attributes (contract §2).
-import { isSafeCookieDomain } from '../shared/cookies';
-import { setConsentRequired } from './consent';
-import { setCookieDomain } from './cookie-jar';
-import { debugOn, error, log, setDebug } from './log';
-import type { AffitorInitOptions } from './types';
+import { isSafeCookieDomain } from '../shared/cookies.js';
+import { setConsentRequired } from './consent.js';
+import { setCookieDomain } from './cookie-jar.js';
+import { debugOn, error, log, setDebug } from './log.js';
+import type { AffitorInitOptions } from './types.js';
 
 export const DEFAULT_API_BASE = 'https://api.affitor.com';
 

@@ -3,13 +3,13 @@
 // erase our cookies and stop tracking in any mode. The visitor's choice itself is kept in a cookie
 // of its own, `affitor_consent=1|0` (it records the choice, not the visitor), so it holds on every
 // later page until the visitor changes it.
-import { CONSENT_COOKIE } from '../shared/cookies';
-import { parseAff } from './aff';
-import { forget } from './click';
-import { domainCandidates, getCookie, readCookies, rereadCookies, setCookie } from './cookie-jar';
-import { PENDING_LEADS_KEY } from './lead';
-import { log } from './log';
-import { begin } from './tracker';
+import { CONSENT_COOKIE } from '../shared/cookies.js';
+import { parseAff } from './aff.js';
+import { forget } from './click.js';
+import { domainCandidates, getCookie, readCookies, rereadCookies, setCookie } from './cookie-jar.js';
+import { PENDING_LEADS_KEY } from './lead.js';
+import { log } from './log.js';
+import { begin } from './tracker.js';
 
 let required = false;
 /** The visitor's choice; null while undecided; undefined until read from the cookie. */

@@ -4,7 +4,7 @@
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
-import { readCookie } from '../shared/cookies';
+import { readCookie } from '../shared/cookies.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;

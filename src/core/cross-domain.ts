@@ -2,12 +2,12 @@
 // sites as `?affitor_cid=<id>` on links and iframes, and the tracker there adopts it. The id is
 // handed over, never `aff`, so the other site records no second click. Also `cleanUrl`, which
 // removes `aff` from the address bar once read.
-import { saveClick } from './click';
-import { parseFlag } from './config';
-import { tracking } from './consent';
-import { rewriteEmbeds, rewriteLinks } from './decorate';
-import { log } from './log';
-import type { AffitorInitOptions } from './types';
+import { saveClick } from './click.js';
+import { parseFlag } from './config.js';
+import { tracking } from './consent.js';
+import { rewriteEmbeds, rewriteLinks } from './decorate.js';
+import { log } from './log.js';
+import type { AffitorInitOptions } from './types.js';
 
 /** The query parameter that carries a click id to another of the merchant's sites. */
 export const HANDOFF_PARAM = 'affitor_cid';

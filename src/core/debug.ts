@@ -1,9 +1,9 @@
 // Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
-import { CLICK_PATH, clickBody, newPendingClick } from './click';
-import { DEFAULT_API_BASE, apiBase, programId } from './config';
-import { getCookie, rereadCookies, setCookie } from './cookie-jar';
-import { error, log, warn } from './log';
-import { post } from './transport';
+import { CLICK_PATH, clickBody, newPendingClick } from './click.js';
+import { DEFAULT_API_BASE, apiBase, programId } from './config.js';
+import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
+import { error, log, warn } from './log.js';
+import { post } from './transport.js';
 
 const TEST_COOKIE = 'affitor_test_cookie';
 let testPageviewSent = false;

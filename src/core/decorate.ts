@@ -4,8 +4,8 @@
 // then and the page pays nothing up front. Embeds (iframes, Stripe elements) load by themselves, so
 // they are rewritten on each attribution pass, when its click settles, and on DOM changes. (A
 // click made later by an SPA navigation reaches embeds with the next DOM change.)
-import { click, getClickId } from './click';
-import { error } from './log';
+import { click, getClickId } from './click.js';
+import { error } from './log.js';
 
 /** Adds the id to `url` when it is one of its targets; true when it changed `url`. */
 export type LinkRewriter = (url: URL, clickId: string) => boolean;

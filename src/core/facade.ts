@@ -1,6 +1,6 @@
 // Publishing the tracker as `window.affitor` and running `window.affitorQueue` (contract §6).
-import { error } from './log';
-import type { AffitorApi, AffitorQueueCommand } from './types';
+import { error } from './log.js';
+import type { AffitorApi, AffitorQueueCommand } from './types.js';
 
 /** Property that tells our tracker from anyone else's `window.affitor` (double-load guard). */
 export const MARKER = '$affitor';

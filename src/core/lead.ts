@@ -2,13 +2,13 @@
 // email — and a host-only flag cookie says so, so that a plain visit (which reads cookies anyway)
 // never pays for a localStorage access. Retried like a click; resent on the next page load of this
 // origin until it reaches a final answer or is 24 h old.
-import { PENDING_LEAD_COOKIE } from '../shared/cookies';
-import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click';
-import { programId } from './config';
-import { tracking, wait } from './consent';
-import { getCookie, setCookie } from './cookie-jar';
-import { debugOn, error, log } from './log';
-import { isRetryable, isSuccess, post, retry, sleep } from './transport';
+import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
+import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
+import { programId } from './config.js';
+import { tracking, wait } from './consent.js';
+import { getCookie, setCookie } from './cookie-jar.js';
+import { debugOn, error, log } from './log.js';
+import { isRetryable, isSuccess, post, retry, sleep } from './transport.js';
 
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
 

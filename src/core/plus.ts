@@ -1,8 +1,8 @@
 // The optional features, switched on by the `.plus` script and by the ESM library's `init`.
-import { crossDomain } from './cross-domain';
-import { rescanEmbeds } from './decorate';
-import { stripeLinks } from './stripe-links';
-import { features } from './tracker';
+import { crossDomain } from './cross-domain.js';
+import { rescanEmbeds } from './decorate.js';
+import { stripeLinks } from './stripe-links.js';
+import { features } from './tracker.js';
 
 /** Adds them to every attribution pass (once); the embed rescan comes last, after a hand-off is adopted. */
 export function enablePlus() {

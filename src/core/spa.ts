@@ -1,8 +1,8 @@
 // SPA navigation (contract §3.5): pushState/replaceState/popstate to a URL with a new `aff` is a
 // landing; any other navigation costs one string test and no request.
-import { parseAff } from './aff';
-import { attribute, lastAff } from './click';
-import { error } from './log';
+import { parseAff } from './aff.js';
+import { attribute, lastAff } from './click.js';
+import { error } from './log.js';
 
 /** `referrer_url` of clicks: the document's referrer, then the URL before the last navigation. */
 export let referrer = '';

@@ -2,10 +2,10 @@
 // Links as `client_reference_id` and into `<stripe-pricing-table>` / `<stripe-buy-button>` as
 // `client-reference-id`, as `affitor_<clickId>` (src/shared/stripe-reference.ts, which the webhook
 // mapper reads back). A reference the merchant set themselves is left alone.
-import { clickIdFromClientReference, clientReferenceFromClickId } from '../shared/stripe-reference';
-import { parseFlag } from './config';
-import { rewriteEmbeds, rewriteLinks } from './decorate';
-import type { AffitorInitOptions } from './types';
+import { clickIdFromClientReference, clientReferenceFromClickId } from '../shared/stripe-reference.js';
+import { parseFlag } from './config.js';
+import { rewriteEmbeds, rewriteLinks } from './decorate.js';
+import type { AffitorInitOptions } from './types.js';
 
 export const PAYMENT_LINK_HOST = 'buy.stripe.com';
 const ELEMENT_ATTRIBUTE = 'client-reference-id';

@@ -1,15 +1,15 @@
 // The tracker's public surface. `tracker` is what `window.affitor` is; the ESM entry's
 // `AffitorTracker` is a view of the same page-wide tracker (one per page, contract §8.1).
-import { parseAff } from './aff';
-import { affiliateUrl, attribute, click, getClickId, getClickIds, hasAttribution, startPage, trackClick } from './click';
-import { configure, programId } from './config';
-import { consent, optOut, tracking } from './consent';
-import { debugChecks } from './debug';
-import { MARKER } from './facade';
-import { resumeLeads, signup } from './lead';
-import { debugOn, error } from './log';
-import { watchHistory } from './spa';
-import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types';
+import { parseAff } from './aff.js';
+import { affiliateUrl, attribute, click, getClickId, getClickIds, hasAttribution, startPage, trackClick } from './click.js';
+import { configure, programId } from './config.js';
+import { consent, optOut, tracking } from './consent.js';
+import { debugChecks } from './debug.js';
+import { MARKER } from './facade.js';
+import { resumeLeads, signup } from './lead.js';
+import { debugOn, error } from './log.js';
+import { watchHistory } from './spa.js';
+import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types.js';
 
 /** Resolves once this page's attribution is settled; created by the first `init`. */
 let settled: Promise<unknown> | undefined;

@@ -1,9 +1,9 @@
 // The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
 // (contract §3.3, §3.6), reduced to an outcome tuple so callers never see an exception; and the
 // one retry loop, shared by clicks and leads.
-import { apiBase } from './config';
-import { tracking } from './consent';
-import { log } from './log';
+import { apiBase } from './config.js';
+import { tracking } from './consent.js';
+import { log } from './log.js';
 
 /** `[status, parsed JSON body, statusText or error]`; status 0 = the request failed or fetch threw. */
 export type Outcome = [status: number, body?: any, detail?: unknown];

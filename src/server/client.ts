@@ -1,7 +1,7 @@
 // The server client (contract §8.3): the official camelCase surface, plus a timeout on every call,
 // idempotent retries, a duplicate flag and typed result codes. HTTP and network failures never
 // reject: a signup or checkout must not fail because attribution could not be recorded.
-import { retryDelayMs, shouldRetry } from './retry';
+import { retryDelayMs, shouldRetry } from './retry.js';
 
 export const DEFAULT_API_URL = 'https://api.affitor.com';
 const DEFAULT_TIMEOUT_MS = 10_000;

@@ -16,7 +16,7 @@ import {
   readClickId,
   readClickIds,
   readCookie,
-} from '../shared/cookies';
+} from '../shared/cookies.js';
 
 /** A Fetch `Request` (Next.js, Hono, Workers, Deno, Bun) or a Node `IncomingMessage` / Express `req`. */
 export type RequestLike =

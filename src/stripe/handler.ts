@@ -1,8 +1,8 @@
 // One call for a self-hosted Stripe webhook route: verify, map, record, and say how to answer Stripe.
-import type { Affitor, AffitorResult, TrackRefundInput, TrackSaleInput } from '../server/client';
-import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper';
-import { StripeSignatureError, verifyStripeWebhook } from './signature';
-import type { ChargeLike, StripeEventLike } from './types';
+import type { Affitor, AffitorResult, TrackRefundInput, TrackSaleInput } from '../server/client.js';
+import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper.js';
+import { StripeSignatureError, verifyStripeWebhook } from './signature.js';
+import type { ChargeLike, StripeEventLike } from './types.js';
 
 /** Returns the refunded sale's `transaction_id`, or null/undefined when it is not an Affitor sale. */
 export type ResolveTransactionId = (charge: ChargeLike) => string | null | undefined | Promise<string | null | undefined>;

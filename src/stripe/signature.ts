@@ -1,7 +1,7 @@
 // Stripe webhook signature verification with WebCrypto, so it runs unchanged in Node, Deno, Bun,
 // Cloudflare Workers and Vercel Edge. Scheme: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]`, where
 // v1 = HMAC-SHA256(secret, `${t}.${rawBody}`).
-import type { StripeEventLike } from './types';
+import type { StripeEventLike } from './types.js';
 
 export class StripeSignatureError extends Error {
   override name = 'StripeSignatureError';
