@@ -1,29 +1,43 @@
-// Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
-import { CLICK_PATH, clickBody, newPendingClick } from './click.js';
+// Debug-mode extras (docs/protocol.md §7): the words of the decision lines, the cookie self-test,
+// the production warning and one test pageview per load. Only sites in debug mode pay for them: the
+// script fetches dist/affitor-tracker.debug.js (debug-extras.ts) from its own origin when debug
+// mode is on, and the ESM library calls `runDebugExtras` directly. Everything the extras touch
+// comes in the context, so the file works with any script variant.
 import { DEFAULT_API_BASE } from '../shared/constants.js';
-import { apiBase, programId } from './config.js';
-import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
-import { error, log, warn } from './log.js';
-import { post } from './transport.js';
+import { CLICK_PATH } from './click.js';
+import { type Line, lineText } from './lines.js';
+import type { DebugContext } from './tracker.js';
 
 const TEST_COOKIE = 'affitor_test_cookie';
 let testPageviewSent = false;
 
-export function debugChecks(aff: string | null) {
+/** Prints a decision line in full, with the `[Affitor]` prefix. */
+export const printLine = (line: Line, args: unknown[]) => console.log('[Affitor]', ...lineText(line, args));
+
+export function runDebugExtras(context: DebugContext) {
+  const { settings, aff, getCookie, setCookie, rereadCookies } = context;
+  context.setPrinter(printLine);
+
   const value = 'test_' + Date.now();
   setCookie(TEST_COOKIE, value, 1);
   rereadCookies();
-  if (getCookie(TEST_COOKIE) == value) log('Cookie verification PASSED');
-  else warn('Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
+  if (getCookie(TEST_COOKIE) == value) console.log('[Affitor] Cookie verification PASSED');
+  else console.warn('[Affitor] Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
   setCookie(TEST_COOKIE, '', -1);
 
-  if (aff && apiBase == DEFAULT_API_BASE) warn('Real click on the production API');
+  if (aff && settings.apiBase == DEFAULT_API_BASE) console.warn('[Affitor] Real click on the production API: this creates real data');
 
   if (testPageviewSent) return;
   testPageviewSent = true;
-  if (programId == null) return error('No program ID: no test pageview');
+  if (settings.programId == null) return console.error('[Affitor] No program ID: no test pageview');
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
-  const body = Object.assign(clickBody(newPendingClick(location.href), document.title), { additional_data: { test_mode: true, program_id: programId } });
-  log('Sending test click event:', body);
-  void post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
+  const body = Object.assign({}, context.pageview, { additional_data: { test_mode: true, program_id: settings.programId } });
+  console.log('[Affitor] Sending test click event:', body);
+  void context.send(CLICK_PATH, body).then((outcome) => console.log('[Affitor] Test click event response:', ...outcome));
 }
+
+/** Test hook: a fresh page. */
+export const resetDebugExtras = () => {
+  testPageviewSent = false;
+};
+

@@ -1,28 +1,37 @@
-// Signups (contract §3.6). A lead is written ahead to localStorage — never to a cookie: it holds the
-// email — and a host-only flag cookie says so, so that a plain visit (which reads cookies anyway)
-// never pays for a localStorage access. Retried like a click; resent on the next page load of this
-// origin until it reaches a final answer or is 24 h old.
+// Signups (docs/protocol.md §3.6). A lead is written ahead to localStorage — never to a cookie: it
+// holds the email — and a host-only flag cookie says so, so that a plain visit (which reads cookies
+// anyway) never pays for a localStorage access. Retried like a click; resent on the next page load
+// of this origin until it reaches a final answer or is 24 h old.
 import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
 import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
-import { programId } from './config.js';
-import { tracking, wait } from './consent.js';
+import { settings } from './config.js';
 import { getCookie, setCookie } from './cookie-jar.js';
-import { debugOn, error, log } from './log.js';
-import { isRetryable, isSuccess, post, retry, sleep } from './transport.js';
+import { gate, send } from './gate.js';
+import { Line } from './lines.js';
+import { error, note } from './log.js';
+import { isRetryable, isSuccess, retry, sleep } from './transport.js';
 
+export const LEAD_PATH = '/api/v1/track/lead';
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
+/** How long `signup()` waits for this page's in-flight click (docs/protocol.md §3.6). */
+export const CLICK_WAIT_MS = 3000;
 
 /** Stored leads by dedupe key: `[request body, creation ms]`. */
 type PendingLeads = Record<string, [body: object, created: number]>;
 
 /** Dedupe keys of the leads sent, in flight or retrying on this page. */
-const sent: Record<string, 1> = {};
+let sent: Record<string, 1> = {};
+
+/** Test hook: a fresh page. */
+export const resetLeads = () => {
+  sent = {};
+};
 
 /** Applies `change` to the stored leads; storage blocked means the lead cannot outlive this page. */
 function storeLeads(change: (leads: PendingLeads) => void) {
   try {
-    const leads: PendingLeads = JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) || {};
+    const leads = (JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) as PendingLeads | null) || {};
     change(leads);
     const any = Object.keys(leads).length > 0;
     if (any) localStorage.setItem(PENDING_LEADS_KEY, JSON.stringify(leads));
@@ -37,11 +46,11 @@ const deliver = (key: string, body: object) =>
   new Promise<void>((firstDone) => {
     sent[key] = 1;
     void retry(async () => {
-      const [status, answer, detail] = await post('/api/v1/track/lead', body);
+      const [status, answer, detail] = await send(LEAD_PATH, body);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
-      if (ok) log('Signup tracked successfully', answer && answer.provisional ? '(provisional)' : '');
-      else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + detail);
+      if (ok) note(Line.SignupTracked, answer);
+      else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + String(detail));
       if (!again) {
         storeLeads((leads) => delete leads[key]);
         // Not recorded (a 4xx): an identical later call may try again.
@@ -54,15 +63,15 @@ const deliver = (key: string, body: object) =>
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
-  if (!tracking()) return wait(() => signup(customerKey, email));
+  if (!gate.allowed()) return gate.wait(() => signup(customerKey, email));
   try {
     // Only a non-empty string or a finite number is a key: anything else would reach the wire as
     // "[object Object]" or "NaN", so it is refused like a missing key.
     const key = (typeof customerKey == 'string' || Number.isFinite(customerKey)) && customerKey !== '' ? String(customerKey) : null;
     if (!key) error('signup() requires customerKey as first argument');
     // A visitor who signs up while the landing click is in flight must not lose attribution.
-    await Promise.race([click, sleep(3000)]);
-    if (!hasAttribution) log('Signup tracked without affiliate attribution');
+    await Promise.race([click, sleep(CLICK_WAIT_MS)]);
+    if (!hasAttribution) note(Line.SignupUnattributed);
     const body = {
       customer_key: key,
       email: email || null,
@@ -70,17 +79,17 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
       click_ids: getClickIds(),
       page_url: location.href,
       session_id: sessionId,
-      program_id: programId,
+      program_id: settings.programId,
       has_attribution: hasAttribution,
-      debug_mode: debugOn,
+      debug_mode: settings.debug,
     };
     const dedupeKey = JSON.stringify([key, body.email, body.click_id]);
-    if (sent[dedupeKey]) return log('Duplicate signup not sent');
+    if (sent[dedupeKey]) return note(Line.SignupDuplicate);
     const created = Date.now();
     storeLeads((leads) => (leads[dedupeKey] = [body, created]));
     await deliver(dedupeKey, body);
   } catch (e) {
-    error('Error tracking signup: ' + e);
+    error('Error tracking signup: ' + String(e));
   }
 }
 
@@ -90,9 +99,16 @@ export function resumeLeads() {
     storeLeads((leads) => {
       for (const key in leads) {
         if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
-          log('Resending signup');
+          note(Line.ResendingSignup);
           void deliver(key, leads[key][0]);
         } else delete leads[key];
       }
     });
+}
+
+/** Opt-out: the stored signups go, and none of this page's is resent. */
+export function forgetLeads() {
+  try {
+    localStorage.removeItem(PENDING_LEADS_KEY);
+  } catch (e) {}
 }
