@@ -25,8 +25,7 @@ export function debugExtrasLoader(scriptUrl: string | undefined): Run {
     if (waiting) return waiting.push(context);
     waiting = [context];
     let url = DEBUG_EXTRAS_FILE;
-    const failed = (e?: unknown) =>
-      error('Debug mode could not load its extras from ' + url + " (allow it in the page's CSP script-src, or serve it beside the tracker)", e || '');
+    const failed = (e?: unknown) => error('Debug mode could not load ' + url + ' (CSP script-src? not served beside the tracker?)', e || '');
     try {
       url = new URL(DEBUG_EXTRAS_FILE, scriptUrl).href;
       const script = document.createElement('script');

@@ -90,8 +90,8 @@ export function readSettings(options: AffitorInitOptions | null | undefined, cur
     if (cookieDomain && !safe) error('Invalid cookie domain:', cookieDomain);
     next.cookieDomain = safe ? cookieDomain : '';
   }
-  next.programId =
-    parseProgramId(id) ?? current.programId ?? parseProgramId(tagOptions(findTag()).programId) ?? parseProgramId(window.AFFITOR_PROGRAM_ID);
+  // The first that gives a number: the option, the current id, the tag, the page's global.
+  next.programId = [id, current.programId, tagOptions(findTag()).programId, window.AFFITOR_PROGRAM_ID].map(parseProgramId).find((n) => n != null) ?? null;
   if (next.programId == null) error('Affitor program ID not found — set it via init({ programId }).');
   return next;
 }

@@ -6,37 +6,32 @@ import type { Line } from './lines.js';
 
 export type Printer = (line: Line, args: unknown[]) => void;
 
-/** Page-wide: the protocol allows one tracker per page (docs/protocol.md §8.1). */
-const state = {
-  debug: false,
-  printer: undefined as Printer | undefined,
-  waiting: [] as [Line, unknown[]][],
-};
+// Page-wide (the protocol allows one tracker per page, docs/protocol.md §8.1); module variables,
+// whose names the minifier shortens. `resetLog` gives a fresh page's values.
+let debug: boolean;
+let printer: Printer | undefined;
+let waiting: [Line, unknown[]][];
 
-export const debugOn = () => state.debug;
+export function resetLog() {
+  debug = false;
+  printer = undefined;
+  waiting = [];
+}
+resetLog();
 
 export const setDebug = (on: boolean) => {
-  state.debug = on;
+  debug = on;
 };
 
 /** A debug-mode decision line; nothing at all when debug mode is off. */
 export function note(line: Line, ...args: unknown[]) {
-  if (!state.debug) return;
-  if (state.printer) state.printer(line, args);
-  else state.waiting.push([line, args]);
+  if (debug) printer ? printer(line, args) : waiting.push([line, args]);
 }
 
 /** Installs the printer and prints what waited for it. */
-export function setPrinter(printer: Printer) {
-  state.printer = printer;
-  state.waiting.splice(0).forEach(([line, args]) => printer(line, args));
+export function setPrinter(next: Printer) {
+  printer = next;
+  waiting.splice(0).forEach(([line, args]) => next(line, args));
 }
 
 export const error = (...args: unknown[]) => console.error('[Affitor]', ...args);
-
-/** Test hook: a fresh page. */
-export const resetLog = () => {
-  state.debug = false;
-  state.printer = undefined;
-  state.waiting = [];
-};

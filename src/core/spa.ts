@@ -2,21 +2,22 @@
 // new URL; what a navigation means (a new `aff` is a landing) is the caller's business.
 import { error } from './log.js';
 
-/** Page-wide: the history hooks are installed once per page. */
-const state = { referrer: '', url: '' };
-
+// Page-wide: the history hooks are installed once per page.
 /** `referrer_url` of clicks: the document's referrer, then the URL before the last navigation. */
-export const referrer = () => state.referrer;
+let lastReferrer = '';
+let currentUrl = '';
+
+export const referrer = () => lastReferrer;
 
 export function watchHistory(onNavigate: (url: string) => void) {
-  state.referrer = document.referrer;
-  state.url = location.href;
+  lastReferrer = document.referrer;
+  currentUrl = location.href;
   const check = () => {
     try {
       const href = location.href;
-      if (href != state.url) {
-        state.referrer = state.url;
-        state.url = href;
+      if (href != currentUrl) {
+        lastReferrer = currentUrl;
+        currentUrl = href;
       }
       onNavigate(href);
     } catch (e) {

@@ -152,5 +152,5 @@ export const tracker: AffitorApi = {
   optOut,
 
   /** Affitor's earlier script API. */
-  trackLead: (data: AffitorLegacyLead) => signup((data = data || {}).customer_key ?? data.user_id, data.email),
+  trackLead: (data: AffitorLegacyLead) => signup((data = data || {}).customer_key != null ? data.customer_key : data.user_id, data.email),
 } as AffitorApi;

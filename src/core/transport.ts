@@ -24,6 +24,8 @@ export async function post(url: string, body: object): Promise<Outcome> {
     return [res.status, (await res.json().catch(() => {})) as Record<string, unknown> | undefined, res.statusText];
   } catch (e) {
     note(Line.RequestFailed, e);
+    // A hole, not `undefined`: the script ships every byte (`void 0` is 6 more).
+    // oxlint-disable-next-line no-sparse-arrays
     return [0, , e];
   }
 }
