@@ -135,7 +135,7 @@ export function loadAffitor(programId: number | string, options: LoadAffitorOpti
     loading = options.scriptUrl
       ? injectScript(options.scriptUrl, programId, { ...options, apiBase })
       : Promise.resolve(init({ programId, debug: options.debug, apiBase, cookieDomain: options.cookieDomain }) && (window.affitor || null));
-    loading.then((result) => {
+    void loading.then((result) => {
       if (!result) loading = undefined;
     });
   }
@@ -158,7 +158,7 @@ function injectScript(url: string, programId: number | string, options: LoadAffi
       const script = document.createElement('script');
       script.async = true;
       script.src = url;
-      const attributes: Record<string, unknown> = {
+      const attributes: Record<string, string | number | boolean | null | undefined> = {
         'program-id': programId,
         debug: options.debug,
         'api-base': options.apiBase,

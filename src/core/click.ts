@@ -182,14 +182,14 @@ function decide(aff: string | null, url: string) {
     if (record && (!aff || record.affiliate_url == url) && !(own && !record.attempts && !attribution(aff)[2])) {
       log('Resending click:', record.affiliate_url);
       // This page's own record (written ahead before the lock) goes out with the full title.
-      sendClick(record, own ? document.title : record.page_title);
+      void sendClick(record, own ? document.title : record.page_title);
     } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
   const [id, storedUrl, needed] = attribution(aff);
   if (needed) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     log(id ? 'Partner switch:' : 'Referral:', aff);
-    trackClick((affiliateUrl = url), id);
+    void trackClick((affiliateUrl = url), id);
   } else {
     log(id ? 'Attributed:' : 'No attribution', id || '');
     clickId = id;
@@ -204,7 +204,7 @@ function decide(aff: string | null, url: string) {
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
   if (!tracking()) wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
+  else if (url != clickUrl) void sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
 
@@ -237,7 +237,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
-    if (ok && typeof body.click_id == 'string') saveClick(record.affiliate_url, body.click_id, body.cookie_window_days);
+    if (ok && typeof body!.click_id == 'string') saveClick(record.affiliate_url, body!.click_id as string, body!.cookie_window_days);
     else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;

@@ -24,5 +24,5 @@ export function debugChecks(aff: string | null) {
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
   const body = Object.assign(clickBody(newPendingClick(location.href), document.title), { additional_data: { test_mode: true, program_id: programId } });
   log('Sending test click event:', body);
-  post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
+  void post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
 }

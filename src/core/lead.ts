@@ -35,7 +35,7 @@ function storeLeads(change: (leads: PendingLeads) => void) {
 const deliver = (key: string, body: object) =>
   new Promise<void>((firstDone) => {
     sent[key] = 1;
-    retry(async () => {
+    void retry(async () => {
       const [status, answer, detail] = await post('/api/v1/track/lead', body);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
@@ -55,7 +55,9 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
   if (!tracking()) return wait(() => signup(customerKey, email));
   try {
-    const key = customerKey || customerKey === 0 ? String(customerKey) : null;
+    // Only a non-empty string or a finite number is a key: anything else would reach the wire as
+    // "[object Object]" or "NaN", so it is refused like a missing key.
+    const key = (typeof customerKey == 'string' || Number.isFinite(customerKey)) && customerKey !== '' ? String(customerKey) : null;
     if (!key) error('signup() requires customerKey as first argument');
     // A visitor who signs up while the landing click is in flight must not lose attribution.
     await Promise.race([click, sleep(3000)]);
@@ -88,7 +90,7 @@ export function resumeLeads() {
       for (const key in leads) {
         if (Date.now() - leads[key][1] < 864e5) {
           log('Resending signup');
-          deliver(key, leads[key][0]);
+          void deliver(key, leads[key][0]);
         } else delete leads[key];
       }
     });
