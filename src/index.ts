@@ -2,6 +2,7 @@
 // `@affitor/tracker` loader (contract §8.1–§8.2), built on the same core as the <script> tag.
 // Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
 import { isTracker, publish } from './core/facade.js';
+import { DEFAULT_API_BASE } from './shared/constants.js';
 import { error } from './core/log.js';
 import { enablePlus } from './core/plus.js';
 import { tracker } from './core/tracker.js';
@@ -115,7 +116,7 @@ export interface LoadAffitorOptions {
 }
 
 const ENV_API_BASES = {
-  production: 'https://api.affitor.com',
+  production: DEFAULT_API_BASE,
   uat: 'https://uat-affitor-cms.vanilla-ott.com',
   local: 'http://localhost:1337',
 };

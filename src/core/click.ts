@@ -2,9 +2,10 @@
 // POST, its retries in the page, and the write-ahead cookie through which the next page load
 // finishes a click this one could not.
 import {
-  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, MAX_CLICK_IDS, PENDING_CLICK_COOKIE,
+  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
   appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
 } from '../shared/cookies.js';
+import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import { parseAff } from './aff.js';
 import { botReason } from './bots.js';
 import { allowBots } from './config.js';
@@ -36,7 +37,7 @@ let pendingToCheck = false;
 /** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
 let generation = 0;
 /** Cookie lifetime: the last successful click's `cookie_window_days`, else 60. */
-let days = 60;
+let days = DEFAULT_COOKIE_WINDOW_DAYS;
 let timeZone: string | undefined;
 
 /** The `affitor_pending_click` record: all a later page load needs to resend the click. */
@@ -79,7 +80,7 @@ function writePendingClick(record: PendingClick) {
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
   try {
     const record = JSON.parse(text!);
-    if (now - record.first_ts <= 864e5 && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
+    if (now - record.first_ts <= RESEND_WINDOW_MS && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
   } catch (e) {}
   return null;
 }
@@ -254,6 +255,7 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
+  // No landing URL: the cookie's earlier one described another click, so it is deleted (days -1).
   setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
   setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
   clickId = id;

@@ -1,6 +1,7 @@
 // Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
 import { CLICK_PATH, clickBody, newPendingClick } from './click.js';
-import { DEFAULT_API_BASE, apiBase, programId } from './config.js';
+import { DEFAULT_API_BASE } from '../shared/constants.js';
+import { apiBase, programId } from './config.js';
 import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
 import { error, log, warn } from './log.js';
 import { post } from './transport.js';

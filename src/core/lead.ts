@@ -2,6 +2,7 @@
 // email — and a host-only flag cookie says so, so that a plain visit (which reads cookies anyway)
 // never pays for a localStorage access. Retried like a click; resent on the next page load of this
 // origin until it reaches a final answer or is 24 h old.
+import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
 import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
 import { programId } from './config.js';
@@ -88,7 +89,7 @@ export function resumeLeads() {
   if (getCookie(PENDING_LEAD_COOKIE))
     storeLeads((leads) => {
       for (const key in leads) {
-        if (Date.now() - leads[key][1] < 864e5) {
+        if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
           log('Resending signup');
           void deliver(key, leads[key][0]);
         } else delete leads[key];
