@@ -101,7 +101,7 @@ class AffitorClient<Style extends ReplyStyle> {
   constructor(keyOrOptions: string | AffitorOptions, keyOptions?: AffitorKeyOptions) {
     if (typeof keyOrOptions === 'string' || keyOrOptions === undefined || keyOrOptions === null) {
       this.style = 'body';
-      this.settings = resolveOptions(keyOrOptions, { ...(keyOptions ?? {}) }, 'key');
+      this.settings = resolveOptions(keyOrOptions, { ...keyOptions }, 'key');
     } else {
       if (keyOptions !== undefined) {
         throw new Error('Affitor: with new Affitor({ apiKey, … }) all options go in that one object; the second argument is for new Affitor(apiKey, { apiBase })');

@@ -1,6 +1,7 @@
 // The client's options, in the two construction forms (docs/protocol.md §8.3, §12.3), checked once
 // at construction: a bad value (`retries: Number(process.env.UNSET)` is NaN) fails loudly there
 // instead of retrying forever or never timing out.
+import { DEFAULT_API_BASE } from '../shared/constants.js';
 
 interface CommonOptions {
   /**
@@ -66,7 +67,6 @@ export interface ResolvedOptions {
   dangerouslyAllowBrowser: boolean;
 }
 
-export const DEFAULT_API_URL = 'https://api.affitor.com';
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RETRIES = 2;
 const MAX_RETRIES = 10;
@@ -98,7 +98,7 @@ export function resolveOptions(apiKey: unknown, options: Record<string, unknown>
         : 'Affitor: an API key is required — new Affitor(process.env.AFFITOR_API_KEY, { apiBase })',
     );
   }
-  const rawUrl = options[urlKey] ?? DEFAULT_API_URL;
+  const rawUrl = options[urlKey] ?? DEFAULT_API_BASE;
   let url: URL | null = null;
   try {
     url = typeof rawUrl === 'string' ? new URL(rawUrl) : null;
