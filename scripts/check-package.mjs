@@ -47,6 +47,7 @@ const allowed = [
   /^dist\/(index|server|stripe|paddle)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
+  /^dist\/cli\/(chunks\/)?[\w-]+\.js(\.map)?$/,
   /^dist\/sandbox\/public\/[\w./-]+\.(html|css|js|mjs|svg|ico|png|json|map)$/,
 ];
 // Belt and braces over the allow-list: never ship tests, team notes, local data or secrets, even
@@ -75,6 +76,8 @@ const required = [
   'dist/types/stripe/index.d.ts',
   'dist/types/paddle/index.d.ts',
   'dist/sandbox/cli.js',
+  'dist/cli/sandbox.js',
+  'dist/cli/init.js',
 ];
 
 console.log('\n--- npm pack --dry-run --json');

@@ -2,9 +2,10 @@
 // POST, its retries in the page, and the write-ahead cookie through which the next page load
 // finishes a click this one could not.
 import {
-  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, MAX_CLICK_IDS, PENDING_CLICK_COOKIE,
+  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
   appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
 } from '../shared/cookies.js';
+import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import { parseAff } from './aff.js';
 import { botReason } from './bots.js';
 import { allowBots } from './config.js';
@@ -36,7 +37,7 @@ let pendingToCheck = false;
 /** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
 let generation = 0;
 /** Cookie lifetime: the last successful click's `cookie_window_days`, else 60. */
-let days = 60;
+let days = DEFAULT_COOKIE_WINDOW_DAYS;
 let timeZone: string | undefined;
 
 /** The `affitor_pending_click` record: all a later page load needs to resend the click. */
@@ -79,7 +80,7 @@ function writePendingClick(record: PendingClick) {
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
   try {
     const record = JSON.parse(text!);
-    if (now - record.first_ts <= 864e5 && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
+    if (now - record.first_ts <= RESEND_WINDOW_MS && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
   } catch (e) {}
   return null;
 }
@@ -182,14 +183,14 @@ function decide(aff: string | null, url: string) {
     if (record && (!aff || record.affiliate_url == url) && !(own && !record.attempts && !attribution(aff)[2])) {
       log('Resending click:', record.affiliate_url);
       // This page's own record (written ahead before the lock) goes out with the full title.
-      sendClick(record, own ? document.title : record.page_title);
+      void sendClick(record, own ? document.title : record.page_title);
     } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
   const [id, storedUrl, needed] = attribution(aff);
   if (needed) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     log(id ? 'Partner switch:' : 'Referral:', aff);
-    trackClick((affiliateUrl = url), id);
+    void trackClick((affiliateUrl = url), id);
   } else {
     log(id ? 'Attributed:' : 'No attribution', id || '');
     clickId = id;
@@ -206,7 +207,7 @@ export function trackClick(url: string, existingClickId?: string | null): Promis
   const bot = !allowBots && botReason(navigator);
   if (bot) log('Bot (' + bot + '), no click; see data-affitor-allow-bots');
   else if (!tracking()) wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
+  else if (url != clickUrl) void sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
 
@@ -230,7 +231,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
-    if (ok && typeof body.click_id == 'string') saveClick(record.affiliate_url, body.click_id, body.cookie_window_days);
+    if (ok && typeof body!.click_id == 'string') saveClick(record.affiliate_url, body!.click_id as string, body!.cookie_window_days);
     else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
@@ -247,6 +248,7 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
+  // No landing URL: the cookie's earlier one described another click, so it is deleted (days -1).
   setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
   setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
   clickId = id;
