@@ -90,7 +90,7 @@ export function checkTimestamp(header: string, timestamp: number, toleranceSecon
 }
 
 /** The signed body parsed as a JSON object, or a clear error naming what was expected. */
-export function parseSignedJson<T extends object>(body: Uint8Array, isEvent: (value: any) => boolean, expected: string): T {
+export function parseSignedJson<T extends object>(body: Uint8Array, isEvent: (value: Partial<T>) => boolean, expected: string): T {
   let value: unknown = null;
   try {
     value = JSON.parse(new TextDecoder().decode(body));
@@ -98,6 +98,6 @@ export function parseSignedJson<T extends object>(body: Uint8Array, isEvent: (va
     // reported below
   }
   // Only the provider can sign, so this guards against a misrouted endpoint, not an attacker.
-  if (!value || typeof value !== 'object' || !isEvent(value)) throw new WebhookSignatureError(`The signed body is not ${expected}.`);
+  if (!value || typeof value !== 'object' || !isEvent(value as Partial<T>)) throw new WebhookSignatureError(`The signed body is not ${expected}.`);
   return value as T;
 }

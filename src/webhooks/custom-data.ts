@@ -13,8 +13,8 @@ export function affitorCustomData<Existing extends object = Record<never, never>
   ids: AffitorCheckoutIds,
   existing?: Existing | null,
 ): Existing & Record<string, string> {
-  const out: Record<string, unknown> = { ...(existing || {}) };
-  const put = (key: string, value: unknown) => {
+  const out: Record<string, unknown> = { ...existing };
+  const put = (key: string, value: string | number | null | undefined) => {
     if (value !== undefined && value !== null && String(value) !== '') out[key] = String(value);
   };
   put('affitor_click_id', ids.clickId);
