@@ -74,7 +74,7 @@ const sandboxBuildIsExternal = {
   },
 };
 await esbuild.build({
-  entryPoints: ['sandbox', 'init'].map((command) => `src/cli/${command}.ts`),
+  entryPoints: ['sandbox', 'init', 'doctor'].map((command) => `src/cli/${command}.ts`),
   outdir: 'dist/cli',
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

@@ -78,6 +78,7 @@ const required = [
   'dist/sandbox/cli.js',
   'dist/cli/sandbox.js',
   'dist/cli/init.js',
+  'dist/cli/doctor.js',
 ];
 
 console.log('\n--- npm pack --dry-run --json');
