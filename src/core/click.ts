@@ -4,7 +4,7 @@
 import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
-  appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
+  appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
 } from '../shared/cookies.js';
 import { parseAff } from './aff.js';
 import { botReason } from './bots.js';
@@ -239,7 +239,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     // Byte trick (the script ships this): `note(...), 1` returns "worth another attempt".
     if (ok ? !body : isRetryable(status)) return note(Line.ClickFailed, status), 1;
-    if (ok && typeof body!.click_id == 'string') saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
+    if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
     else if (ok) note(Line.NoClickId, body);
     else note(Line.ClickRejected, status + ' ' + String(statusText), body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);

@@ -4,13 +4,14 @@
 // of this origin until it reaches a final answer or is 24 h old.
 import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
+import { sleep } from '../shared/sleep.js';
 import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
 import { settings } from './config.js';
 import { getCookie, setCookie } from './cookie-jar.js';
 import { gate, send } from './gate.js';
 import { Line } from './lines.js';
 import { error, note } from './log.js';
-import { isRetryable, isSuccess, retry, sleep } from './transport.js';
+import { isRetryable, isSuccess, retry } from './transport.js';
 
 export const LEAD_PATH = '/api/v1/track/lead';
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';

@@ -44,7 +44,7 @@ export const LINE_TEXT: Record<Line, string> = [
   'Resending click:',
   'Bot ({}), no click; see data-affitor-allow-bots',
   'Click failed:',
-  'No click_id:',
+  'No usable click_id:',
   'Failed to track click: {}',
   'Click tracked, click_id saved: {}',
   'Signup tracked successfully',

@@ -2,6 +2,7 @@
 // (docs/protocol.md §3.3, §3.6), reduced to an outcome tuple so callers never see an exception;
 // and the one retry loop, shared by clicks and leads. Pure "post this": which origin, and whether
 // the visitor allows it at all, is the composition root's business (tracker.ts `send`).
+import { sleep } from '../shared/sleep.js';
 import { Line } from './lines.js';
 import { note } from './log.js';
 
@@ -43,8 +44,6 @@ export const MAX_ATTEMPTS = 5;
  * a random 50–100 %, so that visitors failing together do not come back in lockstep.
  */
 export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 * 2 ** (n - 1), 8000) * (0.5 + random / 2);
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `attempt` makes one attempt and returns a truthy value when it is worth another (its request
