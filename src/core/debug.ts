@@ -1,9 +1,10 @@
 // Debug-mode extras (docs/protocol.md §7): the words of the decision lines, the cookie self-test,
 // the production warning and one test pageview per load. Only sites in debug mode pay for them: the
 // script fetches dist/affitor-tracker.debug.js (debug-extras.ts) from its own origin when debug
-// mode is on, and the ESM library calls `runDebugExtras` directly. Everything the extras touch
-// comes in the context, so the file works with any script variant.
+// mode is on, and the ESM library calls `runDebugExtras` directly. What the extras need from the
+// core comes in the context, so one file serves every script variant.
 import { DEFAULT_API_BASE } from '../shared/constants.js';
+import { formatCookie, readCookie } from '../shared/cookies.js';
 import { CLICK_PATH } from './click.js';
 import { type Line, lineText } from './lines.js';
 import type { DebugContext } from './tracker.js';
@@ -14,16 +15,30 @@ let testPageviewSent = false;
 /** Prints a decision line in full, with the `[Affitor]` prefix. */
 export const printLine = (line: Line, args: unknown[]) => console.log('[Affitor]', ...lineText(line, args));
 
-export function runDebugExtras(context: DebugContext) {
-  const { settings, aff, getCookie, setCookie, rereadCookies } = context;
-  context.setPrinter(printLine);
-
+/**
+ * Writes a host-only test cookie with the tracker's attributes, reads it back from the browser and
+ * expires it: whether this page can keep the tracker's cookies at all.
+ */
+export function cookiesWork(): boolean {
   const value = 'test_' + Date.now();
-  setCookie(TEST_COOKIE, value, 1);
-  rereadCookies();
-  if (getCookie(TEST_COOKIE) == value) console.log('[Affitor] Cookie verification PASSED');
+  const write = (days: number) => {
+    document.cookie = formatCookie(TEST_COOKIE, value, { days, secure: location.protocol == 'https:' });
+  };
+  try {
+    write(1);
+    const kept = readCookie(document.cookie, TEST_COOKIE) == value;
+    write(-1);
+    return kept;
+  } catch (e) {
+    return false;
+  }
+}
+
+export function runDebugExtras([settings, aff, pageview, send, setPrinter]: DebugContext) {
+  setPrinter(printLine);
+
+  if (cookiesWork()) console.log('[Affitor] Cookie verification PASSED');
   else console.warn('[Affitor] Cookie verification FAILED - cookies may be blocked (privacy settings, ITP, extensions, no HTTPS)');
-  setCookie(TEST_COOKIE, '', -1);
 
   if (aff && settings.apiBase == DEFAULT_API_BASE) console.warn('[Affitor] Real click on the production API: this creates real data');
 
@@ -31,13 +46,12 @@ export function runDebugExtras(context: DebugContext) {
   testPageviewSent = true;
   if (settings.programId == null) return console.error('[Affitor] No program ID: no test pageview');
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
-  const body = Object.assign({}, context.pageview, { additional_data: { test_mode: true, program_id: settings.programId } });
+  const body = Object.assign({}, pageview, { additional_data: { test_mode: true, program_id: settings.programId } });
   console.log('[Affitor] Sending test click event:', body);
-  void context.send(CLICK_PATH, body).then((outcome) => console.log('[Affitor] Test click event response:', ...outcome));
+  void send(CLICK_PATH, body).then((outcome) => console.log('[Affitor] Test click event response:', ...outcome));
 }
 
 /** Test hook: a fresh page. */
 export const resetDebugExtras = () => {
   testPageviewSent = false;
 };
-

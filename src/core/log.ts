@@ -25,7 +25,9 @@ export const setDebug = (on: boolean) => {
 
 /** A debug-mode decision line; nothing at all when debug mode is off. */
 export function note(line: Line, ...args: unknown[]) {
-  if (debug) printer ? printer(line, args) : waiting.push([line, args]);
+  if (!debug) return;
+  if (printer) printer(line, args);
+  else waiting.push([line, args]);
 }
 
 /** Installs the printer and prints what waited for it. */

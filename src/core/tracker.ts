@@ -9,7 +9,7 @@ import {
   startPage, trackClick,
 } from './click.js';
 import { type Settings, readSettings, settings, useSettings } from './config.js';
-import { getCookie, rereadCookies, setCookie, setCookieDomain } from './cookie-jar.js';
+import { setCookieDomain } from './cookie-jar.js';
 import { MARKER } from './facade.js';
 import { type Gate, closedWithoutConsentMode, gate, send, useGate } from './gate.js';
 import { forgetLeads, resumeLeads, signup } from './lead.js';
@@ -20,18 +20,13 @@ import { watchHistory } from './spa.js';
 import type { Send } from './transport.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types.js';
 
-/** What the debug extras (debug.ts) get from the core on each attribution pass in debug mode. */
-export interface DebugContext {
-  settings: Settings;
-  aff: string | null;
-  /** A click body for this page: the test pageview's, before its test-mode marker. */
-  pageview: object;
-  send: Send;
-  getCookie: (name: string) => string | null;
-  setCookie: (name: string, value: string, days: number) => void;
-  rereadCookies: () => void;
-  setPrinter: (printer: Printer) => void;
-}
+/**
+ * What the debug extras (debug.ts) get from the core on each attribution pass in debug mode: the
+ * settings, the page's `aff`, a click body for this page (the test pageview's, before its test-mode
+ * marker), the send function and the printer hook. Byte trick (the script ships this): a tuple,
+ * so no property name is written out.
+ */
+export type DebugContext = [settings: Settings, aff: string | null, pageview: object, send: Send, setPrinter: (printer: Printer) => void];
 
 /** Consent mode (consent.ts `createConsent`): its gate, and what runs when the visitor consents. */
 export interface ConsentMode {
@@ -77,10 +72,7 @@ function begin(url: string, options?: AffitorInitOptions | null) {
   const on = gate.allowed();
   if (on && !started) startPage();
   if (on && settings.debug && debugHooks.run) {
-    debugHooks.run({
-      settings, aff, send, getCookie, setCookie, rereadCookies, setPrinter,
-      pageview: clickBody(newPendingClick(location.href), document.title),
-    });
+    debugHooks.run([settings, aff, clickBody(newPendingClick(location.href), document.title), send, setPrinter]);
   }
   attribute(aff, url);
   if (on && !started) {
