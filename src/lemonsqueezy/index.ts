@@ -31,5 +31,5 @@ export { mapLemonSqueezyEvent, renewalTransactionId } from './mapper.js';
 export type { LemonSqueezyMapOptions } from './mapper.js';
 export { verifyLemonSqueezyWebhook } from './signature.js';
 export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, TrackOptions, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
+export type { IgnoreReason, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
 export type { LemonSqueezyEventLike, LemonSqueezyOrderLike, LemonSqueezySubscriptionInvoiceLike } from './types.js';
