@@ -144,13 +144,28 @@ export function enclosingStatementInBlock(path: NodePath): { block: Statement[];
   return null;
 }
 
-/** Does `root` contain a call `*.name(…)` / `name(…)`? */
+/** The name a call ends in: `f(…)` → f, `a.b.f(…)` / `a()?.f(…)` → f. */
+export function calledName(callee: Node): string | null {
+  if (n.Identifier.check(callee)) return callee.name;
+  if ((n.MemberExpression.check(callee) || n.OptionalMemberExpression.check(callee)) && !callee.computed && n.Identifier.check(callee.property)) {
+    return callee.property.name;
+  }
+  return null;
+}
+
+/** Does `root` contain a call `*.name(…)` / `name(…)`, optional chaining included? */
 export function containsCall(root: Node, name: string): boolean {
   let found = false;
+  const check = (callee: Node) => {
+    if (calledName(callee) === name) found = true;
+  };
   recast.visit(root, {
     visitCallExpression(path) {
-      const chain = memberChain(path.node.callee);
-      if (chain && chain[chain.length - 1] === name) found = true;
+      check(path.node.callee);
+      this.traverse(path);
+    },
+    visitOptionalCallExpression(path) {
+      check(path.node.callee);
       this.traverse(path);
     },
   });

@@ -1,30 +1,47 @@
-// The one module-level `affitor` server client a server file needs for the lead and webhook edits.
+// The Affitor server client a server file needs for the lead and webhook edits. It is made on first
+// use, not at import: `next build` evaluates route modules, and a module-level `new Affitor()` without
+// AFFITOR_API_KEY in the build's environment throws and fails the build (measured on the next-app
+// fixture). Without a key the getter returns null and warns once, so a missing key never breaks a
+// build, a server start or a signup.
 import { afterImports, ensureNamedImports, isTypeScript, n, parseStatements, type ParsedModule } from './ast.js';
 
 export const SERVER_ENTRY = 'affitor-tracker/server';
-export const CLIENT_NAME = 'affitor';
+const GETTER = 'affitor';
 
 /**
- * Makes sure the module has `const affitor = new Affitor({…})` at its top level.
- * Returns a refusal reason when the name is taken by something else (init will not guess what it is).
+ * Makes sure the module can reach a client, and returns the expression that does (`affitor()`, or
+ * the user's own `affitor` when they already create one); its value may be null.
+ * A refusal (`{refused}`) when the name is taken by something init does not recognise.
  */
-export function ensureServerClient(module: ParsedModule): string | null {
+export function ensureServerClient(module: ParsedModule): { client: string } | { refused: string } {
   const program = module.ast.program;
   for (const statement of program.body) {
+    if (n.FunctionDeclaration.check(statement) && statement.id?.name === GETTER) return { client: `${GETTER}()` };
     if (!n.VariableDeclaration.check(statement)) continue;
     for (const declarator of statement.declarations) {
-      if (!n.VariableDeclarator.check(declarator) || !n.Identifier.check(declarator.id) || declarator.id.name !== CLIENT_NAME) continue;
+      if (!n.VariableDeclarator.check(declarator) || !n.Identifier.check(declarator.id) || declarator.id.name !== GETTER) continue;
       const init = declarator.init;
-      if (n.NewExpression.check(init) && n.Identifier.check(init.callee) && init.callee.name === 'Affitor') return null;
-      return `a top-level \`${CLIENT_NAME}\` that is not \`new Affitor(…)\` already exists`;
+      if (n.NewExpression.check(init) && n.Identifier.check(init.callee) && init.callee.name === 'Affitor') return { client: GETTER };
+      return { refused: `a top-level \`${GETTER}\` that is not \`new Affitor(…)\` already exists; init will not guess what it is` };
     }
   }
   ensureNamedImports(program, SERVER_ENTRY, ['Affitor']);
-  const key = isTypeScript(module.file) ? 'process.env.AFFITOR_API_KEY!' : 'process.env.AFFITOR_API_KEY';
-  const declaration = parseStatements(
-    `// Affitor server client: the program key stays on the server (AFFITOR_API_KEY, AFFITOR_API_URL in .env).\n` +
-      `const ${CLIENT_NAME} = new Affitor({ apiKey: ${key}, apiUrl: process.env.AFFITOR_API_URL });\n`,
+  const ts = isTypeScript(module.file);
+  const getter = parseStatements(
+    [
+      `let affitorClient${ts ? ': Affitor | null | undefined' : ''};`,
+      '/** The Affitor server client (AFFITOR_API_KEY, AFFITOR_API_URL), made on first use; null without a key, so a build or a signup never fails for it. */',
+      `function ${GETTER}()${ts ? ': Affitor | null' : ''} {`,
+      '  if (affitorClient === undefined) {',
+      '    const apiKey = process.env.AFFITOR_API_KEY;',
+      "    if (!apiKey) console.warn('Affitor: AFFITOR_API_KEY is not set, so no lead or sale is recorded (see .env)');",
+      '    affitorClient = apiKey ? new Affitor({ apiKey, apiUrl: process.env.AFFITOR_API_URL }) : null;',
+      '  }',
+      '  return affitorClient;',
+      '}',
+      '',
+    ].join('\n'),
   );
-  program.body.splice(afterImports(program), 0, ...declaration);
-  return null;
+  program.body.splice(afterImports(program), 0, ...getter);
+  return { client: `${GETTER}()` };
 }

@@ -17,7 +17,7 @@ import {
   type NodePath,
   type ParsedModule,
 } from './ast.js';
-import { ensureServerClient, SERVER_ENTRY, CLIENT_NAME } from './server-client.js';
+import { ensureServerClient, SERVER_ENTRY } from './server-client.js';
 import { edited, present, refused, type EditOutcome } from './types.js';
 
 /** Path segments that name a signup endpoint. */
@@ -165,13 +165,13 @@ export function addSignupLead(target: SignupHandler): EditOutcome {
     );
   }
   const [user] = userDeclarations;
-  const clientProblem = ensureServerClient(module);
-  if (clientProblem) return refused(clientProblem);
+  const access = ensureServerClient(module);
+  if ('refused' in access) return refused(access.refused);
   ensureNamedImports(module.ast.program, SERVER_ENTRY, ['clickIdFromRequest']);
   const lead = parseStatements(
     `// Affitor: the signup is a lead of the visitor's click (never fails the signup; the result says why when not recorded).\n` +
-      `const affitorLead = await ${CLIENT_NAME}.trackLead({ customerExternalId: String(${user.name}.id), clickId: clickIdFromRequest(${request.name}) });\n` +
-      'if (!affitorLead.ok) console.warn(`Affitor lead not recorded (${affitorLead.code}): ${affitorLead.error}`);\n',
+      `const affitorLead = await ${access.client}?.trackLead({ customerExternalId: String(${user.name}.id), clickId: clickIdFromRequest(${request.name}) });\n` +
+      'if (affitorLead && !affitorLead.ok) console.warn(`Affitor lead not recorded (${affitorLead.code}): ${affitorLead.error}`);\n',
   );
   user.block.splice(user.index + 1, 0, ...lead);
   module.changed = true;

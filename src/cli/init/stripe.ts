@@ -21,7 +21,7 @@ import {
   type NodePath,
   type ParsedModule,
 } from './ast.js';
-import { ensureServerClient, SERVER_ENTRY, CLIENT_NAME } from './server-client.js';
+import { ensureServerClient, SERVER_ENTRY } from './server-client.js';
 import { edited, present, refused, type EditOutcome } from './types.js';
 
 export const STRIPE_ENTRY = 'affitor-tracker/stripe';
@@ -94,7 +94,7 @@ export function addCheckoutMetadata(module: ParsedModule, programId: string): Ed
     ensureNamedImports(module.ast.program, STRIPE_ENTRY, ['withAffitorCheckout']);
     ensureNamedImports(module.ast.program, SERVER_ENTRY, ['clickIdFromRequest']);
     module.changed = true;
-    outcomes.push(edited(`${line}: Affitor metadata on the Checkout Session (withAffitorCheckout: metadata and subscription_data.metadata)`));
+    outcomes.push(edited(`${module.file}:${lineOf(path.node)}: Affitor metadata on the Checkout Session (withAffitorCheckout: metadata and subscription_data.metadata)`));
   }
   return outcomes;
 }
@@ -128,33 +128,26 @@ export function addWebhookHandler(module: ParsedModule, programId: string): Edit
       outcomes.push(refused(`${line}: constructEvent is not a statement of its own; add handleStripeWebhook by hand`));
       continue;
     }
-    const clientProblem = ensureServerClient(module);
-    if (clientProblem) {
-      outcomes.push(refused(clientProblem));
+    const access = ensureServerClient(module);
+    if ('refused' in access) {
+      outcomes.push(refused(access.refused));
       continue;
     }
     const [rawBody, signature, secret] = args.slice(0, 3).map(printNode); // the user's expressions, as written
-    const respond = retryAnswer(handler);
+    // The merchant's own handling after this point always runs: an Affitor outage must not hold the
+    // order hostage (no early 500). A sale not recorded is logged with how to recover it.
     const statements = parseStatements(
       `// Affitor: record the sale or refund this event carries (idempotent: a redelivery is a duplicate, not a second sale).\n` +
-        `const affitorOutcome = await handleStripeWebhook({ rawBody: ${rawBody}, signature: ${signature}, secret: ${secret}, ${CLIENT_NAME}, programId: ${programIdSource(programId)} });\n` +
-        "if (affitorOutcome.error) console.warn(`Affitor: Stripe webhook ${affitorOutcome.event?.type ?? ''}: ${affitorOutcome.error}`);\n" +
-        (respond ? `if (affitorOutcome.retryable) ${respond}\n` : ''),
+        `const affitorServer = ${access.client};\n` +
+        `const affitorOutcome = affitorServer && (await handleStripeWebhook({ rawBody: ${rawBody}, signature: ${signature}, secret: ${secret}, affitor: affitorServer, programId: ${programIdSource(programId)} }));\n` +
+        "if (affitorOutcome?.error) console.warn(`Affitor: Stripe webhook ${affitorOutcome.event?.type ?? ''}: ${affitorOutcome.error}${affitorOutcome.retryable ? ' (not recorded: resend the event from the Stripe dashboard once fixed)' : ''}`);\n",
     );
     place.block.splice(place.index + 1, 0, ...statements);
     ensureNamedImports(module.ast.program, STRIPE_ENTRY, ['handleStripeWebhook']);
     module.changed = true;
-    outcomes.push(edited(`${line}: record the sale/refund from the verified event (handleStripeWebhook)${respond ? '; answer 500 when a redelivery can help' : ''}`));
+    outcomes.push(edited(`${module.file}:${lineOf(path.node)}: record the sale/refund from the verified event (handleStripeWebhook)`));
   }
   return outcomes;
-}
-
-/** How to make Stripe redeliver from this handler: Express-style `(req, res)`, or a Fetch-style route. */
-function retryAnswer(handler: FunctionNode): string | null {
-  const [, response] = handler.params;
-  if (n.Identifier.check(response)) return `{ ${response.name}.status(500).send(affitorOutcome.error); return; }`;
-  if (handler.params.length === 1) return `return new Response(affitorOutcome.error, { status: 500 });`;
-  return null;
 }
 
 /** Names and property reads (`req.body`, `req.headers['stripe-signature']`, `x as string`) can be evaluated twice safely. */
