@@ -55,7 +55,7 @@ const stacks: Array<{ fixture: string; stack: string[]; changes: string[]; skipp
   {
     fixture: 'html-express',
     stack: ['html', 'express', 'stripe-checkout', 'stripe-webhook'],
-    changes: ['.env', '.gitignore', 'public/index.html', 'public/pricing.html', 'server.js'],
+    changes: ['.env', '.gitignore', 'public/index.html', 'public/pricing.html', 'public/thanks.html', 'server.js'],
     skipped: [],
   },
   {
