@@ -4,6 +4,7 @@
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
+import { DAY_MS } from '../shared/constants.js';
 import { readCookie } from '../shared/cookies.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
@@ -43,7 +44,7 @@ export function setCookie(name: string, value: string, days: number, domain = co
   try {
     document.cookie =
       name + '=' + value +
-      '; expires=' + new Date(Date.now() + days * 864e5).toUTCString() +
+      '; expires=' + new Date(Date.now() + days * DAY_MS).toUTCString() +
       '; path=/; SameSite=Lax' +
       (domain ? '; domain=' + domain : '') +
       (location.protocol == 'https:' ? '; Secure' : '');

@@ -6,7 +6,6 @@ import {
   CLICK_ID_COOKIE,
   CLICK_IDS_COOKIE,
   CONSENT_COOKIE,
-  DEFAULT_COOKIE_WINDOW_DAYS,
   LEGACY_CLICK_ID_COOKIE,
   MAX_COOKIE_DAYS,
   encodeAffUrl,
@@ -17,6 +16,7 @@ import {
   readClickIds,
   readCookie,
 } from '../shared/cookies.js';
+import { DEFAULT_COOKIE_WINDOW_DAYS } from '../shared/constants.js';
 
 /** A Fetch `Request` (Next.js, Hono, Workers, Deno, Bun) or a Node `IncomingMessage` / Express `req`. */
 export type RequestLike =

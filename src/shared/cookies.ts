@@ -1,6 +1,7 @@
 // Cookie names and value encoding, shared by the browser core (which writes the cookies) and the
 // server helpers (which read them from a Cookie header and may re-issue them). Keeping both sides
 // on one module is what stops the "script writes one name, server reads another" class of bug.
+import { DAY_S, MAX_CLICK_IDS } from './constants.js';
 
 export const CLICK_ID_COOKIE = 'affitor_click_id';
 /** Legacy copy of the click id; still written, and read when `affitor_click_id` is missing. */
@@ -10,8 +11,6 @@ export const CLICK_IDS_COOKIE = 'affitor_click_ids';
 export const PENDING_CLICK_COOKIE = 'affitor_pending_click';
 /** Host-only flag: "localStorage holds undelivered leads", so a plain visit never touches storage. */
 export const PENDING_LEAD_COOKIE = 'affitor_pending_lead';
-export const MAX_CLICK_IDS = 20;
-export const DEFAULT_COOKIE_WINDOW_DAYS = 60;
 
 /** URI-decodes a cookie value, keeping the raw text when it is not valid percent-encoding. */
 export function decodeCookieValue(raw: string): string {
@@ -82,6 +81,8 @@ export function readClickIds(cookieString: string): string[] {
  * A cookie domain may only become the `domain=` attribute if it cannot smuggle in another
  * attribute or cookie: `;`, `,`, `=`, whitespace and control characters are refused (contract §2).
  */
+// Control characters are exactly what this refuses.
+// oxlint-disable-next-line no-control-regex
 export const isSafeCookieDomain = (v: string) => !!v && !/[;,=\s\0-\x1f\x7f]/.test(v);
 
 export interface CookieAttributes {
@@ -105,7 +106,7 @@ export interface CookieAttributes {
  */
 export function formatCookie(name: string, encodedValue: string, attrs: CookieAttributes): string {
   if (attrs.domain && !isSafeCookieDomain(attrs.domain)) throw new TypeError(`unsafe cookie domain ${JSON.stringify(attrs.domain)}`);
-  const seconds = Math.max(0, Math.round(attrs.days * 86400));
+  const seconds = Math.max(0, Math.round(attrs.days * DAY_S));
   return (
     name + '=' + encodedValue +
     '; expires=' + new Date((attrs.now ?? Date.now()) + seconds * 1000).toUTCString() +

@@ -2,13 +2,12 @@
 // with source positions, so the tag is inserted at the end of the real <head> and every other byte
 // of the file stays as it was.
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { DEFAULT_API_BASE } from '../../shared/constants.js';
 import { edited, present, refused, type EditOutcome } from './types.js';
 
 type Element = DefaultTreeAdapterMap['element'];
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
 
-/** Production API origin: the tag needs no data-affitor-api-base there. */
-export const PRODUCTION_API = 'https://api.affitor.com';
 const SCRIPT_FILES = ['affitor-tracker.js', 'affitor-tracker.plus.js'];
 
 function elements(root: ParentNode, tagName: string): Element[] {
@@ -39,7 +38,7 @@ function hasTrackerTag(document: ParentNode): boolean {
 
 export function scriptTag(programId: string, api: string): string {
   const base = api.replace(/\/+$/, '');
-  const apiBase = base === PRODUCTION_API ? '' : ` data-affitor-api-base="${escapeAttribute(base)}"`;
+  const apiBase = base === DEFAULT_API_BASE ? '' : ` data-affitor-api-base="${escapeAttribute(base)}"`;
   return `<script src="${escapeAttribute(base)}/js/affitor-tracker.js" data-affitor-program-id="${escapeAttribute(programId)}"${apiBase} defer></script>`;
 }
 

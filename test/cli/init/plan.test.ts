@@ -82,7 +82,7 @@ describe.each(stacks)('init on the $fixture fixture', ({ fixture: name, stack, c
     expect(snapshotFiles(dir), 'planning writes nothing').toEqual(before);
 
     const first = await runInit([dir, '--yes', '--json']);
-    expect(first.code).toBe(skipped.length > 0 ? 3 : 0);
+    expect(first.code).toBe(skipped.length > 0 ? 1 : 0);
     expect(JSON.parse(first.stdout)).toEqual({
       stack,
       changes: plan.changes.map(({ file, action }) => ({ file, action })),
@@ -111,7 +111,7 @@ describe('init refuses what it cannot edit safely', () => {
       { file: 'app/api/checkout/route.ts', reason: expect.stringContaining('not an object literal') },
     ]);
     const result = await runInit([dir, '--yes']);
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(1);
     expect(result.stdout).toContain('Not done (3)');
     const after = snapshotFiles(dir);
     for (const file of ['app/(admin)/layout.tsx', 'app/(shop)/layout.tsx', 'app/api/signup/route.ts', 'app/api/checkout/route.ts']) {
@@ -215,16 +215,18 @@ describe('init options and modes', () => {
     expect(snapshotFiles(dir)).toEqual(before);
 
     const unconfirmed = await runInit([dir]);
-    expect(unconfirmed.code).toBe(4);
+    expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stdout).toContain('Run again with --yes');
     expect(snapshotFiles(dir)).toEqual(before);
   });
 
-  it('bad arguments exit 2 with the reason; a missing directory exits 1', async () => {
+  it('bad arguments and a missing directory exit 2 with the reason', async () => {
     expect((await runInit(['--program-id', 'abc'])).code).toBe(2);
-    expect((await runInit(['--api', 'ftp://x'])).stderr).toContain('--api must be an http(s) URL');
+    expect((await runInit(['--api', 'ftp://x'])).stderr).toContain('--api must be an http:// or https:// URL');
     expect((await runInit(['a', 'b'])).code).toBe(2);
-    expect((await runInit(['/nonexistent/project'])).code).toBe(1);
+    const missing = await runInit(['/nonexistent/project', '--json']);
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({ ok: false, error: { code: 'usage', message: '/nonexistent/project is not a directory' } });
     expect((await runInit(['--help'])).stdout).toContain('Exit codes:');
   });
 });
