@@ -15,6 +15,8 @@ export interface SandboxParts {
   programId: number;
   apiKey: string;
   bodyLimit: number;
+  /** Host names answered besides loopback, *.localhost and IP literals (`.example.test` admits subdomains). */
+  allowedHosts: readonly string[];
   publicDir: string;
   distDir: string;
   /** Base URL on loopback (known once the server listens). */

@@ -20,11 +20,13 @@ export async function track(sandbox: SandboxParts, endpoint: EventType, { req, r
     req.socket.destroy();
     return;
   }
+  const body = await readJsonBody(req, sandbox.bodyLimit);
   if (fault?.mode === 'delay') {
+    // The request is read first and applied after the delay even if its client has given up by
+    // then: "applied after the client timed out" is exactly what this fault exists to produce.
     feed.note(`fault injected: ${endpoint} delayed ${fault.delayMs} ms (${fault.count} more to go)`);
     await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
   }
-  const body = await readJsonBody(req, sandbox.bodyLimit);
   const ctx: RequestContext = {
     authorization: req.headers.authorization,
     userAgent: req.headers['user-agent'],
