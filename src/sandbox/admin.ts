@@ -54,7 +54,7 @@ function generateApiKey(kind: string): string {
 export class SettingsError extends Error {}
 
 /** What reset deletes, children before parents. */
-const TRACKED_TABLES = ['refunds', 'commissions', 'sales', 'events', 'customers'] as const;
+const TRACKED_TABLES = ['refunds', 'commissions', 'sales', 'events', 'customers', 'idempotency_keys'] as const;
 
 const PARTNER_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PARTNER_STATUSES: PartnerStatus[] = ['active', 'inactive', 'misconfigured'];

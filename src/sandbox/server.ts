@@ -9,6 +9,7 @@ import { Admin, DEFAULT_PROGRAM_ID, type PartnerInput, type ProgramSettings } fr
 import { Faults } from './faults.js';
 import { Feed, type FeedItem } from './feed.js';
 import { sendJson } from './http/io.js';
+import { IdempotencyKeys } from './idempotency.js';
 import { dispatch } from './routes.js';
 import type { SandboxParts } from './routes/context.js';
 import { TrackingApi } from './tracking.js';
@@ -85,12 +86,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     throw err;
   }
   const apiKey = admin.program().api_key;
+  const now = options.now ?? Date.now;
   // File databases: WAL checkpoints run on a worker thread, off the request path (see db.ts).
   const checkpointer = dbFile === MEMORY ? null : new BackgroundCheckpointer(dbFile);
   const feed = new Feed();
   let ownUrl = '';
   const parts: SandboxParts = {
-    api: new TrackingApi(db, options.now),
+    api: new TrackingApi(db, now),
+    idempotency: new IdempotencyKeys(db, now),
     writes: new GroupCommit(db, checkpointer ? () => checkpointer.noteCommit() : undefined),
     faults: new Faults(),
     admin,

@@ -4,11 +4,13 @@ import type { Admin } from '../admin.js';
 import type { GroupCommit } from '../db.js';
 import type { Faults } from '../faults.js';
 import type { Feed } from '../feed.js';
+import type { IdempotencyKeys } from '../idempotency.js';
 import type { TrackingApi } from '../tracking.js';
 
 export interface SandboxParts {
   api: TrackingApi;
   writes: GroupCommit;
+  idempotency: IdempotencyKeys;
   faults: Faults;
   admin: Admin;
   feed: Feed;
