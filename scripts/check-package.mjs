@@ -44,7 +44,7 @@ const allowed = [
   /^LICENSE$/,
   /^bin\/affitor-tracker\.mjs$/,
   /^dist\/affitor-tracker(\.plus)?\.js(\.map|\.sri)?$/,
-  /^dist\/(index|server|stripe)\.js(\.map)?$/,
+  /^dist\/(index|server|stripe|paddle|lemonsqueezy)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
   /^dist\/cli\/(chunks\/)?[\w-]+\.js(\.map)?$/,
@@ -70,12 +70,17 @@ const required = [
   'dist/index.js',
   'dist/server.js',
   'dist/stripe.js',
+  'dist/paddle.js',
+  'dist/lemonsqueezy.js',
   'dist/types/index.d.ts',
   'dist/types/server/index.d.ts',
   'dist/types/stripe/index.d.ts',
+  'dist/types/paddle/index.d.ts',
+  'dist/types/lemonsqueezy/index.d.ts',
   'dist/sandbox/cli.js',
   'dist/cli/sandbox.js',
   'dist/cli/init.js',
+  'dist/cli/doctor.js',
 ];
 
 console.log('\n--- npm pack --dry-run --json');

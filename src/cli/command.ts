@@ -54,14 +54,14 @@ export interface CommandContext<V> {
   /** `--json` was given: print exactly one JSON object with `printJson`, and nothing else on stdout. */
   json: boolean;
   /** Human-readable output line (stdout); a no-op with --json so stdout stays one JSON object. */
-  say(line: string): void;
+  say: (line: string) => void;
   /** The one JSON object of --json mode. */
-  printJson(value: unknown): void;
+  printJson: (value: unknown) => void;
   /**
    * Marks a long step. In a terminal (stderr is a TTY) it shows `label…` on stderr until `done()`;
    * elsewhere (CI, pipes, agents) it prints nothing.
    */
-  progress(label: string): { done(): void };
+  progress: (label: string) => { done: () => void };
 }
 
 const COMMON_OPTIONS = {
@@ -73,15 +73,13 @@ type OptionValue<T> = T extends { type: 'boolean' } ? boolean : T extends { mult
 /** The parsed flags, typed from the spec's options (absent flags are undefined). */
 type Values<O extends Options> = { [K in keyof O]?: OptionValue<O[K]> } & { json?: boolean; help?: boolean };
 
-function progressOnTty(label: string): { done(): void } {
+function progressOnTty(label: string): { done: () => void } {
   const stderr = process.stderr;
-  if (!stderr.isTTY) return { done() {} };
+  if (!stderr.isTTY) return { done: () => {} };
   stderr.write(`${label}…`);
   return {
-    done() {
-      // Erase the progress line so the result that follows stands alone.
-      stderr.write('\r\x1b[K');
-    },
+    // Erase the progress line so the result that follows stands alone.
+    done: () => void stderr.write('\r\x1b[K'),
   };
 }
 

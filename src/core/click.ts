@@ -3,7 +3,7 @@
 // finishes a click this one could not.
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
-  appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
+  appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
 } from '../shared/cookies.js';
 import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import { parseAff } from './aff.js';
@@ -151,7 +151,7 @@ export function attribute(aff: string | null, url = location.href) {
   // then. A record another tab wrote for this same link is kept: it is the one click both share.
   const [id, , needed] = attribution(aff);
   const pending = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
-  if (needed && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
+  if (needed && !bot() && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
   // A browser that refuses the lock (an opaque origin) gets the pass without it.
   click = locks
     .request('affitor_click', () => {
@@ -204,12 +204,16 @@ function decide(aff: string | null, url: string) {
  * is off (consent), or the visitor is a bot.
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  const bot = !allowBots && botReason(navigator);
-  if (bot) log('Bot (' + bot + '), no click; see data-affitor-allow-bots');
-  else if (!tracking()) wait(() => trackClick(url, existingClickId));
+  if (!tracking()) wait(() => trackClick(url, existingClickId));
   else if (url != clickUrl) void sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
+
+/**
+ * Why the visitor counts as a bot whose clicks are not sent, or null. Asked before anything of a
+ * click is written or sent — the write-ahead record included, which a later page would resend.
+ */
+const bot = () => !allowBots && botReason(navigator);
 
 /** Forgets this page's attribution and abandons any click in flight (opt-out). */
 export function forget() {
@@ -218,7 +222,10 @@ export function forget() {
   generation++;
 }
 
+/** The one way a click goes out: a landing's, a resent record's, trackClick's. */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
+  const reason = bot();
+  if (reason) return log('Bot (' + reason + '), no click; see data-affitor-allow-bots');
   const current = ++generation;
   clickUrl = record.affiliate_url;
   return (click = passClick = retry(async () => {
@@ -231,8 +238,8 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
-    if (ok && typeof body!.click_id == 'string') saveClick(record.affiliate_url, body!.click_id as string, body!.cookie_window_days);
-    else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+    if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
+    else log(ok ? 'No usable click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
   }).catch(error));
