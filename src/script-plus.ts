@@ -1,6 +1,7 @@
 // The `.plus` <script> build (dist/affitor-tracker.plus.js): the main script plus consent mode and
 // the features not every site needs — hand-off to other domains (`data-affitor-domains`),
-// `data-affitor-clean-url` and Stripe links (`data-affitor-stripe`) — kept out of the main script.
+// `data-affitor-clean-url`, Stripe links (`data-affitor-stripe`) and Lemon Squeezy links
+// (`data-affitor-lemon-squeezy`) — kept out of the main script.
 import { boot } from './core/boot.js';
 import { createConsent } from './core/consent.js';
 import { enablePlus } from './core/plus.js';
@@ -8,4 +9,4 @@ import { useConsentMode } from './core/tracker.js';
 
 useConsentMode(createConsent);
 enablePlus();
-boot(['domains', 'clean-url', 'stripe']);
+boot(['domains', 'clean-url', 'stripe', 'lemon-squeezy']);

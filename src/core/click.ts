@@ -11,11 +11,11 @@ import { botReason } from './bots.js';
 import { settings } from './config.js';
 import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
-import { gate, send } from './gate.js';
+import { gate, retryWhileAllowed, send } from './gate.js';
 import { Line } from './lines.js';
 import { error, note } from './log.js';
 import { referrer } from './spa.js';
-import { isRetryable, isSuccess, retry } from './transport.js';
+import { isRetryable, isSuccess } from './transport.js';
 
 export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
@@ -215,6 +215,12 @@ export function trackClick(url: string, existingClickId?: string | null): Promis
  */
 const bot = () => !settings.allowBots && botReason(navigator);
 
+/**
+ * Whether the visitor's latest click is unfinished: in flight or retrying on this page, or written
+ * ahead for a later page to resend. A lead made meanwhile waits for it.
+ */
+export const clickPending = () => !!(clickUrl || getCookie(PENDING_CLICK_COOKIE));
+
 /** Forgets this page's attribution and abandons any click in flight (opt-out). */
 export function forgetClicks() {
   clickId = affiliateUrl = clickUrl = null;
@@ -228,7 +234,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
   if (reason) return note(Line.Bot, reason);
   const current = ++generation;
   clickUrl = record.affiliate_url;
-  click = passClick = retry(async () => {
+  click = passClick = retryWhileAllowed(async () => {
     // Replaced by a newer click (or an opt-out) while waiting: this one stops.
     if (current != generation) return;
     record.attempts++;

@@ -6,14 +6,18 @@
 import { DEFAULT_API_BASE } from '../shared/constants.js';
 import { formatCookie, readCookie } from '../shared/cookies.js';
 import { CLICK_PATH } from './click.js';
-import { type Line, lineText } from './lines.js';
+import type { Settings } from './config.js';
+import { Line, lineText } from './lines.js';
 import type { DebugContext } from './tracker.js';
 
 const TEST_COOKIE = 'affitor_test_cookie';
 let testPageviewSent = false;
 
 /** Prints a decision line in full, with the `[Affitor]` prefix. */
-export const printLine = (line: Line, args: unknown[]) => console.log('[Affitor]', ...lineText(line, args));
+export function printLine(line: Line, args: unknown[]) {
+  console.log('[Affitor]', ...lineText(line, args));
+  if (line == Line.Initialized) console.log('[Affitor] Using program ID:', (args[0] as Settings).programId);
+}
 
 /**
  * Writes a host-only test cookie with the tracker's attributes, reads it back from the browser and

@@ -2,10 +2,11 @@
 // (`affitor_consent=0`, written by `optOut()`); the main script given `consent: 'required'` tracks
 // nothing (it has no consent mode); consent mode (consent.ts: the consent and .plus scripts, the
 // ESM library) replaces the gate with one that also holds a landing and queues calls until the
-// visitor consents. `send` is the only way clicks and leads reach the API.
+// visitor consents. `send` is the only way clicks and leads reach the API, `retryWhileAllowed`
+// the only retry loop they run.
 import { settings } from './config.js';
 import { storedChoice } from './privacy.js';
-import { type Send, post } from './transport.js';
+import { type Send, post, retry } from './transport.js';
 
 export interface Gate {
   /** Whether the tracker may store and send now. */
@@ -34,5 +35,8 @@ export const useGate = (next: Gate) => {
   gate = next;
 };
 
-/** Posts to the API, unless the visitor refused: then a retry loop still running parks here for good. */
-export const send: Send = (path, body) => (gate.allowed() ? post(settings.apiBase + path, body) : new Promise(ignore));
+/** Posts to the API of the current settings. */
+export const send: Send = (path, body) => post(settings.apiBase + path, body);
+
+/** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
+export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, () => gate.allowed());

@@ -6,8 +6,8 @@
 
 /** A const enum: esbuild writes each use as its bare number. Append new lines at the end. */
 export const enum Line {
+  /** Printed as two lines: this one with the settings, then `Using program ID:` with the id. */
   Initialized,
-  ProgramId,
   Referral,
   PartnerSwitch,
   Attributed,
@@ -36,7 +36,6 @@ export const enum Line {
  */
 export const LINE_TEXT: Record<Line, string> = [
   'Affitor tracker initialized:',
-  'Using program ID:',
   'Referral:',
   'Partner switch:',
   'Attributed:',

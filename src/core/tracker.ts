@@ -35,7 +35,7 @@ export interface ConsentMode {
 }
 
 /** The main script given `consent: 'required'` fails closed and says which file has consent mode. */
-export const FAIL_CLOSED = 'consent "required" needs affitor-tracker.consent.js; nothing is tracked';
+export const FAIL_CLOSED = 'consent "required" needs affitor-tracker.consent.js: nothing tracked';
 
 let consentMode: ConsentMode | undefined;
 /** Resolves once this page's attribution is settled; created by the first `init`. */
@@ -105,8 +105,8 @@ export const tracker: AffitorApi = {
       useSettings(readSettings(options, settings));
       setDebug(settings.debug);
       setCookieDomain(settings.cookieDomain);
+      // One note, two lines: "Affitor tracker initialized:" and "Using program ID:" (lines.ts).
       note(Line.Initialized, settings);
-      note(Line.ProgramId, settings.programId);
       if (gate == closedWithoutConsentMode && settings.consentRequired) error(FAIL_CLOSED);
       if (!settled) watchHistory(navigate);
       begin(location.href, options);

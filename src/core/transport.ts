@@ -48,8 +48,9 @@ export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 *
 /**
  * `attempt` makes one attempt and returns a truthy value when it is worth another (its request
  * failed in a retryable way), falsy when it reached a final answer or was abandoned. At most
- * MAX_ATTEMPTS per page load, `retryDelay` apart.
+ * MAX_ATTEMPTS per page load, `retryDelay` apart. No attempt starts once `allowed()` is false (the
+ * visitor opted out): the loop ends, so every promise waiting on it settles.
  */
-export async function retry(attempt: () => Promise<unknown>) {
-  for (let n = 1; (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
+export async function retry(attempt: () => Promise<unknown>, allowed: () => boolean) {
+  for (let n = 1; allowed() && (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
 }
