@@ -44,7 +44,7 @@ const allowed = [
   /^LICENSE$/,
   /^bin\/affitor-tracker\.mjs$/,
   /^dist\/affitor-tracker(\.plus)?\.js(\.map|\.sri)?$/,
-  /^dist\/(index|server|stripe)\.js(\.map)?$/,
+  /^dist\/(index|server|stripe|react)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
   /^dist\/sandbox\/public\/[\w./-]+\.(html|css|js|mjs|svg|ico|png|json|map)$/,
@@ -69,9 +69,11 @@ const required = [
   'dist/index.js',
   'dist/server.js',
   'dist/stripe.js',
+  'dist/react.js',
   'dist/types/index.d.ts',
   'dist/types/server/index.d.ts',
   'dist/types/stripe/index.d.ts',
+  'dist/types/react/index.d.ts',
   'dist/sandbox/cli.js',
 ];
 
