@@ -2,7 +2,9 @@
 //   dist/affitor-tracker.js  the <script> tag: minified ES2017 IIFE + source map + SRI hash
 //   dist/index.js            browser ESM library (same core as the script)
 //   dist/server.js           server client       dist/stripe.js   Stripe helpers
-//   dist/sandbox/            the local sandbox (Node), bin/affitor-tracker.mjs runs it
+//   dist/paddle.js, dist/lemonsqueezy.js   Paddle and Lemon Squeezy helpers
+//   dist/sandbox/            the local sandbox (Node)
+//   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
 //   dist/types/              .d.ts for the three library entries
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -63,7 +65,7 @@ await esbuild.build({
 });
 await esbuild.build({
   ...libraryCommon,
-  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts' },
+  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts' },
   outdir: 'dist',
   platform: 'neutral',
 });
@@ -78,6 +80,28 @@ await esbuild.build({
   target: 'node18',
   packages: 'external',
   sourcemap: true,
+});
+// The command line: one module per command (bin/affitor-tracker.mjs loads dist/cli/<command>.js),
+// split so shared code ships once. The sandbox command imports the sandbox build above rather than
+// bundling a second copy (dist/cli/../sandbox/cli.js is the same relative path as in src/).
+const sandboxBuildIsExternal = {
+  name: 'sandbox-build-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/sandbox\/cli\.js$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+await esbuild.build({
+  entryPoints: ['sandbox', 'init', 'doctor'].map((command) => `src/cli/${command}.ts`),
+  outdir: 'dist/cli',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node18',
+  packages: 'external',
+  sourcemap: true,
+  plugins: [sandboxBuildIsExternal],
 });
 if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });
 

@@ -44,9 +44,10 @@ const allowed = [
   /^LICENSE$/,
   /^bin\/affitor-tracker\.mjs$/,
   /^dist\/affitor-tracker(\.plus)?\.js(\.map|\.sri)?$/,
-  /^dist\/(index|server|stripe|react)\.js(\.map)?$/,
+  /^dist\/(index|server|stripe|paddle|lemonsqueezy|react)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
+  /^dist\/cli\/(chunks\/)?[\w-]+\.js(\.map)?$/,
   /^dist\/sandbox\/public\/[\w./-]+\.(html|css|js|mjs|svg|ico|png|json|map)$/,
 ];
 // Belt and braces over the allow-list: never ship tests, team notes, local data or secrets, even
@@ -69,12 +70,19 @@ const required = [
   'dist/index.js',
   'dist/server.js',
   'dist/stripe.js',
-  'dist/react.js',
+  'dist/paddle.js',
+  'dist/lemonsqueezy.js',
   'dist/types/index.d.ts',
   'dist/types/server/index.d.ts',
   'dist/types/stripe/index.d.ts',
+  'dist/types/paddle/index.d.ts',
+  'dist/types/lemonsqueezy/index.d.ts',
+  'dist/react.js',
   'dist/types/react/index.d.ts',
   'dist/sandbox/cli.js',
+  'dist/cli/sandbox.js',
+  'dist/cli/init.js',
+  'dist/cli/doctor.js',
 ];
 
 console.log('\n--- npm pack --dry-run --json');

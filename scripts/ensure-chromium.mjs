@@ -30,7 +30,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(`Chromium for browser tests: ${found}`);
   } else if (process.getuid?.() === 0) {
     console.log('No Chromium found: installing Debian\'s chromium package (running as root).');
-    run('apt-get', ['update', '-qq']) && run('apt-get', ['install', '-y', '-qq', 'chromium']);
+    if (run('apt-get', ['update', '-qq'])) run('apt-get', ['install', '-y', '-qq', 'chromium']);
   } else {
     console.log('No Chromium found and not root: installing Playwright\'s Chromium (npx playwright install chromium).');
     run('npx', ['playwright', 'install', 'chromium']);

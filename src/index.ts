@@ -2,6 +2,7 @@
 // `@affitor/tracker` loader (contract §8.1–§8.2), built on the same core as the <script> tag.
 // Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
 import { isTracker, publish } from './core/facade.js';
+import { DEFAULT_API_BASE } from './shared/constants.js';
 import { error } from './core/log.js';
 import { enablePlus } from './core/plus.js';
 import { tracker } from './core/tracker.js';
@@ -115,7 +116,7 @@ export interface LoadAffitorOptions {
 }
 
 const ENV_API_BASES = {
-  production: 'https://api.affitor.com',
+  production: DEFAULT_API_BASE,
   uat: 'https://uat-affitor-cms.vanilla-ott.com',
   local: 'http://localhost:1337',
 };
@@ -135,7 +136,7 @@ export function loadAffitor(programId: number | string, options: LoadAffitorOpti
     loading = options.scriptUrl
       ? injectScript(options.scriptUrl, programId, { ...options, apiBase })
       : Promise.resolve(init({ programId, debug: options.debug, apiBase, cookieDomain: options.cookieDomain }) && (window.affitor || null));
-    loading.then((result) => {
+    void loading.then((result) => {
       if (!result) loading = undefined;
     });
   }
@@ -158,7 +159,7 @@ function injectScript(url: string, programId: number | string, options: LoadAffi
       const script = document.createElement('script');
       script.async = true;
       script.src = url;
-      const attributes: Record<string, unknown> = {
+      const attributes: Record<string, string | number | boolean | null | undefined> = {
         'program-id': programId,
         debug: options.debug,
         'api-base': options.apiBase,

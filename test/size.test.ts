@@ -9,7 +9,15 @@
 // `//# allFunctionsCalledOnLoad` compile hint, which took ~3 ms off a plain visit's main-thread
 // CPU (build.mjs); 4,930 → 4,950 B (+25 B) to build the click-id list with the same shared
 // helpers as the server (src/shared/cookies.ts) rather than a second copy; 4,950 → 4,960 B (+15 B)
-// for one cookie reader (`readCookie`) shared by the script and the server. Lower
+// for one cookie reader (`readCookie`) shared by the script and the server; 4,960 → 4,980 B (+20 B)
+// for signup() refusing a customer key that is neither a string nor a finite number (an object
+// would reach the wire as "[object Object]"; found by the linter's no-base-to-string); 4,980 →
+// 4,990 B (+9 B, esbuild's module order) for the constants every target shares
+// (src/shared/constants.ts); 4,990 → 5,006 B (+16 B) for the bot check before a click's write-ahead
+// record and on every click path (bots clicked on secure origins, where Web Locks take the
+// landing's other path); 5,006 → 5,058 B (+52 B) for the 400-day lifetime cap on every cookie
+// (`cookie_window_days: 1e9` gave session cookies) and refusing click ids the cookies cannot keep
+// (they were silently dropped, so every later landing clicked again). Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -19,7 +27,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4960;
+const SIZE_CEILING_BYTES = 5058;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -190,7 +190,7 @@ export async function startApiServer(options: { host?: string } = {}): Promise<A
         time: Date.now(),
       };
       requests.push(record);
-      for (const wake of [...waiters]) wake();
+      for (const wake of waiters) wake();
       if (!match) return send(res, 404, { error: 'Not found' });
       if (req.method === 'OPTIONS') {
         res.writeHead(204, CORS);

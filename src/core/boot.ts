@@ -10,8 +10,8 @@ export function boot(extraOptions: string[] = []) {
   try {
     // currentScript is set only while the script runs synchronously, so it is read first.
     const options = tagOptions(document.currentScript || findTag(), TAG_OPTIONS.concat(extraOptions));
-    const existing: any = window.affitor;
-    if (existing && existing[MARKER]) {
+    const existing: unknown = window.affitor;
+    if (existing && (existing as Record<string, unknown>)[MARKER]) {
       if (parseFlag(options.debug)) console.log('[Affitor] already loaded on this page; this copy does nothing');
     } else if (isTracker(existing)) {
       error('another Affitor tracker is already on this page; this copy does nothing');

@@ -2,9 +2,10 @@
 // POST, its retries in the page, and the write-ahead cookie through which the next page load
 // finishes a click this one could not.
 import {
-  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, MAX_CLICK_IDS, PENDING_CLICK_COOKIE,
-  appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
+  AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
+  appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
 } from '../shared/cookies.js';
+import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import { parseAff } from './aff.js';
 import { botReason } from './bots.js';
 import { allowBots } from './config.js';
@@ -36,7 +37,7 @@ let pendingToCheck = false;
 /** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
 let generation = 0;
 /** Cookie lifetime: the last successful click's `cookie_window_days`, else 60. */
-let days = 60;
+let days = DEFAULT_COOKIE_WINDOW_DAYS;
 let timeZone: string | undefined;
 
 /** The `affitor_pending_click` record: all a later page load needs to resend the click. */
@@ -79,7 +80,7 @@ function writePendingClick(record: PendingClick) {
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
   try {
     const record = JSON.parse(text!);
-    if (now - record.first_ts <= 864e5 && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
+    if (now - record.first_ts <= RESEND_WINDOW_MS && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
   } catch (e) {}
   return null;
 }
@@ -150,7 +151,7 @@ export function attribute(aff: string | null, url = location.href) {
   // then. A record another tab wrote for this same link is kept: it is the one click both share.
   const [id, , needed] = attribution(aff);
   const pending = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
-  if (needed && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
+  if (needed && !bot() && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
   // A browser that refuses the lock (an opaque origin) gets the pass without it.
   click = locks
     .request('affitor_click', () => {
@@ -182,14 +183,14 @@ function decide(aff: string | null, url: string) {
     if (record && (!aff || record.affiliate_url == url) && !(own && !record.attempts && !attribution(aff)[2])) {
       log('Resending click:', record.affiliate_url);
       // This page's own record (written ahead before the lock) goes out with the full title.
-      sendClick(record, own ? document.title : record.page_title);
+      void sendClick(record, own ? document.title : record.page_title);
     } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
   const [id, storedUrl, needed] = attribution(aff);
   if (needed) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     log(id ? 'Partner switch:' : 'Referral:', aff);
-    trackClick((affiliateUrl = url), id);
+    void trackClick((affiliateUrl = url), id);
   } else {
     log(id ? 'Attributed:' : 'No attribution', id || '');
     clickId = id;
@@ -203,12 +204,16 @@ function decide(aff: string | null, url: string) {
  * is off (consent), or the visitor is a bot.
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  const bot = !allowBots && botReason(navigator);
-  if (bot) log('Bot (' + bot + '), no click; see data-affitor-allow-bots');
-  else if (!tracking()) wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
+  if (!tracking()) wait(() => trackClick(url, existingClickId));
+  else if (url != clickUrl) void sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
+
+/**
+ * Why the visitor counts as a bot whose clicks are not sent, or null. Asked before anything of a
+ * click is written or sent — the write-ahead record included, which a later page would resend.
+ */
+const bot = () => !allowBots && botReason(navigator);
 
 /** Forgets this page's attribution and abandons any click in flight (opt-out). */
 export function forget() {
@@ -217,7 +222,10 @@ export function forget() {
   generation++;
 }
 
+/** The one way a click goes out: a landing's, a resent record's, trackClick's. */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
+  const reason = bot();
+  if (reason) return log('Bot (' + reason + '), no click; see data-affitor-allow-bots');
   const current = ++generation;
   clickUrl = record.affiliate_url;
   return (click = passClick = retry(async () => {
@@ -230,8 +238,8 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
-    if (ok && typeof body.click_id == 'string') saveClick(record.affiliate_url, body.click_id, body.cookie_window_days);
-    else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+    if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
+    else log(ok ? 'No usable click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
   }).catch(error));
@@ -247,6 +255,7 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
+  // No landing URL: the cookie's earlier one described another click, so it is deleted (days -1).
   setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
   setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
   clickId = id;

@@ -1,11 +1,10 @@
 // Settings from init options and from the script tag's data-affitor-* attributes (contract §2).
+import { DEFAULT_API_BASE } from '../shared/constants.js';
 import { isSafeCookieDomain } from '../shared/cookies.js';
 import { setConsentRequired } from './consent.js';
 import { setCookieDomain } from './cookie-jar.js';
 import { debugOn, error, log, setDebug } from './log.js';
 import type { AffitorInitOptions } from './types.js';
-
-export const DEFAULT_API_BASE = 'https://api.affitor.com';
 
 export let programId: number | null = null;
 export let apiBase = DEFAULT_API_BASE;

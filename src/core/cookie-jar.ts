@@ -4,7 +4,8 @@
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
-import { readCookie } from '../shared/cookies.js';
+import { DAY_MS } from '../shared/constants.js';
+import { cookieDays, readCookie } from '../shared/cookies.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
@@ -43,7 +44,7 @@ export function setCookie(name: string, value: string, days: number, domain = co
   try {
     document.cookie =
       name + '=' + value +
-      '; expires=' + new Date(Date.now() + days * 864e5).toUTCString() +
+      '; expires=' + new Date(Date.now() + cookieDays(days) * DAY_MS).toUTCString() +
       '; path=/; SameSite=Lax' +
       (domain ? '; domain=' + domain : '') +
       (location.protocol == 'https:' ? '; Secure' : '');

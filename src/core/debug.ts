@@ -1,6 +1,7 @@
 // Debug-mode extras (contract §7): cookie self-test, production warning, one test pageview per load.
 import { CLICK_PATH, clickBody, newPendingClick } from './click.js';
-import { DEFAULT_API_BASE, apiBase, programId } from './config.js';
+import { DEFAULT_API_BASE } from '../shared/constants.js';
+import { apiBase, programId } from './config.js';
 import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
 import { error, log, warn } from './log.js';
 import { post } from './transport.js';
@@ -24,5 +25,5 @@ export function debugChecks(aff: string | null) {
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
   const body = Object.assign(clickBody(newPendingClick(location.href), document.title), { additional_data: { test_mode: true, program_id: programId } });
   log('Sending test click event:', body);
-  post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
+  void post(CLICK_PATH, body).then((outcome) => log('Test click event response:', ...outcome));
 }

@@ -41,7 +41,7 @@ export function rewriteEmbeds(rewriter: (clickId: string) => void) {
 /** A feature pass (each attribution pass): rewrite embeds now, and again once this pass's click settles. */
 export function rescanEmbeds() {
   rescan();
-  Promise.resolve(click).then(rescan);
+  void Promise.resolve(click).then(rescan);
 }
 
 function rescan() {

@@ -6,8 +6,8 @@ import type { AffitorApi, AffitorQueueCommand } from './types.js';
 export const MARKER = '$affitor';
 
 /** A real tracker (ours or Affitor's own), as opposed to a queue stub or an unrelated value. */
-export const isTracker = (value: any): value is AffitorApi =>
-  !!value && typeof value.signup == 'function' && typeof value.getClickId == 'function';
+export const isTracker = (value: unknown): value is AffitorApi =>
+  !!value && typeof (value as AffitorApi).signup == 'function' && typeof (value as AffitorApi).getClickId == 'function';
 
 export function publish(tracker: AffitorApi) {
   window.affitor = tracker;
@@ -15,7 +15,7 @@ export function publish(tracker: AffitorApi) {
   if (!Array.isArray(queue)) queue = window.affitorQueue = [];
   const run = (command: AffitorQueueCommand) => {
     try {
-      (tracker as any)[command[0]](...command.slice(1));
+      (tracker as unknown as Record<string, (...args: unknown[]) => unknown>)[command[0]](...command.slice(1));
     } catch (e) {
       error('Bad command:', command, e);
     }

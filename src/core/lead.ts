@@ -2,6 +2,7 @@
 // email — and a host-only flag cookie says so, so that a plain visit (which reads cookies anyway)
 // never pays for a localStorage access. Retried like a click; resent on the next page load of this
 // origin until it reaches a final answer or is 24 h old.
+import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
 import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
 import { programId } from './config.js';
@@ -35,7 +36,7 @@ function storeLeads(change: (leads: PendingLeads) => void) {
 const deliver = (key: string, body: object) =>
   new Promise<void>((firstDone) => {
     sent[key] = 1;
-    retry(async () => {
+    void retry(async () => {
       const [status, answer, detail] = await post('/api/v1/track/lead', body);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
@@ -55,7 +56,9 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
   if (!tracking()) return wait(() => signup(customerKey, email));
   try {
-    const key = customerKey || customerKey === 0 ? String(customerKey) : null;
+    // Only a non-empty string or a finite number is a key: anything else would reach the wire as
+    // "[object Object]" or "NaN", so it is refused like a missing key.
+    const key = (typeof customerKey == 'string' || Number.isFinite(customerKey)) && customerKey !== '' ? String(customerKey) : null;
     if (!key) error('signup() requires customerKey as first argument');
     // A visitor who signs up while the landing click is in flight must not lose attribution.
     await Promise.race([click, sleep(3000)]);
@@ -86,9 +89,9 @@ export function resumeLeads() {
   if (getCookie(PENDING_LEAD_COOKIE))
     storeLeads((leads) => {
       for (const key in leads) {
-        if (Date.now() - leads[key][1] < 864e5) {
+        if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
           log('Resending signup');
-          deliver(key, leads[key][0]);
+          void deliver(key, leads[key][0]);
         } else delete leads[key];
       }
     });

@@ -6,7 +6,7 @@ import { tracking } from './consent.js';
 import { log } from './log.js';
 
 /** `[status, parsed JSON body, statusText or error]`; status 0 = the request failed or fetch threw. */
-export type Outcome = [status: number, body?: any, detail?: unknown];
+export type Outcome = [status: number, body?: Record<string, unknown>, detail?: unknown];
 
 export async function post(path: string, body: object): Promise<Outcome> {
   // After an opt-out, a retry loop still running parks here for good: no request, no cookie, no log.
@@ -23,6 +23,8 @@ export async function post(path: string, body: object): Promise<Outcome> {
     return [res.status, await res.json().catch(() => {}), res.statusText];
   } catch (e) {
     log('Request failed (ad blocker, CSP connect-src, wrong API base?)', e);
+    // A hole, not `undefined`: the script ships every byte (`void 0` is 6 more).
+    // oxlint-disable-next-line no-sparse-arrays
     return [0, , e];
   }
 }

@@ -14,7 +14,7 @@ export interface AffitorInitOptions {
    */
   apiBase?: string | null;
   /** `'required'`: store and send nothing until `consent(true)`. */
-  consent?: 'required' | string | null;
+  consent?: string | null;
   /** Also send clicks from visitors that look like bots (webdriver, headless, crawlers). */
   allowBots?: boolean | string | null;
   /**

@@ -1,7 +1,7 @@
 // Program setup and the sandbox's own admin operations: seeding, settings, partners, the JSON state
 // read by the console, tests and benchmarks, moving a click back in time, and reset.
 import type { Db } from './db.js';
-import type { PartnerRow, PartnerStatus, ProgramRow } from './tracking.js';
+import type { PartnerRow, PartnerStatus, ProgramRow } from './schema.js';
 
 const DAY_MS = 86_400_000;
 

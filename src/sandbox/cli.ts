@@ -92,7 +92,7 @@ export function resolveConfig(args: string[], env: NodeJS.ProcessEnv): CliConfig
     }
     if (file === null || typeof file !== 'object' || Array.isArray(file)) throw new SettingsError(`Config file ${configPath} must hold a JSON object`);
   }
-  const pick = <T>(flagValue: T | undefined, envValue: T | undefined, fileValue: unknown): T | unknown =>
+  const pick = <T>(flagValue: T | undefined, envValue: T | undefined, fileValue: unknown): unknown =>
     flagValue !== undefined ? flagValue : envValue !== undefined && envValue !== '' ? envValue : fileValue;
 
   const memory = parsed.memory ?? (env.AFFITOR_SANDBOX_MEMORY !== undefined ? flag(env.AFFITOR_SANDBOX_MEMORY) : file.memory === true);

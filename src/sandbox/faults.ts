@@ -1,6 +1,6 @@
 // Rule 22 fault injection: make the next N requests to an endpoint fail the way real networks do,
 // so the tracker's retries (§3.4) and the fault benchmark can be exercised against a real server.
-import type { EventType } from './tracking.js';
+import { isTrackEndpoint, TRACK_ENDPOINTS, type EventType } from './endpoints.js';
 import { SettingsError } from './admin.js';
 
 /**
@@ -12,7 +12,6 @@ import { SettingsError } from './admin.js';
  */
 export type FaultMode = '503' | 'drop' | 'delay' | 'drop_after';
 export const FAULT_MODES: FaultMode[] = ['503', 'drop', 'delay', 'drop_after'];
-export const ENDPOINTS: EventType[] = ['click', 'lead', 'sale', 'refund'];
 const MAX_DELAY_MS = 60_000;
 
 export interface Fault {
@@ -35,9 +34,9 @@ export class Faults {
     }
     const next = new Map(this.active);
     for (const [endpoint, raw] of Object.entries(input as Record<string, unknown>)) {
-      if (!ENDPOINTS.includes(endpoint as EventType)) throw new SettingsError(`unknown endpoint "${endpoint}" (use ${ENDPOINTS.join(', ')})`);
+      if (!isTrackEndpoint(endpoint)) throw new SettingsError(`unknown endpoint "${endpoint}" (use ${TRACK_ENDPOINTS.join(', ')})`);
       if (raw === null) {
-        next.delete(endpoint as EventType);
+        next.delete(endpoint);
         continue;
       }
       const { mode, count = 1, delayMs = 3000 } = (raw ?? {}) as Record<string, unknown>;
@@ -48,8 +47,8 @@ export class Faults {
       if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) {
         throw new SettingsError(`delayMs must be an integer from 0 to ${MAX_DELAY_MS}`);
       }
-      if (count === 0) next.delete(endpoint as EventType);
-      else next.set(endpoint as EventType, { mode: mode as FaultMode, count, delayMs });
+      if (count === 0) next.delete(endpoint);
+      else next.set(endpoint, { mode: mode as FaultMode, count, delayMs });
     }
     this.active.clear();
     for (const [k, v] of next) this.active.set(k, v);

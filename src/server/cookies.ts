@@ -6,9 +6,7 @@ import {
   CLICK_ID_COOKIE,
   CLICK_IDS_COOKIE,
   CONSENT_COOKIE,
-  DEFAULT_COOKIE_WINDOW_DAYS,
   LEGACY_CLICK_ID_COOKIE,
-  MAX_COOKIE_DAYS,
   encodeAffUrl,
   encodeClickIds,
   formatCookie,
@@ -17,6 +15,7 @@ import {
   readClickIds,
   readCookie,
 } from '../shared/cookies.js';
+import { DEFAULT_COOKIE_WINDOW_DAYS } from '../shared/constants.js';
 
 /** A Fetch `Request` (Next.js, Hono, Workers, Deno, Bun) or a Node `IncomingMessage` / Express `req`. */
 export type RequestLike =
@@ -93,7 +92,7 @@ export function affitorCookieRefresh(cookieHeader: string | null | undefined, op
   if (readCookie(header, CONSENT_COOKIE) === '0') return [];
   const clickId = readClickId(header);
   if (!clickId) return [];
-  const attrs = { days: Math.min(days, MAX_COOKIE_DAYS), domain, secure, maxAge: true, now: options.now };
+  const attrs = { days, domain, secure, maxAge: true, now: options.now };
   const out = [
     formatCookie(CLICK_ID_COOKIE, encodeURIComponent(clickId), attrs),
     formatCookie(CLICK_IDS_COOKIE, encodeClickIds(readClickIds(header)), attrs),

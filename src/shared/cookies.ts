@@ -1,6 +1,7 @@
 // Cookie names and value encoding, shared by the browser core (which writes the cookies) and the
 // server helpers (which read them from a Cookie header and may re-issue them). Keeping both sides
 // on one module is what stops the "script writes one name, server reads another" class of bug.
+import { DAY_S, MAX_CLICK_IDS } from './constants.js';
 
 export const CLICK_ID_COOKIE = 'affitor_click_id';
 /** Legacy copy of the click id; still written, and read when `affitor_click_id` is missing. */
@@ -10,8 +11,6 @@ export const CLICK_IDS_COOKIE = 'affitor_click_ids';
 export const PENDING_CLICK_COOKIE = 'affitor_pending_click';
 /** Host-only flag: "localStorage holds undelivered leads", so a plain visit never touches storage. */
 export const PENDING_LEAD_COOKIE = 'affitor_pending_lead';
-export const MAX_CLICK_IDS = 20;
-export const DEFAULT_COOKIE_WINDOW_DAYS = 60;
 
 /** URI-decodes a cookie value, keeping the raw text when it is not valid percent-encoding. */
 export function decodeCookieValue(raw: string): string {
@@ -64,6 +63,34 @@ export function encodeClickIds(ids: string[]): string {
 export const MAX_COOKIE_DAYS = 400;
 
 /**
+ * A cookie lifetime as browsers keep it, at most MAX_COOKIE_DAYS: every cookie we write (script and
+ * server) goes through this. An API's `cookie_window_days: 1e9` would otherwise give
+ * `expires=Invalid Date`, which browsers take for a session cookie.
+ */
+export const cookieDays = (days: number) => Math.min(days, MAX_COOKIE_DAYS);
+
+/**
+ * The longest click id we keep, URI-encoded: 20 of them, `%7C`-separated, fit one cookie of
+ * 4,000 B. Browsers silently drop a cookie whose name and value pass 4,096 bytes, so a longer id,
+ * or the list holding it, would look stored and not be.
+ */
+export const MAX_CLICK_ID_BYTES = 190;
+
+/**
+ * Whether a `click_id` from the API can be kept in the cookies: a non-empty string that encodes to
+ * at most MAX_CLICK_ID_BYTES. Any other answer is refused, not saved: saved, it would vanish, and
+ * every later landing of the visitor would send a click again.
+ */
+export function isStorableClickId(id: unknown): id is string {
+  try {
+    return typeof id == 'string' && !!id && encodeURIComponent(id).length <= MAX_CLICK_ID_BYTES;
+  } catch {
+    // A lone surrogate cannot be encoded at all.
+    return false;
+  }
+}
+
+/**
  * The visitor's click id from a `document.cookie` string or Cookie header: `affitor_click_id`,
  * else the legacy `customer_code` (contract §4.2), URI-decoded (raw on failure); empty → null.
  */
@@ -82,10 +109,12 @@ export function readClickIds(cookieString: string): string[] {
  * A cookie domain may only become the `domain=` attribute if it cannot smuggle in another
  * attribute or cookie: `;`, `,`, `=`, whitespace and control characters are refused (contract §2).
  */
+// Control characters are exactly what this refuses.
+// oxlint-disable-next-line no-control-regex
 export const isSafeCookieDomain = (v: string) => !!v && !/[;,=\s\0-\x1f\x7f]/.test(v);
 
 export interface CookieAttributes {
-  /** Lifetime in days from `now`; `<= 0` deletes the cookie. */
+  /** Lifetime in days from `now`, capped by {@link cookieDays}; `<= 0` deletes the cookie. */
   days: number;
   /** `domain=` attribute; must pass {@link isSafeCookieDomain}. Omit for a host-only cookie. */
   domain?: string;
@@ -105,7 +134,7 @@ export interface CookieAttributes {
  */
 export function formatCookie(name: string, encodedValue: string, attrs: CookieAttributes): string {
   if (attrs.domain && !isSafeCookieDomain(attrs.domain)) throw new TypeError(`unsafe cookie domain ${JSON.stringify(attrs.domain)}`);
-  const seconds = Math.max(0, Math.round(attrs.days * 86400));
+  const seconds = Math.max(0, Math.round(cookieDays(attrs.days) * DAY_S));
   return (
     name + '=' + encodedValue +
     '; expires=' + new Date((attrs.now ?? Date.now()) + seconds * 1000).toUTCString() +

@@ -20,7 +20,7 @@ interface CheckoutParamsLike {
 
 function affitorMetadata(ids: AffitorCheckoutIds): Record<string, string> {
   const md: Record<string, string> = {};
-  const put = (key: string, value: unknown) => {
+  const put = (key: string, value: string | number | null | undefined) => {
     if (value !== undefined && value !== null && String(value) !== '') md[key] = String(value);
   };
   put('affitor_click_id', ids.clickId);
@@ -46,10 +46,10 @@ function affitorMetadata(ids: AffitorCheckoutIds): Record<string, string> {
  */
 export function withAffitorCheckout<P extends CheckoutParamsLike>(params: P, ids: AffitorCheckoutIds): P {
   const md = affitorMetadata(ids);
-  const out: P = { ...params, metadata: { ...(params.metadata || {}), ...md } };
+  const out: P = { ...params, metadata: { ...params.metadata, ...md } };
   if (params.mode === 'subscription') {
     const sub = params.subscription_data || {};
-    out.subscription_data = { ...sub, metadata: { ...(sub.metadata || {}), ...md } };
+    out.subscription_data = { ...sub, metadata: { ...sub.metadata, ...md } };
   }
   return out;
 }

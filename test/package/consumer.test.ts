@@ -27,7 +27,7 @@ async function runInApp(name: string, code: string, env: Record<string, string> 
 }
 
 beforeAll(() => {
-  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
+  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/lemonsqueezy.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`node build.mjs\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'affitor-consumer-'));
@@ -122,6 +122,54 @@ console.log(JSON.stringify({
     });
   });
 
+  it('affitor-tracker/paddle verifies a signed notification with WebCrypto and maps it to a sale', async () => {
+    const stdout = await runInApp(
+      'paddle-check.mjs',
+      `import { createHmac } from 'node:crypto';
+import * as paddle from 'affitor-tracker/paddle';
+const secret = 'pdl_ntfset_consumer';
+const rawBody = JSON.stringify({
+  event_id: 'evt_1', event_type: 'transaction.completed',
+  data: { id: 'txn_1', status: 'completed', origin: 'web', custom_data: paddle.affitorCustomData({ clickId: 'cust_1_1715000000000' }),
+    details: { totals: { grand_total: '4900', currency_code: 'EUR' } } },
+});
+const ts = Math.floor(Date.now() / 1000);
+const signature = 'ts=' + ts + ';h1=' + createHmac('sha256', secret).update(ts + ':' + rawBody).digest('hex');
+const event = await paddle.verifyPaddleWebhook(rawBody, signature, secret);
+const bad = await paddle.verifyPaddleWebhook(rawBody, signature, 'wrong').catch((e) => e instanceof paddle.WebhookSignatureError);
+console.log(JSON.stringify({ mapped: paddle.mapPaddleEvent(event), bad }));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      mapped: {
+        action: 'sale',
+        input: { clickId: 'cust_1_1715000000000', amount: 4900, currency: 'EUR', invoiceId: 'txn_1', saleType: 'payment' },
+        idempotencyKey: 'paddle:evt_1',
+      },
+      bad: true,
+    });
+  });
+
+  it('affitor-tracker/lemonsqueezy verifies X-Signature with WebCrypto and maps a renewal', async () => {
+    const stdout = await runInApp(
+      'lemonsqueezy-check.mjs',
+      `import { createHmac } from 'node:crypto';
+import * as ls from 'affitor-tracker/lemonsqueezy';
+const rawBody = JSON.stringify({
+  meta: { event_name: 'subscription_payment_success', custom_data: { affitor_customer_key: 'user_7' } },
+  data: { type: 'subscription-invoices', id: '55', attributes: { subscription_id: 9, billing_reason: 'renewal', status: 'paid', currency: 'USD', total: 2900 } },
+});
+const event = await ls.verifyLemonSqueezyWebhook(rawBody, createHmac('sha256', 'secret').update(rawBody).digest('hex'), 'secret');
+console.log(JSON.stringify(ls.mapLemonSqueezyEvent(event)));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      action: 'sale',
+      input: { customerExternalId: 'user_7', amount: 2900, currency: 'USD', invoiceId: 'subscription_invoice_55', isRecurring: true, saleType: 'subscription', subscriptionId: '9' },
+      idempotencyKey: 'lemonsqueezy:subscription_payment_success:55',
+    });
+  });
+
   it('importing affitor-tracker in Node is SSR-safe: no throw, init() and loadAffitor() give null', async () => {
     const stdout = await runInApp(
       'ssr-check.mjs',
@@ -170,7 +218,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
       });
       return result.outputFiles[0].text;
     };
-    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe';`)).toBe('');
+    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle'; import 'affitor-tracker/lemonsqueezy';`)).toBe('');
     const script = readFileSync(join(app, 'node_modules/affitor-tracker/dist/affitor-tracker.js'), 'utf8');
     expect((await bundle(`import 'affitor-tracker/affitor-tracker.js';`)).length).toBeGreaterThan(script.length / 2);
   });
@@ -222,6 +270,8 @@ console.log(JSON.stringify({
     const usage = `import { init, signup, getClickId, loadAffitor, type AffitorInitOptions } from 'affitor-tracker';
 import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
 import { withAffitorCheckout } from 'affitor-tracker/stripe';
+import { affitorCustomData, handlePaddleWebhook } from 'affitor-tracker/paddle';
+import { handleLemonSqueezyWebhook, lemonSqueezyCheckoutUrl } from 'affitor-tracker/lemonsqueezy';
 import { createElement } from 'react';
 import { AffitorProvider, useAffitor, type AffitorContextValue } from 'affitor-tracker/react';
 
@@ -236,6 +286,12 @@ export const sale = client.trackSale({ customerExternalId: 'user_7', clickId: cl
 export const fromHeader: string | null = clickIdFromCookieHeader('affitor_click_id=cust_1_2');
 export const params = withAffitorCheckout({ mode: 'payment' }, { clickId, customerKey: 'user_7', programId: 12 });
 
+export const paddleOutcome = handlePaddleWebhook({ rawBody: '{}', headers: { 'paddle-signature': 'ts=1;h1=00' }, secret: 'pdl_ntfset_1', affitor: client });
+export const customData: Record<string, string> = affitorCustomData({ clickId, customerKey: 'user_7' });
+export const lsOutcome = handleLemonSqueezyWebhook({ rawBody: new Uint8Array(), headers: new Headers(), secret: 's', affitor: client, programId: 12 });
+export const lsUrl: string = lemonSqueezyCheckoutUrl('https://shop.lemonsqueezy.com/buy/1', { clickId });
+// @ts-expect-error the handler needs the request's headers, not a signature string
+handlePaddleWebhook({ rawBody: '{}', signature: 'ts=1;h1=00', secret: 'pdl_ntfset_1', affitor: client });
 export const provider = createElement(AffitorProvider, { programId: 12, apiBase: '/affitor', debug: true, cookieDomain: '.example.com' });
 export function useAttribution(): string | null {
   const value: AffitorContextValue = useAffitor();

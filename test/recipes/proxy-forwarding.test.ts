@@ -110,11 +110,13 @@ describe('Express/Node proxy (recipes/express/affitor-proxy.mjs)', () => {
     const proxy = affitorProxy({ upstream: upstream.origin });
     // What express.json() leaves behind: the stream read to the end, the result on req.body.
     const site = await front(
-      expressStyleMount('/affitor', async (req, res, next) => {
-        let raw = '';
-        for await (const chunk of req) raw += chunk;
-        Object.assign(req, { body: JSON.parse(raw) });
-        proxy(req, res, next);
+      expressStyleMount('/affitor', (req, res, next) => {
+        void (async () => {
+          let raw = '';
+          for await (const chunk of req) raw += chunk;
+          Object.assign(req, { body: JSON.parse(raw) });
+          proxy(req, res, next);
+        })();
       }),
     );
     await fetch(`${site.origin}/affitor/api/v1/track/lead`, { method: 'POST', headers: browserHeaders, body: leadBody });

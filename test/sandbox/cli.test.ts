@@ -106,7 +106,7 @@ describe('the sandbox process', () => {
           resolveUrl(`http://127.0.0.1:${m[1]}`);
         }
       }, 20);
-      exited.then(() => {
+      void exited.then(() => {
         clearInterval(timer);
         reject(new Error(`exited early:\n${output}`));
       });

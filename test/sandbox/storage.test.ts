@@ -53,7 +53,7 @@ describe('SQLite file storage', () => {
 
   it('a later run with --api-key/--program-id/--partner on the same file applies them', async () => {
     const file = join(dir, 'reconfigure.db');
-    (await sandboxClient({ db: file })).sandbox.close();
+    await (await sandboxClient({ db: file })).sandbox.close();
     const c = await sandboxClient({ db: file, programId: 77, apiKey: 'affitor_custom_key_77', partners: [{ code: 'ACME' }] });
     try {
       const id = await c.click('ACME');

@@ -182,7 +182,7 @@
   }
 
   function init() {
-    refresh().then(function (s) { s.feed.forEach(addFeed); }).catch(alertError).then(connect);
+    void refresh().then(function (s) { s.feed.forEach(addFeed); }).catch(alertError).then(connect);
 
     $('partner-form').addEventListener('submit', function (e) {
       e.preventDefault();

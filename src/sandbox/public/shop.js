@@ -85,7 +85,7 @@
     keyInput.value = localStorage.getItem(KEY_STORAGE) || 'user_' + Math.random().toString(36).slice(2, 8);
     if (localStorage.getItem(LAST_SALE_STORAGE)) $('refund').disabled = false;
 
-    fetch('/sandbox/state?limit=0').then(function (r) { return r.json(); }).then(function (state) {
+    void fetch('/sandbox/state?limit=0').then(function (r) { return r.json(); }).then(function (state) {
       renderLinks(state);
       $('snippet-script').textContent =
         '<script src="' + location.origin + '/js/affitor-tracker.js"\n' +
@@ -118,7 +118,7 @@
 
     $('buy').addEventListener('click', function () {
       $('buy').disabled = true;
-      postJson('/demo/checkout', { customer_key: localStorage.getItem(KEY_STORAGE) || undefined, amount_cents: 4900, product_id: 'pro_plan' })
+      void postJson('/demo/checkout', { customer_key: localStorage.getItem(KEY_STORAGE) || undefined, amount_cents: 4900, product_id: 'pro_plan' })
         .then(function (r) {
           var result = r.data.result;
           if (r.status !== 200) return showResult('buy-result', r.data.error || r.data);
@@ -137,7 +137,7 @@
     $('refund').addEventListener('click', function () {
       var transactionId = localStorage.getItem(LAST_SALE_STORAGE);
       if (!transactionId) return;
-      postJson('/demo/refund', { transaction_id: transactionId }).then(function (r) {
+      void postJson('/demo/refund', { transaction_id: transactionId }).then(function (r) {
         var result = r.data.result;
         var summary = r.status !== 200 ? String(r.data.error)
           : result.ok ? 'Refund recorded: ' + result.data.status : 'The refund API answered ' + result.status + ': ' + result.error;

@@ -1,0 +1,119 @@
+// The route table: every path the sandbox answers, in one list, and the dispatcher that picks the
+// route, answers preflights, wrong methods and unknown paths, and turns thrown errors into answers.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SettingsError } from './admin.js';
+import { TRACK_ENDPOINTS } from './endpoints.js';
+import { loopbackCors, TRACK_CORS } from './http/cors.js';
+import { HttpError, sendJson } from './http/io.js';
+import * as admin from './routes/admin.js';
+import type { Handler, SandboxParts } from './routes/context.js';
+import * as demo from './routes/demo.js';
+import * as pages from './routes/pages.js';
+import { track } from './routes/track.js';
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface Route {
+  method: Method;
+  /** An exact path, or a pattern whose groups become the handler's params. */
+  path: string | RegExp;
+  handle: Handler;
+}
+
+/**
+ * - `api`: the Affitor-compatible API, open to every origin as production is (protocol §10 rule 21).
+ * - `local`: the admin API and the demo backend, for pages on this machine only.
+ * - `files`: pages, assets and the built scripts.
+ */
+type Surface = 'api' | 'local' | 'files';
+
+export const ROUTES: readonly Route[] = [
+  ...TRACK_ENDPOINTS.map((endpoint): Route => ({
+    method: 'POST',
+    path: `/api/v1/track/${endpoint}`,
+    handle: (sandbox, call) => track(sandbox, endpoint, call),
+  })),
+  { method: 'GET', path: '/sandbox/state', handle: admin.getState },
+  { method: 'GET', path: '/sandbox/faults', handle: admin.getFaults },
+  { method: 'POST', path: '/sandbox/faults', handle: admin.setFaults },
+  { method: 'GET', path: '/sandbox/events', handle: admin.streamEvents },
+  { method: 'POST', path: '/sandbox/program', handle: admin.setProgram },
+  { method: 'POST', path: '/sandbox/partners', handle: admin.savePartner },
+  { method: 'DELETE', path: /^\/sandbox\/partners\/(.+)$/, handle: admin.deletePartner },
+  { method: 'POST', path: '/sandbox/shift', handle: admin.shiftClick },
+  { method: 'POST', path: '/sandbox/reset', handle: admin.reset },
+  { method: 'POST', path: '/demo/checkout', handle: demo.checkout },
+  { method: 'POST', path: '/demo/refund', handle: demo.refund },
+  { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.plus)?\.js(?:\.map)?)$/, handle: pages.script },
+  { method: 'GET', path: '/', handle: pages.storefront },
+  { method: 'GET', path: '/index.html', handle: pages.storefront },
+  { method: 'GET', path: '/console', handle: pages.consolePage },
+  { method: 'GET', path: /^\/assets\/([a-z0-9-]+)(\.js|\.css|\.svg)$/, handle: pages.asset },
+  { method: 'GET', path: '/favicon.ico', handle: pages.favicon },
+];
+
+function surfaceOf(path: string): Surface {
+  if (path.startsWith('/api/')) return 'api';
+  if (path.startsWith('/sandbox/') || path.startsWith('/demo/')) return 'local';
+  return 'files';
+}
+
+/** The routes for this path, each with its decoded params. */
+function routesFor(path: string): Array<{ route: Route; params: string[] }> {
+  const found: Array<{ route: Route; params: string[] }> = [];
+  for (const route of ROUTES) {
+    if (typeof route.path === 'string') {
+      if (route.path === path) found.push({ route, params: [] });
+      continue;
+    }
+    const match = route.path.exec(path);
+    if (match) found.push({ route, params: match.slice(1).map((part) => decodeURIComponent(part)) });
+  }
+  return found;
+}
+
+function corsFor(surface: Surface, req: IncomingMessage): Record<string, string> {
+  if (surface === 'api') return { ...TRACK_CORS };
+  if (surface === 'local') return loopbackCors(req);
+  return {};
+}
+
+export async function dispatch(sandbox: SandboxParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+  const path = url.pathname;
+  const surface = surfaceOf(path);
+  const cors = corsFor(surface, req);
+  // HEAD is GET without a body (node:http drops the body).
+  const method = req.method === 'HEAD' && surface === 'files' ? 'GET' : (req.method ?? 'GET');
+  const candidates = routesFor(path);
+  const chosen = candidates.find(({ route }) => route.method === method);
+  if (!chosen) {
+    if (method === 'OPTIONS' && (surface === 'local' || (surface === 'api' && candidates.length > 0))) {
+      res.writeHead(204, cors);
+      res.end();
+      return;
+    }
+    if (surface === 'api' && candidates.length > 0) {
+      const allowed = [...new Set(candidates.map(({ route }) => route.method))].join(', ');
+      sendJson(res, 405, { error: `Method not allowed: use ${allowed}` }, { ...cors, Allow: `${allowed}, OPTIONS` });
+      return;
+    }
+    sendJson(res, 404, { error: 'Not found' }, cors);
+    return;
+  }
+  try {
+    await chosen.route.handle(sandbox, { req, res, url, params: chosen.params, cors });
+  } catch (err) {
+    if (err instanceof HttpError) {
+      // After a 413 the rest of the body is not read: close the connection rather than parse it as a request.
+      const connection: Record<string, string> = surface === 'api' ? { Connection: err.status === 413 ? 'close' : 'keep-alive' } : {};
+      sendJson(res, err.status, { error: err.message }, { ...cors, ...connection });
+      return;
+    }
+    if (err instanceof SettingsError && surface === 'local') {
+      sendJson(res, 400, { error: err.message }, cors);
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,87 @@
+// Runs the real command (bin/affitor-tracker.mjs → dist/cli/*.js, as `npx affitor-tracker` does)
+// in a child process. The built files come from `node build.mjs` (npm test builds first).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const BIN = resolve('bin/affitor-tracker.mjs');
+
+export function assertBuilt(...commands: string[]): void {
+  for (const command of commands) {
+    if (!existsSync(resolve(`dist/cli/${command}.js`))) throw new Error(`dist/cli/${command}.js is missing: run \`node build.mjs\` first`);
+  }
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `affitor-tracker ...args` to completion. */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`affitor-tracker ${args.join(' ')} did not exit within ${options.timeoutMs ?? 20000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 20000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface RunningSandboxProcess {
+  child: ChildProcess;
+  url: string;
+  apiKey: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `affitor-tracker sandbox --memory --port 0 --quiet ...extra` and waits for its banner. */
+export function startSandboxProcess(extra: string[] = []): Promise<RunningSandboxProcess> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--memory', '--port', '0', '--quiet', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('exit', (code) => fail(new Error(`sandbox exited early (${code}): ${out}${err}`)));
+    const onBanner = (d: string) => {
+      out += d;
+      const url = /API base\s+(http:\/\/\S+)/.exec(out)?.[1];
+      const apiKey = /API key\s+(\S+)/.exec(out)?.[1];
+      if (url && apiKey) {
+        child.stdout.off('data', onBanner);
+        child.removeAllListeners('exit');
+        done({
+          child,
+          url,
+          apiKey,
+          stop: () =>
+            new Promise((stopped) => {
+              if (child.exitCode !== null) return stopped();
+              child.once('exit', () => stopped());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onBanner);
+  });
+}
+
+/** Parses stdout as exactly one JSON value (fails the test on anything else there). */
+export function onlyJson(stdout: string): unknown {
+  return JSON.parse(stdout);
+}
