@@ -28,7 +28,7 @@ export function SignupForm() {
   return (
     <>
       <output id="attribution">{JSON.stringify(data)}</output>
-      <form onSubmit={onSubmit}>
+      <form onSubmit={(event) => void onSubmit(event)}>
         <input name="email" type="email" defaultValue="buyer@example.com" />
         <button id="signup">Sign up</button>
       </form>
@@ -38,7 +38,7 @@ export function SignupForm() {
         </p>
       )}
       {userId && (
-        <button id="buy" onClick={buy}>
+        <button id="buy" onClick={() => void buy()}>
           Buy
         </button>
       )}

@@ -15,7 +15,7 @@ export default function PagesRouterPage() {
     <main>
       <h1>Shop (Pages Router)</h1>
       <output id="attribution">{JSON.stringify(data)}</output>
-      <button id="signup" onClick={onSignup}>
+      <button id="signup" onClick={() => void onSignup()}>
         Sign up
       </button>
       {serverClickId && <span id="server-click-id">{serverClickId}</span>}

@@ -10,7 +10,7 @@ export function App() {
     <main>
       <h1>Shop (Vite + React)</h1>
       <output id="attribution">{JSON.stringify(data)}</output>
-      <button id="signup" onClick={() => signup('user_vite', 'vite@example.com')}>
+      <button id="signup" onClick={() => void signup('user_vite', 'vite@example.com')}>
         Sign up
       </button>
       <button id="history" onClick={() => setHistory(getClickIds())}>
