@@ -27,7 +27,7 @@ async function runInApp(name: string, code: string, env: Record<string, string> 
 }
 
 beforeAll(() => {
-  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/lemonsqueezy.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
+  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/lemonsqueezy.js', 'dist/polar.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`node build.mjs\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'affitor-consumer-'));
@@ -46,9 +46,34 @@ afterAll(() => {
 });
 
 describe('installed from the packed tarball', () => {
-  it('installs nothing but itself: no runtime dependencies, and the optional better-sqlite3 peer is not pulled in', () => {
+  it("installs the command line's runtime dependencies, and never the optional better-sqlite3 peer", () => {
     const installed = readdirSync(join(app, 'node_modules')).filter((entry) => !entry.startsWith('.'));
-    expect(installed).toEqual(['affitor-tracker']);
+    const { dependencies = {} } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const topLevel = Object.keys(dependencies).map((name) => name.split('/')[0]);
+    expect(installed).toEqual(expect.arrayContaining(['affitor-tracker', ...topLevel]));
+    expect(installed).not.toContain('better-sqlite3');
+  });
+
+  it("the library entries load none of the command line's dependencies (only the commands import them)", async () => {
+    // A resolve hook logs every module Node loads while the entries are imported.
+    const log = join(work, 'resolved.log');
+    writeFileSync(log, '');
+    writeFileSync(
+      join(app, 'log-hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  appendFileSync(process.env.RESOLVED_LOG, result.url + '\\n');\n  return result;\n}\n`,
+    );
+    writeFileSync(join(app, 'log-register.mjs'), `import { register } from 'node:module';\nregister('./log-hooks.mjs', import.meta.url);\n`);
+    const entries = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports).filter(
+      // ./react imports react, the app's own (an optional peer): loaded in its own test below.
+      (entry) => entry !== './package.json' && entry !== './react' && !entry.endsWith('.js'),
+    );
+    const imports = entries.map((entry) => `await import('affitor-tracker${entry.slice(1)}');`).join('\n');
+    writeFileSync(join(app, 'load-entries.mjs'), imports + '\n');
+    await run(process.execPath, ['--import', './log-register.mjs', 'load-entries.mjs'], { cwd: app, env: { ...process.env, RESOLVED_LOG: log } });
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((url) => url.includes('/node_modules/affitor-tracker/dist/server.js'))).toBe(true);
+    const foreign = loaded.filter((url) => url.includes('/node_modules/') && !url.includes('/node_modules/affitor-tracker/'));
+    expect(foreign).toEqual([]);
   });
 
   it('affitor-tracker/server sends a real sale to an HTTP server and reads the click id from a Cookie header', async () => {
@@ -170,6 +195,22 @@ console.log(JSON.stringify(ls.mapLemonSqueezyEvent(event)));
     });
   });
 
+  it('affitor-tracker/polar verifies Standard Webhooks signatures with WebCrypto and maps a refund', async () => {
+    const stdout = await runInApp(
+      'polar-check.mjs',
+      `import { createHmac } from 'node:crypto';
+import * as polar from 'affitor-tracker/polar';
+const rawBody = JSON.stringify({ type: 'refund.created', data: { id: 'r_1', status: 'succeeded', amount: 1000, tax_amount: 200, order_id: 'o_1' } });
+const id = 'msg_1';
+const ts = String(Math.floor(Date.now() / 1000));
+const signature = 'v1,' + createHmac('sha256', 'polar_whs_1').update(id + '.' + ts + '.' + rawBody).digest('base64');
+const event = await polar.verifyPolarWebhook(rawBody, { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature }, 'polar_whs_1');
+console.log(JSON.stringify(polar.mapPolarEvent(event)));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({ action: 'refund', input: { invoiceId: 'o_1', refundAmountCents: 1200 }, idempotencyKey: 'polar:refund:r_1' });
+  });
+
   it('importing affitor-tracker in Node is SSR-safe: no throw, init() and loadAffitor() give null', async () => {
     const stdout = await runInApp(
       'ssr-check.mjs',
@@ -218,7 +259,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
       });
       return result.outputFiles[0].text;
     };
-    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle'; import 'affitor-tracker/lemonsqueezy';`)).toBe('');
+    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle'; import 'affitor-tracker/lemonsqueezy'; import 'affitor-tracker/polar';`)).toBe('');
     const script = readFileSync(join(app, 'node_modules/affitor-tracker/dist/affitor-tracker.js'), 'utf8');
     expect((await bundle(`import 'affitor-tracker/affitor-tracker.js';`)).length).toBeGreaterThan(script.length / 2);
   });
@@ -272,6 +313,7 @@ import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
 import { withAffitorCheckout } from 'affitor-tracker/stripe';
 import { affitorCustomData, handlePaddleWebhook } from 'affitor-tracker/paddle';
 import { handleLemonSqueezyWebhook, lemonSqueezyCheckoutUrl } from 'affitor-tracker/lemonsqueezy';
+import { handlePolarWebhook, type PolarEventLike } from 'affitor-tracker/polar';
 import { createElement } from 'react';
 import { AffitorProvider, useAffitor, type AffitorContextValue } from 'affitor-tracker/react';
 
@@ -290,6 +332,7 @@ export const paddleOutcome = handlePaddleWebhook({ rawBody: '{}', headers: { 'pa
 export const customData: Record<string, string> = affitorCustomData({ clickId, customerKey: 'user_7' });
 export const lsOutcome = handleLemonSqueezyWebhook({ rawBody: new Uint8Array(), headers: new Headers(), secret: 's', affitor: client, programId: 12 });
 export const lsUrl: string = lemonSqueezyCheckoutUrl('https://shop.lemonsqueezy.com/buy/1', { clickId });
+export const polarOutcome: Promise<{ event: PolarEventLike | null; httpStatus: 200 | 400 | 500 }> = handlePolarWebhook({ rawBody: '{}', headers: {}, secret: 'polar_whs_1', affitor: client });
 // @ts-expect-error the handler needs the request's headers, not a signature string
 handlePaddleWebhook({ rawBody: '{}', signature: 'ts=1;h1=00', secret: 'pdl_ntfset_1', affitor: client });
 export const provider = createElement(AffitorProvider, { programId: 12, apiBase: '/affitor', debug: true, cookieDomain: '.example.com' });
