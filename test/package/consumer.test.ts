@@ -43,7 +43,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 60_000); // the installed project holds the command line's dependencies: slow to remove on a busy machine
 
 describe('installed from the packed tarball', () => {
   it("installs the command line's runtime dependencies, and never the optional better-sqlite3 peer", () => {
