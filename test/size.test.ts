@@ -13,7 +13,9 @@
 // for signup() refusing a customer key that is neither a string nor a finite number (an object
 // would reach the wire as "[object Object]"; found by the linter's no-base-to-string); 4,980 →
 // 4,990 B (+9 B, esbuild's module order) for the constants every target shares
-// (src/shared/constants.ts). Lower
+// (src/shared/constants.ts); 4,990 → 5,006 B (+16 B) for the bot check before a click's write-ahead
+// record and on every click path (bots clicked on secure origins, where Web Locks take the
+// landing's other path). Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -23,7 +25,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4990;
+const SIZE_CEILING_BYTES = 5006;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

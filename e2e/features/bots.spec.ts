@@ -1,78 +1,109 @@
-// Issue 5 item 6: clicks from obvious automation are not sent, with an escape hatch and a debug
-// line saying why. The shared config presents a normal Chrome (playwright.config.ts); each test
-// here puts one bot signal back on purpose.
-import { test, expect, affitorLines, cookieJar } from '../support/fixtures';
+// Clicks from obvious automation are not sent, with an escape hatch and a debug line saying why.
+// The shared config presents a normal Chrome (playwright.config.ts); each test here puts one bot
+// signal back on purpose. Every test runs on plain http (shop.test: no Web Locks) and on a secure
+// origin (localhost, as every https shop is: Web Locks, so the landing decision takes the locked
+// path with its write-ahead record) — the bot filter must hold on both.
+import { test, expect, affitorLines, cookieJar, type Page } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { readyData, trackerLoaded } from '../support/tracker';
 
 const HEADLESS_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/142.0.0.0 Safari/537.36';
 const GOOGLEBOT_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
-test.describe('navigator.webdriver', () => {
-  test.beforeEach(async ({ page }) => {
-    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => true, configurable: true }));
-  });
+/** A write-ahead click record as an earlier page left it (contract encoding: URI-encoded JSON). */
+const pendingRecord = (affiliateUrl: string) =>
+  encodeURIComponent(
+    JSON.stringify({ affiliate_url: affiliateUrl, page_url: affiliateUrl, page_title: 'Shop', referrer_url: '', session_id: 'sess_abcdefghi_1700000000000', attempts: 1, first_ts: Date.now() }),
+  );
 
-  test('no click is sent; debug says why; ready still fires; signup still posts', async ({ page, api, shop, consoleLines }) => {
-    const url = shop.page('/l', { tag: { debug: 'true' } }) + '?aff=P1';
-    // Only the debug test pageview goes out (it is no attribution click).
-    const posts = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
-    expect(posts[0].body.additional_data).toEqual({ test_mode: true, program_id: 1 });
-    expect(affitorLines(consoleLines).map((l) => l.text)).toContain(
-      '[Affitor] Bot (webdriver), no click; see data-affitor-allow-bots',
-    );
-    expect(await readyData(page)).toMatchObject({ clickId: null, hasAttribution: false });
-    expect(await cookieJar(page.context())).toEqual({});
-    await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => page.evaluate(() => (window as any).affitor.signup('u1')) });
-  });
-
-  test('SPA navigations and trackClick() send nothing either', async ({ page, api, shop }) => {
-    await page.goto(shop.page('/app'));
-    await trackerLoaded(page);
-    await expectApiCalls(api, {
-      endpoint: 'click',
-      count: 0,
-      action: () =>
-        page.evaluate(async () => {
-          history.pushState(null, '', '/app?aff=P1');
-          await (window as any).affitor.trackClick(location.origin + '/x?aff=P2');
-        }),
-    });
-  });
-
-  test('data-affitor-allow-bots="true" sends the click', async ({ page, api, shop }) => {
-    const url = shop.page('/l', { tag: { extra: { 'allow-bots': 'true' } } }) + '?aff=P1';
-    const [click] = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
-    expect(click.body.affiliate_url).toBe(url);
-  });
-
-  test('init({ allowBots: true }) sends the click', async ({ page, api, shop }) => {
-    const url = shop.page('/l', { tag: false, head: '<script src="/affitor-tracker.js" data-affitor-api-base="' + api.origin + '"></script>' }) + '?aff=P1';
-    await expectApiCalls(api, { endpoint: 'click', count: 0, action: () => page.goto(url) });
-    const [click] = await expectApiCalls(api, {
-      endpoint: 'click',
-      count: 1,
-      action: () => page.evaluate(() => (window as any).affitor.init({ programId: 1, allowBots: true })),
-    });
-    expect(click.body.affiliate_url).toBe(url);
-  });
-});
-
-for (const [name, userAgent, reason] of [
-  ['a HeadlessChrome user agent', HEADLESS_UA, 'Headless'],
-  ['a crawler user agent (Googlebot)', GOOGLEBOT_UA, 'bot'],
+for (const [origin, host, locks] of [
+  ['plain http', 'shop.test', false],
+  ['secure origin', 'localhost', true],
 ] as const) {
-  test.describe(name, () => {
-    test.use({ userAgent });
-    test('no click is sent, and debug says why', async ({ page, api, shop, consoleLines }) => {
-      const url = shop.page('/l', { tag: { debug: 'true' } }) + '?aff=P1';
+  /** `url` (on the shop.test origin) moved to this run's host. */
+  const at = (url: string) => url.replace('//shop.test:', `//${host}:`);
+  const hasLocks = (page: Page) => page.evaluate(() => !!navigator.locks);
+
+  test.describe(`${origin}: navigator.webdriver`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => true, configurable: true }));
+    });
+
+    test('no click is sent and nothing is written; debug says why; ready still fires; signup still posts', async ({ page, api, shop, consoleLines }) => {
+      const url = at(shop.page('/l', { tag: { debug: 'true' } }) + '?aff=P1');
+      // Only the debug test pageview goes out (it is no attribution click).
       const posts = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
-      expect(posts[0].body.additional_data).toEqual({ test_mode: true, program_id: 1 }); // the debug test pageview only
+      expect(await hasLocks(page)).toBe(locks);
+      expect(posts[0].body.additional_data).toEqual({ test_mode: true, program_id: 1 });
       expect(affitorLines(consoleLines).map((l) => l.text)).toContain(
-        `[Affitor] Bot (${reason}), no click; see data-affitor-allow-bots`,
+        '[Affitor] Bot (webdriver), no click; see data-affitor-allow-bots',
       );
+      expect(await readyData(page)).toMatchObject({ clickId: null, hasAttribution: false });
+      // No write-ahead record either: a later page would resend it.
+      expect(await cookieJar(page.context())).toEqual({});
+      await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => page.evaluate(() => (window as any).affitor.signup('u1')) });
+    });
+
+    test('SPA navigations and trackClick() send nothing either', async ({ page, api, shop }) => {
+      await page.goto(at(shop.page('/app')));
+      await trackerLoaded(page);
+      await expectApiCalls(api, {
+        endpoint: 'click',
+        count: 0,
+        action: () =>
+          page.evaluate(async () => {
+            history.pushState(null, '', '/app?aff=P1');
+            await (window as any).affitor.trackClick(location.origin + '/x?aff=P2');
+          }),
+      });
+      expect(await cookieJar(page.context())).toEqual({});
+    });
+
+    test('a write-ahead click an earlier page left is not resent by a bot, on a plain visit or a landing on its URL', async ({ page, api, shop, context }) => {
+      const landing = at(shop.page('/l') + '?aff=P1');
+      const { hostname } = new URL(landing);
+      for (const url of [at(shop.url('/l')), landing]) {
+        await context.addCookies([{ name: 'affitor_pending_click', value: pendingRecord(landing), domain: hostname, path: '/' }]);
+        await expectApiCalls(api, { endpoint: 'click', count: 0, action: () => page.goto(url) });
+      }
+    });
+
+    test('data-affitor-allow-bots="true" sends the click', async ({ page, api, shop }) => {
+      const url = at(shop.page('/l', { tag: { extra: { 'allow-bots': 'true' } } }) + '?aff=P1');
+      const [click] = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
+      expect(click.body.affiliate_url).toBe(url);
+    });
+
+    test('init({ allowBots: true }) sends the click', async ({ page, api, shop }) => {
+      const url = at(shop.page('/l', { tag: false, head: '<script src="/affitor-tracker.js" data-affitor-api-base="' + api.origin + '"></script>' }) + '?aff=P1');
+      await expectApiCalls(api, { endpoint: 'click', count: 0, action: () => page.goto(url) });
+      const [click] = await expectApiCalls(api, {
+        endpoint: 'click',
+        count: 1,
+        action: () => page.evaluate(() => (window as any).affitor.init({ programId: 1, allowBots: true })),
+      });
+      expect(click.body.affiliate_url).toBe(url);
     });
   });
+
+  for (const [name, userAgent, reason] of [
+    ['a HeadlessChrome user agent', HEADLESS_UA, 'Headless'],
+    ['a crawler user agent (Googlebot)', GOOGLEBOT_UA, 'bot'],
+  ] as const) {
+    test.describe(`${origin}: ${name}`, () => {
+      test.use({ userAgent });
+      test('no click is sent and nothing is written, and debug says why', async ({ page, api, shop, consoleLines }) => {
+        const url = at(shop.page('/l', { tag: { debug: 'true' } }) + '?aff=P1');
+        const posts = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
+        expect(await hasLocks(page)).toBe(locks);
+        expect(posts[0].body.additional_data).toEqual({ test_mode: true, program_id: 1 }); // the debug test pageview only
+        expect(affitorLines(consoleLines).map((l) => l.text)).toContain(
+          `[Affitor] Bot (${reason}), no click; see data-affitor-allow-bots`,
+        );
+        expect(await cookieJar(page.context())).toEqual({});
+      });
+    });
+  }
 }
 
 test('the shared config is a normal Chrome: no webdriver, no headless marker (so every other spec sees clicks)', async ({ page, shop }) => {

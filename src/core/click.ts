@@ -151,7 +151,7 @@ export function attribute(aff: string | null, url = location.href) {
   // then. A record another tab wrote for this same link is kept: it is the one click both share.
   const [id, , needed] = attribution(aff);
   const pending = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
-  if (needed && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
+  if (needed && !bot() && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
   // A browser that refuses the lock (an opaque origin) gets the pass without it.
   click = locks
     .request('affitor_click', () => {
@@ -204,12 +204,16 @@ function decide(aff: string | null, url: string) {
  * is off (consent), or the visitor is a bot.
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  const bot = !allowBots && botReason(navigator);
-  if (bot) log('Bot (' + bot + '), no click; see data-affitor-allow-bots');
-  else if (!tracking()) wait(() => trackClick(url, existingClickId));
+  if (!tracking()) wait(() => trackClick(url, existingClickId));
   else if (url != clickUrl) void sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
+
+/**
+ * Why the visitor counts as a bot whose clicks are not sent, or null. Asked before anything of a
+ * click is written or sent — the write-ahead record included, which a later page would resend.
+ */
+const bot = () => !allowBots && botReason(navigator);
 
 /** Forgets this page's attribution and abandons any click in flight (opt-out). */
 export function forget() {
@@ -218,7 +222,10 @@ export function forget() {
   generation++;
 }
 
+/** The one way a click goes out: a landing's, a resent record's, trackClick's. */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
+  const reason = bot();
+  if (reason) return log('Bot (' + reason + '), no click; see data-affitor-allow-bots');
   const current = ++generation;
   clickUrl = record.affiliate_url;
   return (click = passClick = retry(async () => {

@@ -4,15 +4,35 @@ import { Affitor } from './client.js';
 
 export { Affitor };
 export default Affitor;
+export type { AffitorConstructor, CallOptions, Reply, ReplyStyle } from './client.js';
+export { AffitorApiError } from './errors.js';
+export type { AffitorKeyOptions, AffitorOptions } from './options.js';
 export type {
-  AffitorOptions,
+  ClickInput,
+  LeadInput,
+  OneSpelling,
+  RefundInput,
+  SaleInput,
+  TrackClickInput,
+  TrackClickParams,
+  TrackLeadInput,
+  TrackLeadParams,
+  TrackRefundInput,
+  TrackRefundParams,
+  TrackSaleInput,
+  TrackSaleParams,
+} from './inputs.js';
+export type {
   AffitorResult,
   AffitorResultCode,
-  TrackClickInput,
-  TrackLeadInput,
-  TrackRefundInput,
-  TrackSaleInput,
-} from './client.js';
+  GateStatus,
+  Readiness,
+  TestChainStatus,
+  TrackClickResponse,
+  TrackLeadResponse,
+  TrackRefundResponse,
+  TrackSaleResponse,
+} from './responses.js';
 export {
   affitorCookieRefresh,
   clickIdFromCookieHeader,

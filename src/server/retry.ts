@@ -1,11 +1,32 @@
-// Retry policy of the server client (contract §8.3), as pure functions so it is tested on its own.
+// Retry policy of the server client (docs/protocol.md §8.3, §12.3), as pure functions so it is
+// tested on its own.
 
 /**
- * Statuses worth another attempt of an idempotent call: no response (0), 408, 429, 502, 503, 504.
- * 500 is deliberately absent: Affitor answers 500 "Failed to create commission" after the sale was
- * written, so the outcome is known and a retry would only turn it into a 409.
+ * A later attempt of the same request may succeed: no answer (0), 408, 429, 5xx. The client retries
+ * these within the call except 500 (see {@link retriedWithinTheCall}); `AffitorResult.retryable`
+ * and the Stripe handler's redelivery decision start from this rule.
  */
-export const shouldRetry = (status: number) => status === 0 || status === 408 || status === 429 || (status >= 502 && status <= 504);
+export const isRetryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
+
+/**
+ * 500 is retryable later but not retried at once: Affitor answers 500 "Failed to create commission"
+ * after the sale was written, so an immediate retry would only turn that explanation into a 409.
+ */
+export const retriedWithinTheCall = (status: number) => isRetryable(status) && status !== 500;
+
+/** Connection errors raised before any byte of the request left: such a request cannot have landed. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * Whether a failed attempt may have been applied by the API although no usable answer came back:
+ * a lost answer (timeout, connection cut after sending), a gateway error (502/504: the upstream may
+ * have processed it), a 500, or a 2xx that was not the API's answer. 408, 429 and 503 are refusals
+ * before processing; a refused connection or failed DNS lookup never sent the request.
+ */
+export function mayHaveLanded(status: number, networkErrorCode: string | undefined): boolean {
+  if (status === 0) return !(networkErrorCode !== undefined && NEVER_SENT.has(networkErrorCode));
+  return status !== 408 && status !== 429 && status !== 503 && (status >= 500 || (status >= 200 && status < 300));
+}
 
 const BASE_MS = 250;
 const BACKOFF_CAP_MS = 2_000;

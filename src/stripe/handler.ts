@@ -1,5 +1,7 @@
 // One call for a self-hosted Stripe webhook route: verify, map, record, and say how to answer Stripe.
-import type { Affitor, AffitorResult, TrackRefundInput, TrackSaleInput } from '../server/client.js';
+import type { Affitor } from '../server/client.js';
+import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
+import type { AffitorResult } from '../server/responses.js';
 import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper.js';
 import { StripeSignatureError, verifyStripeWebhook } from './signature.js';
 import type { ChargeLike, StripeEventLike } from './types.js';
@@ -14,7 +16,11 @@ export interface StripeWebhookOptions {
   signature: string | null | undefined;
   /** The endpoint's signing secret, `whsec_…`. */
   secret: string;
-  /** A server client (`new Affitor({apiKey})`); only `trackSale` and `trackRefund` are used. */
+  /**
+   * A server client (`new Affitor({apiKey})`); only `trackSale` and `trackRefund` are used, each
+   * under the idempotency key `stripe:<event.id>:<call>`, so a redelivered event is recognised by
+   * an API that honours `Idempotency-Key`.
+   */
   affitor: Pick<Affitor, 'trackSale' | 'trackRefund'>;
   /** Ignore events whose metadata names another program. */
   programId?: string | number;
@@ -36,17 +42,32 @@ export interface StripeWebhookOutcome {
   sent: TrackSaleInput | TrackRefundInput | null;
   /** The last Affitor call's result; null when nothing was sent. */
   result: AffitorResult | null;
-  /** 409: the sale was already recorded (a redelivery). Success. */
+  /**
+   * Already recorded: a 409 (the sale exists), a lead/sale answered as a repeat, or the API's
+   * stored answer to this event's key (a redelivery, or an earlier attempt whose answer was lost). Success.
+   */
   duplicate: boolean;
-  /** Worth Stripe redelivering: network failure, timeout, 401/403 (fix the key; Stripe retries for 3 days), 408, 429, 5xx. */
+  /**
+   * Worth Stripe redelivering: the result is `retryable` (no answer, 408, 429, 5xx), or the
+   * configuration is wrong and will be fixed while Stripe keeps redelivering for 3 days (401/403,
+   * a redirect or non-JSON answer from `apiUrl`). Never for {@link outcomeUnknown}.
+   */
   retryable: boolean;
+  /**
+   * A partial refund got no usable answer and may have been recorded; it is not redelivered, since
+   * an API that does not honour `Idempotency-Key` would deduct it twice. Check it in Affitor.
+   */
+  outcomeUnknown: boolean;
   /** What to answer Stripe: 400 bad signature, 500 retryable, else 200. */
   httpStatus: 200 | 400 | 500;
   /** Why it failed, when it did. */
   error?: string;
 }
 
-const isRetryable = (r: AffitorResult) => r.status === 0 || r.status === 401 || r.status === 403 || r.status === 408 || r.status === 429 || r.status >= 500;
+/** Failures an operator fixes (the key, the API base) while Stripe keeps redelivering; nothing was recorded. */
+const isConfigurationError = (r: AffitorResult) => r.code === 'unauthorized' || r.code === 'unexpected_response';
+
+const idempotencyKey = (event: StripeEventLike, call: string) => (event.id ? { idempotencyKey: `stripe:${event.id}:${call}` } : {});
 
 /**
  * Verifies a Stripe webhook, maps it (see `mapStripeEvent`) and records the sale or refund.
@@ -66,6 +87,7 @@ export async function handleStripeWebhook(options: StripeWebhookOptions): Promis
     result: null,
     duplicate: false,
     retryable: false,
+    outcomeUnknown: false,
     httpStatus: 200,
   };
   try {
@@ -82,7 +104,7 @@ export async function handleStripeWebhook(options: StripeWebhookOptions): Promis
   try {
     if (mapped.action === 'sale') {
       outcome.sent = mapped.input;
-      outcome.result = await options.affitor.trackSale(mapped.input);
+      outcome.result = await options.affitor.trackSale(mapped.input, idempotencyKey(event, 'sale'));
     } else if (mapped.action === 'refund' || mapped.reason === 'unresolved_transaction_id') {
       await refund(options, event, mapped, outcome);
     }
@@ -95,10 +117,15 @@ export async function handleStripeWebhook(options: StripeWebhookOptions): Promis
   }
   const result = outcome.result;
   if (result) {
-    outcome.duplicate = result.duplicate === true;
-    outcome.retryable = !result.ok && !outcome.duplicate && isRetryable(result);
+    outcome.duplicate = result.duplicate === true || result.replayed === true;
+    outcome.outcomeUnknown = result.outcomeUnknown === true;
+    outcome.retryable = !result.ok && !outcome.duplicate && !outcome.outcomeUnknown && (result.retryable || isConfigurationError(result));
     if (outcome.retryable) outcome.httpStatus = 500;
-    if (!result.ok && !outcome.duplicate) outcome.error = result.error;
+    if (!result.ok && !outcome.duplicate) {
+      outcome.error = outcome.outcomeUnknown
+        ? `${result.error}: the partial refund may have been recorded; it is not sent again (an API that ignores Idempotency-Key would deduct it twice) — check it in Affitor`
+        : result.error;
+    }
   }
   return outcome;
 }
@@ -111,7 +138,8 @@ async function refund(options: StripeWebhookOptions, event: StripeEventLike, map
   const attempt = async (invoiceId: string) => {
     tried.add(invoiceId);
     outcome.sent = { ...base, invoiceId };
-    outcome.result = await options.affitor.trackRefund(outcome.sent);
+    // One key per candidate: each is a different request, and a key names one request.
+    outcome.result = await options.affitor.trackRefund(outcome.sent, idempotencyKey(event, `refund:${invoiceId}`));
     return outcome.result.status !== 404;
   };
   if (mapped.action === 'refund') {

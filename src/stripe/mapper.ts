@@ -8,7 +8,7 @@
 // The official recipe keys Checkout sales by `session.id`, which no Charge names, so every refund
 // would need a Stripe API call. Trade-off (README, Stripe section): sales recorded earlier under
 // `session.id` need `resolveTransactionId` to be refunded.
-import type { TrackRefundInput, TrackSaleInput } from '../server/client.js';
+import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import { CLIENT_REFERENCE_PREFIX, clickIdFromClientReference } from '../shared/stripe-reference.js';
 import type { ChargeLike, CheckoutSessionLike, Expandable, InvoiceLike, StripeEventLike, StripeMetadata } from './types.js';
 

@@ -27,7 +27,7 @@ async function runInApp(name: string, code: string, env: Record<string, string> 
 }
 
 beforeAll(() => {
-  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
+  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`node build.mjs\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'affitor-consumer-'));
@@ -122,6 +122,34 @@ console.log(JSON.stringify({
     });
   });
 
+  it('affitor-tracker/paddle verifies a signed notification with WebCrypto and maps it to a sale', async () => {
+    const stdout = await runInApp(
+      'paddle-check.mjs',
+      `import { createHmac } from 'node:crypto';
+import * as paddle from 'affitor-tracker/paddle';
+const secret = 'pdl_ntfset_consumer';
+const rawBody = JSON.stringify({
+  event_id: 'evt_1', event_type: 'transaction.completed',
+  data: { id: 'txn_1', status: 'completed', origin: 'web', custom_data: paddle.affitorCustomData({ clickId: 'cust_1_1715000000000' }),
+    details: { totals: { grand_total: '4900', currency_code: 'EUR' } } },
+});
+const ts = Math.floor(Date.now() / 1000);
+const signature = 'ts=' + ts + ';h1=' + createHmac('sha256', secret).update(ts + ':' + rawBody).digest('hex');
+const event = await paddle.verifyPaddleWebhook(rawBody, signature, secret);
+const bad = await paddle.verifyPaddleWebhook(rawBody, signature, 'wrong').catch((e) => e instanceof paddle.WebhookSignatureError);
+console.log(JSON.stringify({ mapped: paddle.mapPaddleEvent(event), bad }));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      mapped: {
+        action: 'sale',
+        input: { clickId: 'cust_1_1715000000000', amount: 4900, currency: 'EUR', invoiceId: 'txn_1', saleType: 'payment' },
+        idempotencyKey: 'paddle:evt_1',
+      },
+      bad: true,
+    });
+  });
+
   it('importing affitor-tracker in Node is SSR-safe: no throw, init() and loadAffitor() give null', async () => {
     const stdout = await runInApp(
       'ssr-check.mjs',
@@ -170,7 +198,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
       });
       return result.outputFiles[0].text;
     };
-    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe';`)).toBe('');
+    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle';`)).toBe('');
     const script = readFileSync(join(app, 'node_modules/affitor-tracker/dist/affitor-tracker.js'), 'utf8');
     expect((await bundle(`import 'affitor-tracker/affitor-tracker.js';`)).length).toBeGreaterThan(script.length / 2);
   });
@@ -188,6 +216,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
     const usage = `import { init, signup, getClickId, loadAffitor, type AffitorInitOptions } from 'affitor-tracker';
 import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
 import { withAffitorCheckout } from 'affitor-tracker/stripe';
+import { affitorCustomData, handlePaddleWebhook } from 'affitor-tracker/paddle';
 
 const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
 init(options);
@@ -200,6 +229,10 @@ export const sale = client.trackSale({ customerExternalId: 'user_7', clickId: cl
 export const fromHeader: string | null = clickIdFromCookieHeader('affitor_click_id=cust_1_2');
 export const params = withAffitorCheckout({ mode: 'payment' }, { clickId, customerKey: 'user_7', programId: 12 });
 
+export const paddleOutcome = handlePaddleWebhook({ rawBody: '{}', headers: { 'paddle-signature': 'ts=1;h1=00' }, secret: 'pdl_ntfset_1', affitor: client });
+export const customData: Record<string, string> = affitorCustomData({ clickId, customerKey: 'user_7' });
+// @ts-expect-error the handler needs the request's headers, not a signature string
+handlePaddleWebhook({ rawBody: '{}', signature: 'ts=1;h1=00', secret: 'pdl_ntfset_1', affitor: client });
 // @ts-expect-error amount is a number of cents, not a string
 client.trackSale({ customerExternalId: 'user_7', amount: '49.00', invoiceId: 'cs_2' });
 // @ts-expect-error signup needs a customer key

@@ -1,5 +1,5 @@
-// The server client against a real local HTTP server: wire mapping, validation, results, timeout,
-// retries. Every assertion about what was sent reads the bytes the server received.
+// The server client (object form) against a real local HTTP server: wire mapping, validation,
+// results, timeout, retries. Every assertion about what was sent reads the bytes the server received.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import AffitorDefault, { Affitor, type AffitorOptions } from '../../src/server/index';
 import { API_KEY, startFakeAffitor, type FakeAffitor } from './fake-affitor';
@@ -19,9 +19,10 @@ describe('construction', () => {
     expect(AffitorDefault).toBe(Affitor);
   });
 
-  it('requires an apiKey', () => {
-    expect(() => new Affitor({} as AffitorOptions)).toThrow(new Error('Affitor: `apiKey` is required'));
-    expect(() => new Affitor(undefined as unknown as AffitorOptions)).toThrow('Affitor: `apiKey` is required');
+  it('requires an apiKey (the message names it both ways: `apiKey`, API key)', () => {
+    expect(() => new Affitor({} as AffitorOptions)).toThrow('Affitor: `apiKey` is required');
+    expect(() => new Affitor({} as AffitorOptions)).toThrow(/api key/i);
+    expect(() => new Affitor({ apiKey: '  ' })).toThrow('Affitor: `apiKey` is required');
   });
 
   it('requires a fetch when there is no global one', () => {
@@ -52,7 +53,7 @@ describe('wire mapping', () => {
       eventName: 'signup',
       additionalData: { plan: 'pro' },
     });
-    expect(r).toEqual({ ok: true, status: 200, data: { success: true, message: 'Lead tracked successfully' }, code: 'ok', attempts: 1 });
+    expect(r).toEqual({ ok: true, status: 200, data: { success: true, message: 'Lead tracked successfully' }, code: 'ok', retryable: false, attempts: 1 });
     const [req] = api.requests;
     expect(req.path).toBe('/api/v1/track/lead');
     expect(req.method).toBe('POST');
@@ -169,7 +170,7 @@ describe('input validation throws synchronously, before any request', () => {
 describe('results', () => {
   it('401: error from the body, code unauthorized, not retried', async () => {
     const r = await new Affitor({ apiKey: 'affitor_wrong', apiUrl: api.url }).trackSale({ clickId: 'c', amount: 100, invoiceId: 't' });
-    expect(r).toEqual({ ok: false, status: 401, data: null, error: 'Invalid API token', code: 'unauthorized', attempts: 1 });
+    expect(r).toEqual({ ok: false, status: 401, data: null, error: 'Invalid API token', code: 'unauthorized', retryable: false, attempts: 1 });
     expect(api.requests).toHaveLength(1);
   });
 
@@ -196,15 +197,15 @@ describe('results', () => {
       error: 'Duplicate transaction_id. This sale has already been recorded.',
       code: 'duplicate',
       duplicate: true,
+      retryable: false,
       attempts: 1,
     });
     expect(api.sales.size).toBe(1);
   });
 
-  it('a non-JSON error body falls back to the status text; a non-JSON 2xx gives data null', async () => {
-    api.fault({ status: 400, body: '<html>Bad</html>' }, { status: 200, body: 'OK' });
+  it('a non-JSON error body falls back to the status text', async () => {
+    api.fault({ status: 400, body: '<html>Bad</html>' });
     expect(await client().trackLead({ clickId: 'c' })).toMatchObject({ status: 400, error: 'Bad Request', data: null });
-    expect(await client().trackLead({ clickId: 'c' })).toMatchObject({ ok: true, status: 200, data: null, code: 'ok' });
   });
 
   it('a refused connection resolves as network_error with the cause, never rejects', async () => {
@@ -224,7 +225,7 @@ describe('timeout', () => {
     api.fault({ delayMs: 3000 });
     const t0 = Date.now();
     const r = await client({ timeoutMs: 200, retries: 0 }).trackLead({ clickId: 'c' });
-    expect(r).toEqual({ ok: false, status: 0, data: null, error: 'timeout', code: 'timeout', attempts: 1 });
+    expect(r).toEqual({ ok: false, status: 0, data: null, error: 'timeout', code: 'timeout', retryable: true, attempts: 1 });
     expect(Date.now() - t0).toBeLessThan(1500);
   });
 

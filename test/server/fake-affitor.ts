@@ -1,11 +1,32 @@
-// A real HTTP server on 127.0.0.1 that answers /api/v1/track/* like Affitor (contract §5): Bearer
+// A real HTTP server on 127.0.0.1 that answers /api/v1/track/* like Affitor's production API
+// (docs/protocol.md §5) — which documents no Idempotency-Key, so this server ignores it: Bearer
 // auth, the documented validation strings, sales deduplicated by transaction_id (409 on a repeat),
-// refunds looked up by the sale's transaction_id. Faults can be queued per request to exercise the
-// client's timeout and retry logic over real sockets.
+// a repeated lead refused by the status rule, refunds looked up by the sale's transaction_id and
+// applied every time. Faults can be queued per request to exercise the client's timeout and retry
+// logic over real sockets. (The key-honouring side is tested against the real sandbox.)
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export const API_KEY = 'affitor_test_key_123';
+
+/** What the fake answers on `GET /api/v1/programs/me/readiness` (docs/protocol.md §12.4). */
+export const READINESS = {
+  program_id: 1,
+  state: 'ready',
+  integration_verified: false,
+  blocker: 'live',
+  gates: {
+    profile: { status: 'pass' },
+    economics: { status: 'pass' },
+    payout: { status: 'pass', mode: 'manual' },
+    tracking: { status: 'pass', checked_at: '2026-01-01T00:00:00.000Z' },
+    live: { status: 'fail', test_chain: { click: 'attributed', lead: 'pending', sale: 'pending' }, next_action: 'Record a test sale' },
+  },
+  last_event_at: { click: '2026-01-01T00:00:00.000Z', lead: null, sale: null },
+  counts_24h: { clicks: 1, leads: 0, sales: 0 },
+  key_rotated_at: null,
+  poll: { retry_after_seconds: 30 },
+} as const;
 
 export interface RecordedRequest {
   path: string;
@@ -45,13 +66,19 @@ export async function startFakeAffitor(): Promise<FakeAffitor> {
   const requests: RecordedRequest[] = [];
   const sales = new Map<string, Record<string, unknown>>();
   const refunds: Record<string, unknown>[] = [];
+  /** Customers (by click_id or customer_key) whose status is already `lead`. */
+  const leads = new Set<string>();
   const faults: Fault[] = [];
   let saleSeq = 0;
 
   /** Applies the request's effect and returns the answer Affitor would give. */
   function process(path: string, auth: string | undefined, body: Record<string, unknown>): [number, unknown] {
-    const endpoint = path.replace('/api/v1/track/', '');
     const authorized = auth === `Bearer ${API_KEY}`;
+    if (path.split('?')[0] === '/api/v1/programs/me/readiness') {
+      if (!authorized) return [401, { error: { code: 'unauthorized', message: 'Invalid API token' } }];
+      return [200, READINESS];
+    }
+    const endpoint = path.replace('/api/v1/track/', '');
     if (endpoint === 'click') {
       if (typeof body.affiliate_url !== 'string') return [400, { error: 'affiliate_url is required' }];
       return [200, { success: true, click_id: `cust_1_${Date.now()}`, partner_code: 'PARTNER123', cookie_window_days: 60 }];
@@ -59,6 +86,9 @@ export async function startFakeAffitor(): Promise<FakeAffitor> {
     if (endpoint === 'lead') {
       if (auth !== undefined && !authorized) return [401, { error: 'Invalid API token' }];
       if (!body.click_id && !body.customer_key) return [400, { error: 'click_id or customer_key is required' }];
+      const customer = String(body.click_id ?? body.customer_key);
+      if (leads.has(customer)) return [400, { error: 'Customer status cannot be updated to lead. Current status: lead' }];
+      leads.add(customer);
       return [200, { success: true, message: 'Lead tracked successfully' }];
     }
     if (!authorized) return [401, { error: 'Invalid API token' }];

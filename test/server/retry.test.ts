@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, retryDelayMs, shouldRetry } from '../../src/server/retry';
+import { isRetryable, mayHaveLanded, parseRetryAfter, retriedWithinTheCall, retryDelayMs } from '../../src/server/retry';
+
+const STATUSES = [0, 200, 301, 400, 401, 404, 408, 409, 429, 500, 501, 502, 503, 504, 505];
 
 describe('retry policy', () => {
-  it('retries only 0, 408, 429, 502, 503, 504', () => {
-    const retried = [0, 200, 400, 401, 404, 408, 409, 429, 500, 501, 502, 503, 504, 505].filter(shouldRetry);
-    expect(retried).toEqual([0, 408, 429, 502, 503, 504]);
+  it('a later attempt may succeed after 0, 408, 429 and 5xx', () => {
+    expect(STATUSES.filter(isRetryable)).toEqual([0, 408, 429, 500, 501, 502, 503, 504, 505]);
+  });
+
+  it('within the call, everything retryable but 500 (its explanation would turn into a 409)', () => {
+    expect(STATUSES.filter(retriedWithinTheCall)).toEqual([0, 408, 429, 501, 502, 503, 504, 505]);
+  });
+
+  it('may have landed: lost answers, gateway errors, 500, a 2xx that was not the API; not refusals or connect failures', () => {
+    expect(STATUSES.filter((s) => mayHaveLanded(s, undefined))).toEqual([0, 200, 500, 501, 502, 504, 505]);
+    expect(mayHaveLanded(0, 'ECONNRESET')).toBe(true);
+    expect(mayHaveLanded(0, 'UND_ERR_SOCKET')).toBe(true);
+    for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']) expect(mayHaveLanded(0, code)).toBe(false);
   });
 
   it('backs off 250·2^n ms, capped at 2 s', () => {

@@ -179,3 +179,38 @@ describe('failures', () => {
     expect(out).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 0, code: 'network_error' } });
   });
 });
+
+describe('idempotency keys from the Stripe event', () => {
+  it('the sale is sent under stripe:<event.id>:sale, the refund under stripe:<event.id>:refund:<sale key>', async () => {
+    await deliver(checkoutSession());
+    await deliver(chargeRefunded({ amount_refunded: 1500, refunded: false }));
+    const sent = api.requests.map((r) => r.headers['idempotency-key']);
+    expect(sent).toEqual(['stripe:evt_checkout_session_completed_1:sale', 'stripe:evt_charge_refunded_1:refund:pi_3OneOffPayment']);
+  });
+
+  it('each refund candidate is its own request with its own key', async () => {
+    await deliver(checkoutSession({ invoice: 'in_receipt' }));
+    await deliver(chargeRefunded({ invoice: 'in_receipt' }));
+    expect(api.requests.slice(1).map((r) => r.headers['idempotency-key'])).toEqual([
+      'stripe:evt_charge_refunded_1:refund:in_receipt',
+      'stripe:evt_charge_refunded_1:refund:pi_3OneOffPayment',
+    ]);
+  });
+
+  it('a partial refund whose answer was lost is not redelivered (an API ignoring the key would deduct twice)', async () => {
+    await deliver(checkoutSession());
+    api.fault({ drop: true, afterProcessing: true });
+    const out = await deliver(chargeRefunded({ amount_refunded: 1500, refunded: false }), {
+      affitor: new Affitor({ apiKey: API_KEY, apiUrl: api.url }),
+    });
+    expect(out).toMatchObject({ httpStatus: 200, retryable: false, outcomeUnknown: true, result: { status: 0, attempts: 1 } });
+    expect(out.error).toMatch(/the partial refund may have been recorded; it is not sent again .* check it in Affitor/);
+    expect(api.refunds).toHaveLength(1);
+  });
+
+  it('a redirect from apiUrl asks Stripe to redeliver (fix apiUrl meanwhile); nothing was recorded', async () => {
+    api.fault({ status: 301, headers: { Location: 'https://elsewhere.test/' }, body: '' });
+    expect(await deliver(checkoutSession())).toMatchObject({ httpStatus: 500, retryable: true, result: { code: 'unexpected_response' } });
+    expect(api.sales.size).toBe(0);
+  });
+});

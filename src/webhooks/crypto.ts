@@ -1,0 +1,103 @@
+// The HMAC-SHA256 verification every provider's webhook scheme is built on (Stripe, Paddle,
+// Lemon Squeezy, Polar), with WebCrypto so it runs unchanged in Node, Deno, Bun, Cloudflare
+// Workers and Vercel Edge. Each provider's module only says what is signed and how the header
+// encodes the signatures.
+
+/** A webhook that is not provably from the provider: answer it 400, never process it. */
+export class WebhookSignatureError extends Error {
+  override name = 'WebhookSignatureError';
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * WebCrypto, global in Node ≥ 19, Deno, Bun, Workers and browsers. No `node:crypto` fallback on
+ * purpose: that import would break edge bundlers, and Node 18 (end of life) can enable the global.
+ */
+function subtleCrypto(): SubtleCrypto {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new WebhookSignatureError(
+      'WebCrypto is unavailable (globalThis.crypto.subtle): use Node ≥ 19, or run Node 18 with --experimental-global-webcrypto.',
+    );
+  }
+  return subtle;
+}
+
+/** The body as bytes; a parsed object is refused with what to do instead. */
+export function rawBodyBytes(rawBody: unknown): Uint8Array<ArrayBuffer> {
+  if (typeof rawBody === 'string') return encoder.encode(rawBody);
+  if (rawBody instanceof Uint8Array) return new Uint8Array(rawBody);
+  throw new WebhookSignatureError(
+    'The body must be the raw request body (string or bytes), not parsed JSON: use express.raw({ type: "application/json" }) or `await request.text()`.',
+  );
+}
+
+/** The bytes of `parts` joined, strings UTF-8 encoded: the message a provider signed. */
+export function signedMessage(...parts: (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
+  const bytes = parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p));
+  const out = new Uint8Array(bytes.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of bytes) {
+    out.set(b, at);
+    at += b.length;
+  }
+  return out;
+}
+
+export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return null;
+  const binary = atob(base64);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+/**
+ * True when any of `signatures` is HMAC-SHA256(key, message). Several signatures arrive while a
+ * provider rotates its secret. The comparison is WebCrypto's HMAC verify, which is constant-time.
+ */
+export async function anyHmacSha256Matches(
+  key: string | Uint8Array<ArrayBuffer>,
+  message: Uint8Array<ArrayBuffer>,
+  signatures: Uint8Array<ArrayBuffer>[],
+): Promise<boolean> {
+  const subtle = subtleCrypto();
+  const keyBytes = typeof key === 'string' ? encoder.encode(key) : key;
+  const cryptoKey = await subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  let valid = false;
+  // Every signature is checked (no early exit), so timing does not say which one matched.
+  for (const signature of signatures) {
+    if (await subtle.verify('HMAC', cryptoKey, signature, message)) valid = true;
+  }
+  return valid;
+}
+
+/** Throws unless `timestamp` (unix seconds) is within `toleranceSeconds` of `nowMs`. */
+export function checkTimestamp(header: string, timestamp: number, toleranceSeconds: number, nowMs: number): void {
+  const age = Math.floor(nowMs / 1000) - timestamp;
+  if (Math.abs(age) > toleranceSeconds) {
+    throw new WebhookSignatureError(
+      `${header} timestamp is ${age >= 0 ? `${age} s old` : `${-age} s in the future`}, outside the ${toleranceSeconds} s ` +
+        "tolerance: a replayed event, or this server's clock is wrong.",
+    );
+  }
+}
+
+/** The signed body parsed as a JSON object, or a clear error naming what was expected. */
+export function parseSignedJson<T extends object>(body: Uint8Array, isEvent: (value: Partial<T>) => boolean, expected: string): T {
+  let value: unknown = null;
+  try {
+    value = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    // reported below
+  }
+  // Only the provider can sign, so this guards against a misrouted endpoint, not an attacker.
+  if (!value || typeof value !== 'object' || !isEvent(value as Partial<T>)) throw new WebhookSignatureError(`The signed body is not ${expected}.`);
+  return value as T;
+}
