@@ -1,8 +1,10 @@
 // The command frame: dispatch, --help, --json discipline and exit codes, through the real bin.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { BIN } from './helpers';
 import { assertBuilt, onlyJson, runCli, startSandboxProcess } from './helpers';
 
-assertBuilt('sandbox', 'init');
+assertBuilt('sandbox', 'init', 'doctor');
 
 describe('affitor-tracker dispatcher', () => {
   it('without a command prints the command list and exits 2 (usage)', async () => {
@@ -57,5 +59,16 @@ describe('affitor-tracker dispatcher', () => {
       await sandbox.stop();
     }
     expect(sandbox.child.exitCode).toBe(0);
+  });
+
+  it('progress shows on stderr in a terminal only, and is erased before the result', async () => {
+    // Nothing listens on port 9: doctor fails fast after its progress line.
+    const piped = await runCli(['doctor', 'http://127.0.0.1:9/']);
+    expect(piped.code).toBe(4);
+    expect(piped.stderr).not.toMatch(/Checking/);
+    // util-linux `script` runs the command on a pseudo-terminal (stdout and stderr both on it).
+    const tty = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} doctor http://127.0.0.1:9/`, '/dev/null'], { encoding: 'utf8' });
+    expect(tty.status).toBe(4);
+    expect(tty.stdout).toContain('Checking http://127.0.0.1:9/…\r\x1b[K');
   });
 });

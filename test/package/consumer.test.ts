@@ -46,9 +46,33 @@ afterAll(() => {
 });
 
 describe('installed from the packed tarball', () => {
-  it('installs nothing but itself: no runtime dependencies, and the optional better-sqlite3 peer is not pulled in', () => {
+  it("installs the command line's runtime dependencies, and never the optional better-sqlite3 peer", () => {
     const installed = readdirSync(join(app, 'node_modules')).filter((entry) => !entry.startsWith('.'));
-    expect(installed).toEqual(['affitor-tracker']);
+    const { dependencies = {} } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const topLevel = Object.keys(dependencies).map((name) => name.split('/')[0]);
+    expect(installed).toEqual(expect.arrayContaining(['affitor-tracker', ...topLevel]));
+    expect(installed).not.toContain('better-sqlite3');
+  });
+
+  it("the library entries load none of the command line's dependencies (only the commands import them)", async () => {
+    // A resolve hook logs every module Node loads while the entries are imported.
+    const log = join(work, 'resolved.log');
+    writeFileSync(log, '');
+    writeFileSync(
+      join(app, 'log-hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  appendFileSync(process.env.RESOLVED_LOG, result.url + '\\n');\n  return result;\n}\n`,
+    );
+    writeFileSync(join(app, 'log-register.mjs'), `import { register } from 'node:module';\nregister('./log-hooks.mjs', import.meta.url);\n`);
+    const entries = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports).filter(
+      (entry) => entry !== './package.json' && !entry.endsWith('.js'),
+    );
+    const imports = entries.map((entry) => `await import('affitor-tracker${entry.slice(1)}');`).join('\n');
+    writeFileSync(join(app, 'load-entries.mjs'), imports + '\n');
+    await run(process.execPath, ['--import', './log-register.mjs', 'load-entries.mjs'], { cwd: app, env: { ...process.env, RESOLVED_LOG: log } });
+    const loaded = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    expect(loaded.some((url) => url.includes('/node_modules/affitor-tracker/dist/server.js'))).toBe(true);
+    const foreign = loaded.filter((url) => url.includes('/node_modules/') && !url.includes('/node_modules/affitor-tracker/'));
+    expect(foreign).toEqual([]);
   });
 
   it('affitor-tracker/server sends a real sale to an HTTP server and reads the click id from a Cookie header', async () => {
