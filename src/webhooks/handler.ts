@@ -1,6 +1,7 @@
 // What the Paddle, Lemon Squeezy and Polar handlers share: the headers they read, the mapper's
 // result, the outcome (the same shape as `handleStripeWebhook`'s) and the one record step.
-import type { AffitorResult, TrackRefundInput, TrackSaleInput } from '../server/client.js';
+import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
+import type { AffitorResult } from '../server/responses.js';
 import { WebhookSignatureError } from './crypto.js';
 
 /** Request headers as any server framework gives them: Fetch `Headers`, Node's `req.headers`, or a plain object. */
