@@ -3,7 +3,7 @@
 // finishes a click this one could not.
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
-  appendClickId, encodeAffUrl, encodeClickIds, splitClickIds,
+  appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
 } from '../shared/cookies.js';
 import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import { parseAff } from './aff.js';
@@ -238,8 +238,8 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
-    if (ok && typeof body!.click_id == 'string') saveClick(record.affiliate_url, body!.click_id as string, body!.cookie_window_days);
-    else log(ok ? 'No click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+    if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
+    else log(ok ? 'No usable click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
   }).catch(error));

@@ -5,7 +5,7 @@
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
 import { DAY_MS } from '../shared/constants.js';
-import { readCookie } from '../shared/cookies.js';
+import { cookieDays, readCookie } from '../shared/cookies.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
@@ -44,7 +44,7 @@ export function setCookie(name: string, value: string, days: number, domain = co
   try {
     document.cookie =
       name + '=' + value +
-      '; expires=' + new Date(Date.now() + days * DAY_MS).toUTCString() +
+      '; expires=' + new Date(Date.now() + cookieDays(days) * DAY_MS).toUTCString() +
       '; path=/; SameSite=Lax' +
       (domain ? '; domain=' + domain : '') +
       (location.protocol == 'https:' ? '; Secure' : '');

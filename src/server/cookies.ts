@@ -7,7 +7,6 @@ import {
   CLICK_IDS_COOKIE,
   CONSENT_COOKIE,
   LEGACY_CLICK_ID_COOKIE,
-  MAX_COOKIE_DAYS,
   encodeAffUrl,
   encodeClickIds,
   formatCookie,
@@ -93,7 +92,7 @@ export function affitorCookieRefresh(cookieHeader: string | null | undefined, op
   if (readCookie(header, CONSENT_COOKIE) === '0') return [];
   const clickId = readClickId(header);
   if (!clickId) return [];
-  const attrs = { days: Math.min(days, MAX_COOKIE_DAYS), domain, secure, maxAge: true, now: options.now };
+  const attrs = { days, domain, secure, maxAge: true, now: options.now };
   const out = [
     formatCookie(CLICK_ID_COOKIE, encodeURIComponent(clickId), attrs),
     formatCookie(CLICK_IDS_COOKIE, encodeClickIds(readClickIds(header)), attrs),

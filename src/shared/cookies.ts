@@ -63,6 +63,34 @@ export function encodeClickIds(ids: string[]): string {
 export const MAX_COOKIE_DAYS = 400;
 
 /**
+ * A cookie lifetime as browsers keep it, at most MAX_COOKIE_DAYS: every cookie we write (script and
+ * server) goes through this. An API's `cookie_window_days: 1e9` would otherwise give
+ * `expires=Invalid Date`, which browsers take for a session cookie.
+ */
+export const cookieDays = (days: number) => Math.min(days, MAX_COOKIE_DAYS);
+
+/**
+ * The longest click id we keep, URI-encoded: 20 of them, `%7C`-separated, fit one cookie of
+ * 4,000 B. Browsers silently drop a cookie whose name and value pass 4,096 bytes, so a longer id,
+ * or the list holding it, would look stored and not be.
+ */
+export const MAX_CLICK_ID_BYTES = 190;
+
+/**
+ * Whether a `click_id` from the API can be kept in the cookies: a non-empty string that encodes to
+ * at most MAX_CLICK_ID_BYTES. Any other answer is refused, not saved: saved, it would vanish, and
+ * every later landing of the visitor would send a click again.
+ */
+export function isStorableClickId(id: unknown): id is string {
+  try {
+    return typeof id == 'string' && !!id && encodeURIComponent(id).length <= MAX_CLICK_ID_BYTES;
+  } catch {
+    // A lone surrogate cannot be encoded at all.
+    return false;
+  }
+}
+
+/**
  * The visitor's click id from a `document.cookie` string or Cookie header: `affitor_click_id`,
  * else the legacy `customer_code` (contract §4.2), URI-decoded (raw on failure); empty → null.
  */
@@ -86,7 +114,7 @@ export function readClickIds(cookieString: string): string[] {
 export const isSafeCookieDomain = (v: string) => !!v && !/[;,=\s\0-\x1f\x7f]/.test(v);
 
 export interface CookieAttributes {
-  /** Lifetime in days from `now`; `<= 0` deletes the cookie. */
+  /** Lifetime in days from `now`, capped by {@link cookieDays}; `<= 0` deletes the cookie. */
   days: number;
   /** `domain=` attribute; must pass {@link isSafeCookieDomain}. Omit for a host-only cookie. */
   domain?: string;
@@ -106,7 +134,7 @@ export interface CookieAttributes {
  */
 export function formatCookie(name: string, encodedValue: string, attrs: CookieAttributes): string {
   if (attrs.domain && !isSafeCookieDomain(attrs.domain)) throw new TypeError(`unsafe cookie domain ${JSON.stringify(attrs.domain)}`);
-  const seconds = Math.max(0, Math.round(attrs.days * DAY_S));
+  const seconds = Math.max(0, Math.round(cookieDays(attrs.days) * DAY_S));
   return (
     name + '=' + encodedValue +
     '; expires=' + new Date((attrs.now ?? Date.now()) + seconds * 1000).toUTCString() +
