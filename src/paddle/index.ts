@@ -33,5 +33,5 @@ export type { PaddleMapOptions } from './mapper.js';
 export { verifyPaddleWebhook } from './signature.js';
 export type { PaddleVerifyOptions } from './signature.js';
 export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHeaders, WebhookMapping, WebhookOutcome, WebhookHandlerOptions, TrackOptions } from '../webhooks/handler.js';
+export type { IgnoreReason, WebhookAffitor, WebhookHeaders, WebhookMapping, WebhookOutcome, WebhookHandlerOptions } from '../webhooks/handler.js';
 export type { PaddleAdjustmentLike, PaddleCustomData, PaddleEventLike, PaddleTransactionLike } from './types.js';

@@ -1,5 +1,6 @@
 // What the Paddle, Lemon Squeezy and Polar handlers share: the headers they read, the mapper's
 // result, the outcome (the same shape as `handleStripeWebhook`'s) and the one record step.
+import type { Affitor } from '../server/client.js';
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import type { AffitorResult } from '../server/responses.js';
 import { WebhookSignatureError } from './crypto.js';
@@ -22,16 +23,8 @@ export function headerValue(headers: WebhookHeaders | null | undefined, name: st
   return undefined;
 }
 
-/** The idempotency option the server client's track methods take as their second argument. */
-export interface TrackOptions {
-  idempotencyKey?: string;
-}
-
 /** The part of a server client (`new Affitor({apiKey})`) the handlers use. */
-export interface WebhookAffitor {
-  trackSale(input: TrackSaleInput, options?: TrackOptions): Promise<AffitorResult>;
-  trackRefund(input: TrackRefundInput, options?: TrackOptions): Promise<AffitorResult>;
-}
+export type WebhookAffitor = Pick<Affitor, 'trackSale' | 'trackRefund'>;
 
 
 /** The Stripe mapper's reasons, plus `not_approved`: a refund the provider has not approved (yet). */

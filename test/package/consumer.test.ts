@@ -27,7 +27,7 @@ async function runInApp(name: string, code: string, env: Record<string, string> 
 }
 
 beforeAll(() => {
-  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
+  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/lemonsqueezy.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`node build.mjs\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'affitor-consumer-'));
@@ -174,6 +174,26 @@ console.log(JSON.stringify({ mapped: paddle.mapPaddleEvent(event), bad }));
     });
   });
 
+  it('affitor-tracker/lemonsqueezy verifies X-Signature with WebCrypto and maps a renewal', async () => {
+    const stdout = await runInApp(
+      'lemonsqueezy-check.mjs',
+      `import { createHmac } from 'node:crypto';
+import * as ls from 'affitor-tracker/lemonsqueezy';
+const rawBody = JSON.stringify({
+  meta: { event_name: 'subscription_payment_success', custom_data: { affitor_customer_key: 'user_7' } },
+  data: { type: 'subscription-invoices', id: '55', attributes: { subscription_id: 9, billing_reason: 'renewal', status: 'paid', currency: 'USD', total: 2900 } },
+});
+const event = await ls.verifyLemonSqueezyWebhook(rawBody, createHmac('sha256', 'secret').update(rawBody).digest('hex'), 'secret');
+console.log(JSON.stringify(ls.mapLemonSqueezyEvent(event)));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({
+      action: 'sale',
+      input: { customerExternalId: 'user_7', amount: 2900, currency: 'USD', invoiceId: 'subscription_invoice_55', isRecurring: true, saleType: 'subscription', subscriptionId: '9' },
+      idempotencyKey: 'lemonsqueezy:subscription_payment_success:55',
+    });
+  });
+
   it('importing affitor-tracker in Node is SSR-safe: no throw, init() and loadAffitor() give null', async () => {
     const stdout = await runInApp(
       'ssr-check.mjs',
@@ -222,7 +242,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
       });
       return result.outputFiles[0].text;
     };
-    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle';`)).toBe('');
+    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle'; import 'affitor-tracker/lemonsqueezy';`)).toBe('');
     const script = readFileSync(join(app, 'node_modules/affitor-tracker/dist/affitor-tracker.js'), 'utf8');
     expect((await bundle(`import 'affitor-tracker/affitor-tracker.js';`)).length).toBeGreaterThan(script.length / 2);
   });
@@ -241,6 +261,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
 import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
 import { withAffitorCheckout } from 'affitor-tracker/stripe';
 import { affitorCustomData, handlePaddleWebhook } from 'affitor-tracker/paddle';
+import { handleLemonSqueezyWebhook, lemonSqueezyCheckoutUrl } from 'affitor-tracker/lemonsqueezy';
 
 const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
 init(options);
@@ -255,6 +276,8 @@ export const params = withAffitorCheckout({ mode: 'payment' }, { clickId, custom
 
 export const paddleOutcome = handlePaddleWebhook({ rawBody: '{}', headers: { 'paddle-signature': 'ts=1;h1=00' }, secret: 'pdl_ntfset_1', affitor: client });
 export const customData: Record<string, string> = affitorCustomData({ clickId, customerKey: 'user_7' });
+export const lsOutcome = handleLemonSqueezyWebhook({ rawBody: new Uint8Array(), headers: new Headers(), secret: 's', affitor: client, programId: 12 });
+export const lsUrl: string = lemonSqueezyCheckoutUrl('https://shop.lemonsqueezy.com/buy/1', { clickId });
 // @ts-expect-error the handler needs the request's headers, not a signature string
 handlePaddleWebhook({ rawBody: '{}', signature: 'ts=1;h1=00', secret: 'pdl_ntfset_1', affitor: client });
 // @ts-expect-error amount is a number of cents, not a string
