@@ -1,6 +1,9 @@
 // `affitor-tracker mcp` driven by the MCP SDK's own Client over StdioClientTransport, spawning the
 // real built command, against a real sandbox on a random port.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -133,5 +136,33 @@ describe('mcp', () => {
     } finally {
       await wrong.close();
     }
+  });
+
+  it('without AFFITOR_API_URL it starts a sandbox of its own, which lives as long as the server', async () => {
+    const probe = createServer();
+    await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+    const freePort = String((probe.address() as AddressInfo).port);
+    await new Promise((done) => probe.close(done));
+    const own = await connect({ AFFITOR_API_URL: '', AFFITOR_API_KEY: '', AFFITOR_PROGRAM_ID: '', AFFITOR_SANDBOX_PORT: freePort });
+    try {
+      const first = await call('track_click', { affiliateUrl: 'https://shop.example/?aff=PARTNER_A', testMode: false }, own);
+      expect(first.structuredContent).toMatchObject({ ok: true, data: { partner_code: 'PARTNER_A' } });
+      // The same sandbox answers the next call: the click's customer is known to it.
+      const clickId = (first.structuredContent as { data: { click_id: string } }).data.click_id;
+      const lead = await call('track_lead', { clickId, customerKey: 'own-sandbox-user', testMode: false }, own);
+      expect(lead.structuredContent).toMatchObject({ ok: true });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('ends with exit code 0 when its client closes stdin', async () => {
+    const child = spawn(process.execPath, [BIN, 'mcp'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, AFFITOR_API_URL: sandbox.url, AFFITOR_API_KEY: sandbox.apiKey } });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    child.stdin.end('{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}\n');
+    expect(await exited).toBe(0);
+    expect(JSON.parse(out.trim())).toMatchObject({ id: 1, result: { serverInfo: { name: 'affitor-tracker' } } });
   });
 });
