@@ -40,7 +40,11 @@ function stopFor(result: AffitorResult<unknown>, api: string, what: string): Cli
   if (result.code === 'network_error' || result.code === 'timeout') {
     return new CliError(EXIT.unreachable, 'unreachable', `cannot reach ${api} (${result.error ?? result.code}) on ${what}. Check --api, and that the API (or \`npx affitor-tracker sandbox\`) is running.`);
   }
-  if (result.code === 'server_error' || result.code === 'unexpected_response' || result.code === 'rate_limited') {
+  if (result.code === 'rate_limited') {
+    const wait = result.retryAfterSeconds ? ` in ${result.retryAfterSeconds} s` : ' later';
+    return new CliError(EXIT.apiError, 'rate_limited', `${api} is rate-limiting ${what} (HTTP 429). Run verify again${wait}.`);
+  }
+  if (result.code === 'server_error' || result.code === 'unexpected_response') {
     return new CliError(EXIT.apiError, result.code, `${api} answered ${what} with HTTP ${result.status}${result.error ? ` (${result.error})` : ''}: not an answer the protocol allows here. Is --api an Affitor API base? Try again later if it is.`);
   }
   return null;
@@ -113,13 +117,14 @@ export async function runVerification(target: VerifyTarget, onStep: (label: stri
       ...(value.detail || detail ? { detail: [value.detail, detail].filter(Boolean).join('; ') } : {}),
       ...(value.next_action ? { next_action: value.next_action } : {}),
     });
-    const chain = g.live.test_chain;
+    // Read defensively: an API may omit parts of the readiness answer.
+    const chain = g.live.test_chain as typeof g.live.test_chain | undefined;
     gates.push(
       gate('profile', g.profile),
       gate('economics', g.economics),
       gate('payout', g.payout, `payout mode ${g.payout.mode}`),
       gate('tracking', g.tracking),
-      gate('live', g.live, `test chain: click ${chain.click}, lead ${chain.lead}, sale ${chain.sale}`),
+      gate('live', g.live, chain ? `test chain: click ${chain.click}, lead ${chain.lead}, sale ${chain.sale}` : undefined),
     );
   }
   return {

@@ -21,7 +21,7 @@ Options:
   -h, --help  show this help
 
 Exit codes: 0 every gate passed · 1 a gate failed · 2 usage · 3 the API refused the key ·
-4 the API could not be reached · 5 the API answered outside the protocol`;
+4 the API could not be reached · 5 the API answered outside the protocol or is rate-limiting`;
 
 const LABEL: Record<GateStatus, string> = { pass: 'pass', fail: 'FAIL', unknown: '  ? ' };
 
