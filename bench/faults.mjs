@@ -1,7 +1,10 @@
 // `npm run bench:faults`: N simulated affiliate journeys in real Chromium against real sandbox
 // processes, each under one injected fault (issue 5, "The proof"). Per fault and overall it reports
 // the share of journeys whose sale the sandbox attributed to the journey's partner, and the
-// duplicate click rows created. The last line is always
+// duplicate click rows created. Then the merchant backend's calls and Stripe's deliveries under
+// lost answers (bench/faults/server-calls.mjs), judged from the sandbox's rows. The last two lines
+// are always
+//   server: <n> double-applied, <m> lost over <N> calls
 //   overall: <pct>% attributed, <n> duplicate clicks over <N> journeys
 //
 // Options: --n N (journeys, default 200) · --concurrency C (parallel journeys, each with its own
@@ -10,12 +13,13 @@
 // few minutes, on a shared one much longer) · --timeout-s T (per journey; default 90) ·
 // --faults a,b (only these fault keys, e.g. `--faults second-tab` as a repro) · --no-refresh (control:
 // the shop does not re-issue cookies, to show what the Safari helper buys) · --verbose (one line
-// per journey). A journey the harness could not drive to its checkout (a timeout on an overloaded
+// per journey) · --server-rounds R (rounds of the server-side scenarios, default 4). A journey the harness could not drive to its checkout (a timeout on an overloaded
 // machine) is reported as aborted, not as lost attribution, and is run once more under a new key.
 import { parseArgs } from 'node:util';
 import { launchPersonLikeChromium } from './lib/browser.mjs';
 import { FAULTS, runJourney } from './faults/journeys.mjs';
 import { formatReport } from './faults/report.mjs';
+import { formatServerReport, runServerFaults } from './faults/server-calls.mjs';
 import { startSandboxProcess } from './faults/sandbox.mjs';
 import { startShop } from './faults/shop.mjs';
 import { judge } from './faults/verdicts.mjs';
@@ -29,13 +33,15 @@ const { values: args } = parseArgs({
     faults: { type: 'string' },
     'no-refresh': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'server-rounds': { type: 'string', default: '4' },
   },
 });
 const N = Number(args.n);
 const CONCURRENCY = Number(args.concurrency);
 const BUDGET_MS = Number(args['budget-s']) * 1000;
 const JOURNEY_TIMEOUT_MS = Number(args['timeout-s']) * 1000;
-for (const [name, v] of [['--n', N], ['--concurrency', CONCURRENCY], ['--budget-s', BUDGET_MS], ['--timeout-s', JOURNEY_TIMEOUT_MS]]) {
+const SERVER_ROUNDS = Number(args['server-rounds']);
+for (const [name, v] of [['--n', N], ['--concurrency', CONCURRENCY], ['--budget-s', BUDGET_MS], ['--timeout-s', JOURNEY_TIMEOUT_MS], ['--server-rounds', SERVER_ROUNDS]]) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer`);
 }
 
@@ -160,7 +166,20 @@ try {
     log(`\ninjected fault not used up (the fault did not fully apply) in ${unused.length} journeys: ${byFault.join(', ')}`);
   }
   log(`\n${results.length} journeys run (${results.filter((r) => r.aborted).length} aborted) in ${seconds} s${skipped ? `; ${skipped} not started (time budget ${BUDGET_MS / 1000} s spent)` : ''}\n`);
-  log(formatReport(faults, results));
+  // The server section runs on a sandbox of its own, so its injected faults meet no journey.
+  const serverSandbox = await startSandboxProcess();
+  workers.push({ sandbox: serverSandbox, shop: { close: async () => {} }, records: [] });
+  const serverStarted = Date.now();
+  const serverRows = await runServerFaults(serverSandbox, { rounds: SERVER_ROUNDS, partner: partners[0], runId });
+  const server = formatServerReport(serverRows);
+  const journeyLines = formatReport(faults, results).split('\n');
+  const overall = journeyLines.pop();
+  log(journeyLines.join('\n'));
+  log(`\nserver-side faults: ${serverRows.length} calls in ${((Date.now() - serverStarted) / 1000).toFixed(0)} s (lost answers through the server client; Stripe deliveries through handleStripeWebhook)\n`);
+  log(server.table);
+  log('');
+  log(server.summary);
+  log(overall);
 } finally {
   await browser?.close().catch(() => {});
   for (const w of workers) {

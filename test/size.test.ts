@@ -17,7 +17,8 @@
 // record and on every click path (bots clicked on secure origins, where Web Locks take the
 // landing's other path); 5,006 → 5,058 B (+52 B) for the 400-day lifetime cap on every cookie
 // (`cookie_window_days: 1e9` gave session cookies) and refusing click ids the cookies cannot keep
-// (they were silently dropped, so every later landing clicked again). Lower
+// (they were silently dropped, so every later landing clicked again); 5,055 B (-3 B) when the
+// opt-out gate moved into the retry loop. Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -27,7 +28,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5058;
+const SIZE_CEILING_BYTES = 5055;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

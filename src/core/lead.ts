@@ -19,8 +19,12 @@ type PendingLeads = Record<string, [body: object, created: number]>;
 /** Dedupe keys of the leads sent, in flight or retrying on this page. */
 const sent: Record<string, 1> = {};
 
-/** Applies `change` to the stored leads; storage blocked means the lead cannot outlive this page. */
+/**
+ * Applies `change` to the stored leads; storage blocked means the lead cannot outlive this page.
+ * After an opt-out nothing is stored (optOut erased it all).
+ */
 function storeLeads(change: (leads: PendingLeads) => void) {
+  if (!tracking()) return;
   try {
     const leads: PendingLeads = JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) || {};
     change(leads);
@@ -49,7 +53,7 @@ const deliver = (key: string, body: object) =>
       }
       firstDone();
       return again;
-    });
+    }).then(firstDone);
   });
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {

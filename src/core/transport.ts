@@ -9,8 +9,6 @@ import { log } from './log.js';
 export type Outcome = [status: number, body?: Record<string, unknown>, detail?: unknown];
 
 export async function post(path: string, body: object): Promise<Outcome> {
-  // After an opt-out, a retry loop still running parks here for good: no request, no cookie, no log.
-  if (!tracking()) return new Promise(() => {});
   try {
     const res = await fetch(apiBase + path, {
       method: 'POST',
@@ -51,5 +49,6 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * MAX_ATTEMPTS per page load, `retryDelay` apart.
  */
 export async function retry(attempt: () => Promise<unknown>) {
-  for (let n = 1; (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
+  // After an opt-out no attempt starts (none is sent, none writes); the loop ends, so every promise settles.
+  for (let n = 1; tracking() && (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
 }

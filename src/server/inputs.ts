@@ -1,6 +1,6 @@
 // What each call accepts, in two spellings: the camelCase names of the @affitor/sdk 2.x client
 // (docs/protocol.md §8.3) and the wire names of the API itself, which the integration guide and the
-// canonical `affitor-sdk/server` use (§12.3). One call uses one spelling; both become the same
+// canonical `affitor-sdk/server` use (docs/protocol.md §12.3). One call uses one spelling; both become the same
 // request body here, so the rest of the client never sees the difference.
 
 type Id = string | number;

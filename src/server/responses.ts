@@ -1,5 +1,5 @@
 // What the API answers (docs/protocol.md §5, §12.4) and what a call resolves to in the object form
-// (§8.3): the typed bodies, the result object and its codes, and the reading of one HTTP answer.
+// (docs/protocol.md §8.3): the typed bodies, the result object and its codes, and the reading of one HTTP answer.
 
 export type TrackLeadResponse = {
   success: boolean;

@@ -70,9 +70,11 @@ const isConfigurationError = (r: AffitorResult) => r.code === 'unauthorized' || 
 const idempotencyKey = (event: StripeEventLike, call: string) => (event.id ? { idempotencyKey: `stripe:${event.id}:${call}` } : {});
 
 /**
- * Verifies a Stripe webhook, maps it (see `mapStripeEvent`) and records the sale or refund.
- * Never throws: answer Stripe with `outcome.httpStatus` — 500 only when a redelivery can help,
- * which is safe because sales are idempotent by `transaction_id` (a repeat is `duplicate`).
+ * Verifies a Stripe webhook, maps it (see `mapStripeEvent`) and records the sale or refund under
+ * the idempotency key `stripe:<event.id>:…`. Never throws: answer Stripe with `outcome.httpStatus`
+ * — 500 only when a redelivery can help and cannot apply the call twice (sales repeat as 409, full
+ * refunds as `skipped`; a partial refund whose answer was lost is not redelivered unless the
+ * client's `honoursIdempotencyKey` says the API recognises the key).
  *
  * **Use this only for a self-hosted webhook.** If your Stripe account is connected to Affitor
  * (Stripe Connect, `npx affitor setup stripe`), Affitor already records these sales; doing it here

@@ -1,6 +1,6 @@
-// Verified Stripe event → the Affitor call it implies (contract §9.3), as a pure function.
+// Verified Stripe event → the Affitor call it implies (docs/protocol.md §9.3), as a pure function.
 //
-// Sale keys (project, §9.4 improved): a sale is keyed by an id that the refund's Charge names too,
+// Sale keys (ours, improving on docs/protocol.md §9.4): a sale is keyed by an id that the refund's Charge names too,
 // so refunds need no lookup:
 //   payment-mode Checkout     → the PaymentIntent id (`pi_…`), which every Charge carries;
 //   subscription-mode Checkout → the first invoice id (`in_…`), which renewals use as well;

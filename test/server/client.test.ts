@@ -37,7 +37,11 @@ describe('construction', () => {
 
   it('uses options.fetch when given (and strips trailing slashes from apiUrl)', async () => {
     const seen: string[] = [];
-    const c = client({ fetch: (url, init) => (seen.push(String(url)), fetch(url, init)), apiUrl: api.url + '///' });
+    const recordingFetch: typeof fetch = (url, init) => {
+      seen.push(String(url));
+      return fetch(url, init);
+    };
+    const c = client({ fetch: recordingFetch, apiUrl: api.url + '///' });
     await c.trackRefund({ invoiceId: 'x' });
     expect(seen).toEqual([`${api.url}/api/v1/track/refund`]);
   });

@@ -151,7 +151,9 @@ export async function startFakeAffitor(): Promise<FakeAffitor> {
     requests,
     sales,
     refunds,
-    fault: (...f) => void faults.push(...f),
+    fault: (...f) => {
+      faults.push(...f);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

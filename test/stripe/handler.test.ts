@@ -115,7 +115,10 @@ describe('refunds that need resolveTransactionId', () => {
     await deliver(subscriptionCheckout());
     const seen: ChargeLike[] = [];
     const out = await deliver(basilSubscriptionCharge(), {
-      resolveTransactionId: async (charge) => (seen.push(charge), 'in_1FirstInvoice'),
+      resolveTransactionId: async (charge) => {
+        seen.push(charge);
+        return 'in_1FirstInvoice';
+      },
     });
     expect(seen.map((c) => c.id)).toEqual(['ch_3Sub']);
     expect(bodies('refund').map((b) => b.transaction_id)).toEqual(['pi_3SubFirst', 'in_1FirstInvoice']);
