@@ -2,7 +2,7 @@
 //   dist/affitor-tracker.js  the <script> tag: minified ES2017 IIFE + source map + SRI hash
 //   dist/index.js            browser ESM library (same core as the script)
 //   dist/server.js           server client       dist/stripe.js   Stripe helpers
-//   dist/paddle.js, dist/lemonsqueezy.js   Paddle and Lemon Squeezy helpers
+//   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
 //   dist/sandbox/            the local sandbox (Node)
 //   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
 //   dist/types/              .d.ts for the three library entries
@@ -49,7 +49,7 @@ const libraryCommon = { bundle: true, format: 'esm', target: 'es2020', sourcemap
 await esbuild.build({ ...libraryCommon, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', platform: 'browser' });
 await esbuild.build({
   ...libraryCommon,
-  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts' },
+  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts' },
   outdir: 'dist',
   platform: 'neutral',
 });

@@ -12,7 +12,7 @@ const START_TIMEOUT_MS = 15_000;
  * @returns {Promise<{port: number, url: string, apiKey: string, programId: number, admin: ReturnType<typeof adminClient>, stop(): Promise<void>}>}
  */
 export async function startSandboxProcess() {
-  const child = spawn(process.execPath, [BIN, 'sandbox', '--memory', '--port', '0', '--quiet'], {
+  const child = spawn(process.execPath, [BIN, 'sandbox', '--memory', '--port', '0', '--quiet', '--allowed-host', 'api.test'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -18,7 +18,8 @@ const expect = baseExpect.configure({ timeout: 15_000 });
 
 const test = base.extend<Fixtures>({
   sandbox: async ({}, use) => {
-    const sandbox = await startSandbox({ port: 0, db: ':memory:' });
+    // The storefront is opened as http://shop.test:PORT, a host the sandbox must be told to answer.
+    const sandbox = await startSandbox({ port: 0, db: ':memory:', allowedHosts: ['shop.test'] });
     await use(sandbox);
     await sandbox.close();
   },

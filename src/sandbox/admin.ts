@@ -1,12 +1,12 @@
 // Program setup and the sandbox's own admin operations: seeding, settings, partners, the JSON state
 // read by the console, tests and benchmarks, moving a click back in time, and reset.
+import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
 import type { PartnerRow, PartnerStatus, ProgramRow } from './schema.js';
 
 const DAY_MS = 86_400_000;
 
 export const DEFAULT_PROGRAM_ID = 1;
-export const DEFAULT_API_KEY = 'affitor_sandbox_demo_key';
 /** Active demo partners, used when no --partner is given on first start. */
 export const DEMO_PARTNERS: ReadonlyArray<{ code: string; name: string }> = [
   { code: 'PARTNER_A', name: 'Partner A (Alice)' },
@@ -20,7 +20,6 @@ export const MISCONFIGURED_LINK = 'PARTNER_MISCONFIGURED';
  * demo program's id + 1000, which keeps it clear of any id a user picks for their own program.
  */
 export const OTHER_PROGRAM_OFFSET = 1000;
-export const OTHER_API_KEY = 'affitor_sandbox_other_program_key';
 export const OTHER_PARTNER = 'OTHER_PROGRAM_PARTNER';
 
 export type ProgramSettings = Pick<
@@ -36,14 +35,26 @@ export interface PartnerInput {
 
 export interface ProgramSetup {
   programId: number;
-  apiKey: string;
+  /** Explicit key (--api-key). Without one the program keeps its stored key, or gets a new random one. */
+  apiKey?: string;
   /** Explicit partner list (--partner, config file). Empty: the demo partners on a fresh database. */
   partners: PartnerInput[];
   settings: Partial<ProgramSettings>;
 }
 
+/**
+ * A key nobody else knows: the tracking API is open to every origin (as Affitor's is), so a
+ * well-known key would let any web page record sales into a developer's sandbox.
+ */
+function generateApiKey(kind: string): string {
+  return `affitor_sandbox_${kind}${randomBytes(18).toString('base64url')}`;
+}
+
 /** A message for the user: bad settings or partner input. Admin routes answer it as a 400. */
 export class SettingsError extends Error {}
+
+/** What reset deletes, children before parents. */
+const TRACKED_TABLES = ['refunds', 'commissions', 'sales', 'events', 'customers', 'idempotency_keys'] as const;
 
 const PARTNER_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 const PARTNER_STATUSES: PartnerStatus[] = ['active', 'inactive', 'misconfigured'];
@@ -100,6 +111,18 @@ export function validatePartner(input: unknown): PartnerInput {
   return { code, name: name as string | undefined, status: status as PartnerStatus | undefined };
 }
 
+/** SQLite integers as numbers where a number holds them exactly, else as decimal strings. */
+function exactRows(rows: unknown[]): Array<Record<string, unknown>> {
+  return rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row as Record<string, unknown>).map(([column, value]) => [
+        column,
+        typeof value === 'bigint' ? (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value,
+      ]),
+    ),
+  );
+}
+
 export class Admin {
   constructor(
     private readonly db: Db,
@@ -109,15 +132,17 @@ export class Admin {
   /** Creates the program (and fixtures) on first start, then applies the explicit key, settings and partners. */
   static setup(db: Db, setup: ProgramSetup): Admin {
     const apply = db.transaction(() => {
-      const keyOwner = db.prepare<[string], { id: number }>('SELECT id FROM programs WHERE api_key = ?').get(setup.apiKey);
+      const stored = db.prepare<[number], { api_key: string }>('SELECT api_key FROM programs WHERE id = ?').get(setup.programId);
+      const exists = stored !== undefined;
+      const apiKey = setup.apiKey ?? stored?.api_key ?? generateApiKey('');
+      const keyOwner = db.prepare<[string], { id: number }>('SELECT id FROM programs WHERE api_key = ?').get(apiKey);
       if (keyOwner && keyOwner.id !== setup.programId) {
-        throw new SettingsError(`API key ${setup.apiKey} already belongs to program ${keyOwner.id} in this database`);
+        throw new SettingsError(`API key ${apiKey} already belongs to program ${keyOwner.id} in this database`);
       }
-      const exists = db.prepare('SELECT 1 FROM programs WHERE id = ?').get(setup.programId) !== undefined;
       if (!exists) {
-        db.prepare('INSERT INTO programs (id, name, api_key) VALUES (?, ?, ?)').run(setup.programId, 'Sandbox demo program', setup.apiKey);
+        db.prepare('INSERT INTO programs (id, name, api_key) VALUES (?, ?, ?)').run(setup.programId, 'Sandbox demo program', apiKey);
       } else {
-        db.prepare('UPDATE programs SET api_key = ? WHERE id = ?').run(setup.apiKey, setup.programId);
+        db.prepare('UPDATE programs SET api_key = ? WHERE id = ?').run(apiKey, setup.programId);
       }
       const admin = new Admin(db, setup.programId);
       admin.updateSettings(setup.settings);
@@ -131,9 +156,8 @@ export class Admin {
       fixture.run(MISCONFIGURED_LINK, setup.programId, 'Misconfigured link (fixture)', 'misconfigured');
 
       const otherId = setup.programId + OTHER_PROGRAM_OFFSET;
-      const otherKeyFree = db.prepare('SELECT 1 FROM programs WHERE api_key = ?').get(OTHER_API_KEY) === undefined;
-      if (otherKeyFree && !db.prepare('SELECT 1 FROM programs WHERE id = ?').get(otherId)) {
-        db.prepare('INSERT INTO programs (id, name, api_key) VALUES (?, ?, ?)').run(otherId, 'Another program (fixture)', OTHER_API_KEY);
+      if (!db.prepare('SELECT 1 FROM programs WHERE id = ?').get(otherId)) {
+        db.prepare('INSERT INTO programs (id, name, api_key) VALUES (?, ?, ?)').run(otherId, 'Another program (fixture)', generateApiKey('other_'));
         db.prepare('INSERT OR IGNORE INTO partners (code, program_id, name, status) VALUES (?, ?, ?, ?)').run(
           OTHER_PARTNER,
           otherId,
@@ -192,11 +216,15 @@ export class Admin {
 
   /** Deletes every tracked row (customers, events, sales, commissions, refunds); programs and partners stay. */
   reset(): void {
-    this.db.exec('BEGIN; DELETE FROM refunds; DELETE FROM commissions; DELETE FROM sales; DELETE FROM events; DELETE FROM customers; COMMIT;');
+    // One transaction: a failing DELETE rolls the others back instead of leaving the connection
+    // inside an open transaction that every later write would join and never commit.
+    this.db.transaction(() => {
+      for (const table of TRACKED_TABLES) this.db.prepare(`DELETE FROM ${table}`).run();
+    })();
   }
 
   counts(): Record<string, number> {
-    const count = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const count = (sql: string) => (this.db.prepare<[], { n: number }>(sql).get()!).n;
     return {
       customers: count('SELECT COUNT(*) AS n FROM customers'),
       events: count('SELECT COUNT(*) AS n FROM events'),
@@ -209,7 +237,8 @@ export class Admin {
 
   /** Everything the console shows; lists hold the newest `limit` rows (events, customers, sales). */
   state(limit: number): Record<string, unknown> {
-    const all = (sql: string, ...params: unknown[]) => this.db.prepare(sql).all(...params);
+    // Totals can pass 2^53 and 2^63 (amounts may each be up to 2^53 - 1): summed by exact_sum (db.ts), read exactly.
+    const all = (sql: string, ...params: unknown[]) => exactRows(this.db.prepare(sql).safeIntegers(true).all(...params));
     const parseJson = (rows: unknown[], keys: string[]) =>
       rows.map((row) => {
         const r = row as Record<string, unknown>;
@@ -225,16 +254,16 @@ export class Admin {
            (SELECT COUNT(*) FROM customers c WHERE c.partner_code = p.code) AS customers,
            (SELECT COUNT(*) FROM customers c WHERE c.partner_code = p.code AND c.lead_at IS NOT NULL) AS leads,
            (SELECT COUNT(*) FROM sales s WHERE s.partner_code = p.code AND s.is_test = 0) AS sales,
-           (SELECT COALESCE(SUM(s.amount_cents), 0) FROM sales s WHERE s.partner_code = p.code AND s.is_test = 0) AS revenue_cents,
-           (SELECT COALESCE(SUM(m.amount_cents), 0) FROM commissions m WHERE m.partner_code = p.code) AS commission_cents,
-           (SELECT COALESCE(SUM(m.reversed_cents), 0) FROM commissions m WHERE m.partner_code = p.code) AS reversed_cents
+           (SELECT exact_sum(s.amount_cents) FROM sales s WHERE s.partner_code = p.code AND s.is_test = 0) AS revenue_cents,
+           (SELECT exact_sum(m.amount_cents) FROM commissions m WHERE m.partner_code = p.code) AS commission_cents,
+           (SELECT exact_sum(m.reversed_cents) FROM commissions m WHERE m.partner_code = p.code) AS reversed_cents
          FROM partners p ORDER BY p.program_id = ? DESC, p.code`,
         this.programId,
       ),
       customers: parseJson(
         all(
           `SELECT c.*, (SELECT COUNT(*) FROM sales s WHERE s.customer_id = c.id) AS sales_count,
-             (SELECT COALESCE(SUM(s.amount_cents), 0) FROM sales s WHERE s.customer_id = c.id) AS revenue_cents
+             (SELECT exact_sum(s.amount_cents) FROM sales s WHERE s.customer_id = c.id) AS revenue_cents
            FROM customers c ORDER BY c.id DESC LIMIT ?`,
           limit,
         ),

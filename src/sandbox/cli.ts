@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MEMORY, MissingSqliteError } from './db.js';
-import { DEFAULT_API_KEY, DEFAULT_PROGRAM_ID, INACTIVE_LINK, MISCONFIGURED_LINK, SettingsError, validatePartner, validateSettings } from './admin.js';
+import { DEFAULT_PROGRAM_ID, INACTIVE_LINK, MISCONFIGURED_LINK, SettingsError, validatePartner, validateSettings } from './admin.js';
 import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, startSandbox, type FeedItem, type SandboxOptions } from './server.js';
 
 export { startSandbox } from './server.js';
@@ -17,9 +17,13 @@ Starts a local Affitor-compatible API with a demo storefront and a live event co
 Options (each also settable by environment variable or config file; flags win, then env, then file):
   --port N          port to listen on; 0 picks a free one    AFFITOR_SANDBOX_PORT       (default ${DEFAULT_PORT})
   --host HOST       interface to bind                        AFFITOR_SANDBOX_HOST       (default ${DEFAULT_HOST})
+  --allowed-host H  answer requests for host name H too;     AFFITOR_SANDBOX_ALLOWED_HOSTS=a,b
+                    repeatable; .example.test admits its subdomains (by default only localhost,
+                    *.localhost and IP addresses are answered: a guard against DNS rebinding)
   --db FILE         SQLite file (WAL)                        AFFITOR_SANDBOX_DB         (default ./${DEFAULT_DB_FILE})
   --memory          keep data in memory only (lost on exit)  AFFITOR_SANDBOX_MEMORY=1
-  --api-key KEY     the program's API key                    AFFITOR_SANDBOX_API_KEY    (default ${DEFAULT_API_KEY})
+  --api-key KEY     the program's API key                    AFFITOR_SANDBOX_API_KEY
+                    (default: generated on first start, kept in the data file, shown below)
   --program-id N    the program's id                         AFFITOR_SANDBOX_PROGRAM_ID (default ${DEFAULT_PROGRAM_ID})
   --partner CODE    an active partner code; repeatable       AFFITOR_SANDBOX_PARTNERS=A,B
                     (default on a new database: PARTNER_A, PARTNER_B)
@@ -52,6 +56,11 @@ function integerOption(name: string, raw: unknown, min: number, max: number): nu
   return n;
 }
 
+/** `A, B` → ['A', 'B']; unset or empty → undefined. */
+function commaList(raw: string | undefined): string[] | undefined {
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
 function flag(raw: string | undefined): boolean {
   return raw !== undefined && /^(1|true|yes|on)$/i.test(raw.trim());
 }
@@ -72,6 +81,7 @@ export function resolveConfig(args: string[], env: NodeJS.ProcessEnv): CliConfig
         'api-key': { type: 'string' },
         'program-id': { type: 'string' },
         partner: { type: 'string', multiple: true },
+        'allowed-host': { type: 'string', multiple: true },
         config: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -105,9 +115,17 @@ export function resolveConfig(args: string[], env: NodeJS.ProcessEnv): CliConfig
   const host = pick(parsed.host, env.AFFITOR_SANDBOX_HOST, file.host);
   if (host !== undefined && typeof host !== 'string') throw new SettingsError('host must be a string');
 
-  const partnerSource: unknown[] =
-    parsed.partner ?? (env.AFFITOR_SANDBOX_PARTNERS ? env.AFFITOR_SANDBOX_PARTNERS.split(',').map((s) => s.trim()).filter(Boolean) : undefined) ?? (Array.isArray(file.partners) ? file.partners : []);
+  const partnerSource: unknown[] = parsed.partner ?? commaList(env.AFFITOR_SANDBOX_PARTNERS) ?? (Array.isArray(file.partners) ? file.partners : []);
   if (file.partners !== undefined && !Array.isArray(file.partners)) throw new SettingsError('config "partners" must be an array');
+
+  const allowedHosts: unknown[] =
+    parsed['allowed-host'] ?? commaList(env.AFFITOR_SANDBOX_ALLOWED_HOSTS) ?? (Array.isArray(file.allowedHosts) ? file.allowedHosts : []);
+  if (file.allowedHosts !== undefined && !Array.isArray(file.allowedHosts)) throw new SettingsError('config "allowedHosts" must be an array');
+  for (const allowed of allowedHosts) {
+    if (typeof allowed !== 'string' || !/^\.?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(allowed)) {
+      throw new SettingsError(`allowed host ${JSON.stringify(allowed)} must be a host name such as shop.test or .example.test`);
+    }
+  }
 
   return {
     quiet: parsed.quiet ?? false,
@@ -118,6 +136,7 @@ export function resolveConfig(args: string[], env: NodeJS.ProcessEnv): CliConfig
       apiKey: apiKey as string | undefined,
       programId: integerOption('program id', pick(parsed['program-id'], env.AFFITOR_SANDBOX_PROGRAM_ID, file.programId), 1, 2_000_000_000),
       partners: partnerSource.map(validatePartner),
+      allowedHosts: allowedHosts as string[],
       settings: file.program === undefined ? {} : validateSettings(file.program),
     },
   };

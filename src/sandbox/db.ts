@@ -58,7 +58,25 @@ export async function openDatabase(file: string): Promise<Db> {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  registerExactSum(db);
   return db;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * `exact_sum(x)`: SUM without its limits. SQLite's SUM fails with "integer overflow" past 2^63, and
+ * amounts may each be up to 2^53 - 1, so totals are added as BigInt: an integer while one fits
+ * (readers with safeIntegers get it exactly), else its decimal text.
+ */
+function registerExactSum(db: Db): void {
+  db.aggregate<bigint>('exact_sum', {
+    safeIntegers: true,
+    deterministic: true,
+    start: () => 0n,
+    step: (total, value) => (value === null ? total : total + BigInt(value as bigint | number)),
+    result: (total) => (total <= INT64_MAX ? total : total.toString()),
+  });
 }
 
 /**

@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SettingsError } from './admin.js';
 import { TRACK_ENDPOINTS } from './endpoints.js';
-import { loopbackCors, TRACK_CORS } from './http/cors.js';
+import { TRACK_CORS } from './http/cors.js';
+import { isAllowedHost, isSameOriginOrNone } from './http/guard.js';
 import { HttpError, sendJson } from './http/io.js';
 import * as admin from './routes/admin.js';
 import type { Handler, SandboxParts } from './routes/context.js';
@@ -22,7 +23,8 @@ interface Route {
 
 /**
  * - `api`: the Affitor-compatible API, open to every origin as production is (protocol §10 rule 21).
- * - `local`: the admin API and the demo backend, for pages on this machine only.
+ * - `local`: the admin API and the demo backend: written to only by the sandbox's own pages (or by
+ *   programs, which send no Origin), so no CORS headers at all.
  * - `files`: pages, assets and the built scripts.
  */
 type Surface = 'api' | 'local' | 'files';
@@ -58,7 +60,7 @@ function surfaceOf(path: string): Surface {
   return 'files';
 }
 
-/** The routes for this path, each with its decoded params. */
+/** The routes for this path, each with its decoded params. Throws HttpError 400 on bad percent-encoding. */
 function routesFor(path: string): Array<{ route: Route; params: string[] }> {
   const found: Array<{ route: Route; params: string[] }> = [];
   for (const route of ROUTES) {
@@ -67,25 +69,56 @@ function routesFor(path: string): Array<{ route: Route; params: string[] }> {
       continue;
     }
     const match = route.path.exec(path);
-    if (match) found.push({ route, params: match.slice(1).map((part) => decodeURIComponent(part)) });
+    if (match) found.push({ route, params: match.slice(1).map(decodePathPart) });
   }
   return found;
 }
 
-function corsFor(surface: Surface, req: IncomingMessage): Record<string, string> {
-  if (surface === 'api') return { ...TRACK_CORS };
-  if (surface === 'local') return loopbackCors(req);
-  return {};
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new HttpError(400, `Malformed percent-encoding in the path: ${part}`);
+  }
+}
+
+/** Refuses what no route may see: a foreign Host, and writes to the local surface from another origin or not in JSON. */
+function refusal(sandbox: SandboxParts, surface: Surface, req: IncomingMessage): HttpError | null {
+  if (!isAllowedHost(req.headers.host, sandbox.allowedHosts)) {
+    return new HttpError(
+      403,
+      `Host ${JSON.stringify(req.headers.host ?? '')} is not allowed: the sandbox answers localhost, *.localhost, IP addresses ` +
+        'and the hosts given with --allowed-host (a guard against DNS rebinding)',
+    );
+  }
+  if (surface !== 'local' || (req.method !== 'POST' && req.method !== 'DELETE')) return null;
+  if (!isSameOriginOrNone(req)) {
+    return new HttpError(403, `Writes from another origin (${req.headers.origin}) are refused: use the sandbox's own pages, or call it from a program`);
+  }
+  // A cross-site form can POST text/plain without a preflight; requiring JSON forces one.
+  if (req.method === 'POST' && !(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    return new HttpError(415, 'Sandbox admin and demo requests need Content-Type: application/json');
+  }
+  return null;
 }
 
 export async function dispatch(sandbox: SandboxParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
   const path = url.pathname;
   const surface = surfaceOf(path);
-  const cors = corsFor(surface, req);
+  const cors: Record<string, string> = surface === 'api' ? { ...TRACK_CORS } : {};
   // HEAD is GET without a body (node:http drops the body).
   const method = req.method === 'HEAD' && surface === 'files' ? 'GET' : (req.method ?? 'GET');
-  const candidates = routesFor(path);
+  let candidates: Array<{ route: Route; params: string[] }>;
+  try {
+    const refused = refusal(sandbox, surface, req);
+    if (refused) throw refused;
+    candidates = routesFor(path);
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    sendJson(res, err.status, { error: err.message }, cors);
+    return;
+  }
   const chosen = candidates.find(({ route }) => route.method === method);
   if (!chosen) {
     if (method === 'OPTIONS' && (surface === 'local' || (surface === 'api' && candidates.length > 0))) {
@@ -106,8 +139,7 @@ export async function dispatch(sandbox: SandboxParts, req: IncomingMessage, res:
   } catch (err) {
     if (err instanceof HttpError) {
       // After a 413 the rest of the body is not read: close the connection rather than parse it as a request.
-      const connection: Record<string, string> = surface === 'api' ? { Connection: err.status === 413 ? 'close' : 'keep-alive' } : {};
-      sendJson(res, err.status, { error: err.message }, { ...cors, ...connection });
+      sendJson(res, err.status, { error: err.message }, err.status === 413 ? { ...cors, Connection: 'close' } : cors);
       return;
     }
     if (err instanceof SettingsError && surface === 'local') {

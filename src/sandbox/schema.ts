@@ -138,6 +138,13 @@ CREATE TABLE IF NOT EXISTS commissions (
   status TEXT NOT NULL DEFAULT 'pending',
   created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+  scope TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS refunds (
   id INTEGER PRIMARY KEY,
   sale_id INTEGER NOT NULL,

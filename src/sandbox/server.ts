@@ -5,10 +5,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackgroundCheckpointer, GroupCommit, MEMORY, openDatabase, type Db } from './db.js';
-import { Admin, DEFAULT_API_KEY, DEFAULT_PROGRAM_ID, type PartnerInput, type ProgramSettings } from './admin.js';
+import { Admin, DEFAULT_PROGRAM_ID, type PartnerInput, type ProgramSettings } from './admin.js';
 import { Faults } from './faults.js';
 import { Feed, type FeedItem } from './feed.js';
 import { sendJson } from './http/io.js';
+import { IdempotencyKeys } from './idempotency.js';
 import { dispatch } from './routes.js';
 import type { SandboxParts } from './routes/context.js';
 import { TrackingApi } from './tracking.js';
@@ -29,10 +30,16 @@ export interface SandboxOptions {
   /** SQLite file, or ':memory:' for a throwaway run. Default: ./.affitor-sandbox.db */
   db?: string;
   programId?: number;
+  /** The program's key. Default: the one stored in the data file, or a new random one (see admin.ts). */
   apiKey?: string;
   partners?: PartnerInput[];
   settings?: Partial<ProgramSettings>;
   bodyLimitBytes?: number;
+  /**
+   * Host names to answer besides localhost, *.localhost and IP addresses (every other Host gets a 403,
+   * against DNS rebinding); `.example.test` admits its subdomains. A host name to bind to is added.
+   */
+  allowedHosts?: string[];
   /** Clock for the tracking rules (tests). */
   now?: () => number;
 }
@@ -70,21 +77,23 @@ function locateFiles(): { publicDir: string; distDir: string } {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const dbFile = options.db ?? DEFAULT_DB_FILE;
   const programId = options.programId ?? DEFAULT_PROGRAM_ID;
-  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const db: Db = await openDatabase(dbFile);
   let admin: Admin;
   try {
-    admin = Admin.setup(db, { programId, apiKey, partners: options.partners ?? [], settings: options.settings ?? {} });
+    admin = Admin.setup(db, { programId, apiKey: options.apiKey, partners: options.partners ?? [], settings: options.settings ?? {} });
   } catch (err) {
     db.close();
     throw err;
   }
+  const apiKey = admin.program().api_key;
+  const now = options.now ?? Date.now;
   // File databases: WAL checkpoints run on a worker thread, off the request path (see db.ts).
   const checkpointer = dbFile === MEMORY ? null : new BackgroundCheckpointer(dbFile);
   const feed = new Feed();
   let ownUrl = '';
   const parts: SandboxParts = {
-    api: new TrackingApi(db, options.now),
+    api: new TrackingApi(db, now),
+    idempotency: new IdempotencyKeys(db, now),
     writes: new GroupCommit(db, checkpointer ? () => checkpointer.noteCommit() : undefined),
     faults: new Faults(),
     admin,
@@ -92,6 +101,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     programId,
     apiKey,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    allowedHosts: [...(options.allowedHosts ?? []), ...(options.host ? [options.host] : [])],
     ...locateFiles(),
     ownUrl: () => ownUrl,
   };

@@ -27,7 +27,7 @@ async function runInApp(name: string, code: string, env: Record<string, string> 
 }
 
 beforeAll(() => {
-  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/lemonsqueezy.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
+  for (const built of ['dist/index.js', 'dist/server.js', 'dist/stripe.js', 'dist/paddle.js', 'dist/lemonsqueezy.js', 'dist/polar.js', 'dist/affitor-tracker.js', 'dist/types/index.d.ts']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`node build.mjs\` first`);
   }
   work = mkdtempSync(join(tmpdir(), 'affitor-consumer-'));
@@ -194,6 +194,22 @@ console.log(JSON.stringify(ls.mapLemonSqueezyEvent(event)));
     });
   });
 
+  it('affitor-tracker/polar verifies Standard Webhooks signatures with WebCrypto and maps a refund', async () => {
+    const stdout = await runInApp(
+      'polar-check.mjs',
+      `import { createHmac } from 'node:crypto';
+import * as polar from 'affitor-tracker/polar';
+const rawBody = JSON.stringify({ type: 'refund.created', data: { id: 'r_1', status: 'succeeded', amount: 1000, tax_amount: 200, order_id: 'o_1' } });
+const id = 'msg_1';
+const ts = String(Math.floor(Date.now() / 1000));
+const signature = 'v1,' + createHmac('sha256', 'polar_whs_1').update(id + '.' + ts + '.' + rawBody).digest('base64');
+const event = await polar.verifyPolarWebhook(rawBody, { 'webhook-id': id, 'webhook-timestamp': ts, 'webhook-signature': signature }, 'polar_whs_1');
+console.log(JSON.stringify(polar.mapPolarEvent(event)));
+`,
+    );
+    expect(JSON.parse(stdout)).toEqual({ action: 'refund', input: { invoiceId: 'o_1', refundAmountCents: 1200 }, idempotencyKey: 'polar:refund:r_1' });
+  });
+
   it('importing affitor-tracker in Node is SSR-safe: no throw, init() and loadAffitor() give null', async () => {
     const stdout = await runInApp(
       'ssr-check.mjs',
@@ -242,7 +258,7 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
       });
       return result.outputFiles[0].text;
     };
-    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle'; import 'affitor-tracker/lemonsqueezy';`)).toBe('');
+    expect(await bundle(`import 'affitor-tracker'; import 'affitor-tracker/server'; import 'affitor-tracker/stripe'; import 'affitor-tracker/paddle'; import 'affitor-tracker/lemonsqueezy'; import 'affitor-tracker/polar';`)).toBe('');
     const script = readFileSync(join(app, 'node_modules/affitor-tracker/dist/affitor-tracker.js'), 'utf8');
     expect((await bundle(`import 'affitor-tracker/affitor-tracker.js';`)).length).toBeGreaterThan(script.length / 2);
   });
@@ -262,6 +278,7 @@ import { Affitor, clickIdFromCookieHeader } from 'affitor-tracker/server';
 import { withAffitorCheckout } from 'affitor-tracker/stripe';
 import { affitorCustomData, handlePaddleWebhook } from 'affitor-tracker/paddle';
 import { handleLemonSqueezyWebhook, lemonSqueezyCheckoutUrl } from 'affitor-tracker/lemonsqueezy';
+import { handlePolarWebhook, type PolarEventLike } from 'affitor-tracker/polar';
 
 const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
 init(options);
@@ -278,6 +295,7 @@ export const paddleOutcome = handlePaddleWebhook({ rawBody: '{}', headers: { 'pa
 export const customData: Record<string, string> = affitorCustomData({ clickId, customerKey: 'user_7' });
 export const lsOutcome = handleLemonSqueezyWebhook({ rawBody: new Uint8Array(), headers: new Headers(), secret: 's', affitor: client, programId: 12 });
 export const lsUrl: string = lemonSqueezyCheckoutUrl('https://shop.lemonsqueezy.com/buy/1', { clickId });
+export const polarOutcome: Promise<{ event: PolarEventLike | null; httpStatus: 200 | 400 | 500 }> = handlePolarWebhook({ rawBody: '{}', headers: {}, secret: 'polar_whs_1', affitor: client });
 // @ts-expect-error the handler needs the request's headers, not a signature string
 handlePaddleWebhook({ rawBody: '{}', signature: 'ts=1;h1=00', secret: 'pdl_ntfset_1', affitor: client });
 // @ts-expect-error amount is a number of cents, not a string

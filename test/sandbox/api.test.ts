@@ -1,11 +1,15 @@
-// Contract §5 and §10 over real HTTP: every status and error string of the four tracking endpoints.
+// Protocol §5 and §10 over real HTTP: every status and error string of the four tracking endpoints.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxClient, type Client } from './helpers';
 
 let c: Client;
+/** The fixture program's key: generated per sandbox like the main one, read from the state. */
+let OTHER_KEY: { Authorization: string };
 beforeAll(async () => {
   c = await sandboxClient();
+  const other = (await c.state()).programs.find((p: { id: number }) => p.id === c.sandbox.programId + 1000);
+  OTHER_KEY = { Authorization: `Bearer ${other.api_key}` };
 });
 afterAll(() => c.sandbox.close());
 beforeEach(async () => {
@@ -14,8 +18,6 @@ beforeEach(async () => {
   await c.post('/sandbox/partners', { code: 'PARTNER_A', status: 'active' });
   await c.post('/sandbox/partners', { code: 'PARTNER_B', status: 'active' });
 });
-
-const OTHER_KEY = { Authorization: 'Bearer affitor_sandbox_other_program_key' };
 
 async function customerOf(clickId: string) {
   const state = await c.state();

@@ -19,7 +19,7 @@ describe('resolveConfig', () => {
     const config = resolveConfig([], {});
     expect(config).toEqual({
       quiet: false,
-      options: { port: undefined, host: undefined, db: resolve('.affitor-sandbox.db'), apiKey: undefined, programId: undefined, partners: [], settings: {} },
+      options: { port: undefined, host: undefined, db: resolve('.affitor-sandbox.db'), apiKey: undefined, programId: undefined, partners: [], allowedHosts: [], settings: {} },
     });
   });
 

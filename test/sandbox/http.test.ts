@@ -38,18 +38,18 @@ describe('CORS (rule 21)', () => {
     expect(bad.headers.get('access-control-allow-origin')).toBe('*');
   });
 
-  it('admin routes answer CORS for localhost origins only', async () => {
-    const local = await fetch(`${c.sandbox.url}/sandbox/state?limit=0`, { headers: { Origin: 'http://localhost:5173' } });
-    expect(local.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    const remote = await fetch(`${c.sandbox.url}/sandbox/state?limit=0`, { headers: { Origin: 'http://evil.example' } });
-    expect(remote.headers.get('access-control-allow-origin')).toBeNull();
+  it('admin routes send no CORS headers: only the sandbox\'s own pages read them', async () => {
+    for (const origin of ['http://localhost:5173', 'http://evil.example']) {
+      const res = await fetch(`${c.sandbox.url}/sandbox/state?limit=0`, { headers: { Origin: origin } });
+      expect(res.headers.get('access-control-allow-origin'), origin).toBeNull();
+    }
   });
 
   it('admin writes need Content-Type: application/json (a cross-site form cannot reset the data)', async () => {
     await c.click();
     const res = await fetch(`${c.sandbox.url}/sandbox/reset`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     expect(res.status).toBe(415);
-    expect(((await res.json()) as { error: string }).error).toBe('Sandbox admin requests need Content-Type: application/json');
+    expect(((await res.json()) as { error: string }).error).toBe('Sandbox admin and demo requests need Content-Type: application/json');
     expect((await c.state()).counts.customers).toBe(1);
   });
 });
@@ -227,7 +227,8 @@ describe('admin API and live stream', () => {
   it('state lists settings, partners with totals, and counts; settings are validated', async () => {
     const state = await c.get('/sandbox/state?limit=0');
     expect(state.program).toMatchObject({ id: 1, cookie_window_days: 60, attribution_window_days: 60, commission_rate: 40, lead_auth: 'any' });
-    expect(state.api_key).toBe('affitor_sandbox_demo_key');
+    expect(state.api_key).toBe(c.sandbox.apiKey);
+    expect(state.api_key).toMatch(/^affitor_sandbox_[A-Za-z0-9_-]{24}$/);
     expect(state.partners.map((p: any) => [p.code, p.status])).toEqual(
       expect.arrayContaining([['PARTNER_A', 'active'], ['PARTNER_INACTIVE', 'inactive'], ['PARTNER_MISCONFIGURED', 'misconfigured']]),
     );
@@ -250,9 +251,9 @@ describe('admin API and live stream', () => {
 
 describe('pages', () => {
   it('the storefront carries the tracker tag pointed at this sandbox, in debug mode', async () => {
-    // fetch() cannot set Host; a browser on http://shop.test:9999 (mapped to loopback) sends it.
+    // fetch() cannot set Host; a browser on http://shop.localhost:9999 (loopback) sends it.
     const { contentType, html } = await new Promise<{ contentType: string; html: string }>((resolve, reject) => {
-      request(`${c.sandbox.url}/`, { headers: { Host: 'shop.test:9999' } }, (res) => {
+      request(`${c.sandbox.url}/`, { headers: { Host: 'shop.localhost:9999' } }, (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (d) => (text += d));
         res.on('end', () => resolve({ contentType: String(res.headers['content-type']), html: text }));
@@ -262,7 +263,7 @@ describe('pages', () => {
     });
     expect(contentType).toBe('text/html; charset=utf-8');
     expect(html).toContain('src="/js/affitor-tracker.js" data-affitor-program-id="1" data-affitor-debug="true"');
-    expect(html).toContain('data-affitor-api-base="http://shop.test:9999"');
+    expect(html).toContain('data-affitor-api-base="http://shop.localhost:9999"');
   });
 
   it('serves both built scripts and their maps from dist/, byte for byte; nothing else under /js/', async () => {

@@ -3,6 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Bodies above this are not even drained: the connection is closed after the 413. */
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * Deeper JSON is refused before it is parsed: no tracking body needs it, and JSON.stringify (the
+ * event log, the console) recurses, so a body nested thousands deep would fail only after it had
+ * been applied.
+ */
+export const MAX_JSON_DEPTH = 32;
 
 /** An answer for the client: its status and the `{error}` message. */
 export class HttpError extends Error {
@@ -21,30 +27,64 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(payload);
 }
 
+/** The deepest nesting of objects and arrays in a JSON text, counted without parsing it (strings skipped). */
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      if (depth > deepest) deepest = depth;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 /** Reads the body as a JSON object. Empty → {}. Throws HttpError 413 / 400 with a clear message. */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const tooLarge = () => new HttpError(413, `Request body too large (limit ${limit} bytes)`);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > DRAIN_LIMIT_BYTES) {
-      reject(new HttpError(413, `Request body too large (limit ${limit} bytes)`));
+      reject(tooLarge());
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > DRAIN_LIMIT_BYTES) req.destroy();
-      else if (size <= limit) chunks.push(chunk);
-    });
+      if (size <= limit) {
+        chunks.push(chunk);
+      } else if (size > DRAIN_LIMIT_BYTES) {
+        // A body without a Content-Length (chunked) that keeps coming: answer the 413 now and stop
+        // reading; the answer's `Connection: close` then ends the connection.
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge());
+      }
+    };
+    req.on('data', onData);
     req.on('error', reject);
-    // A body past DRAIN_LIMIT_BYTES destroys the request before 'end'; settle anyway.
+    // A client that goes away mid-body: settle (nobody reads this answer).
     req.on('close', () => {
-      if (!req.complete) reject(new HttpError(413, `Request body too large (limit ${limit} bytes)`));
+      if (!req.complete) reject(tooLarge());
     });
     req.on('end', () => {
-      if (size > limit) return reject(new HttpError(413, `Request body too large (limit ${limit} bytes)`));
+      if (size > limit) return reject(tooLarge());
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve({});
+      if (nestingDepth(text) > MAX_JSON_DEPTH) {
+        return reject(new HttpError(400, `JSON body nested too deeply (limit ${MAX_JSON_DEPTH} levels)`));
+      }
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);

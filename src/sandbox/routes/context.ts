@@ -4,17 +4,21 @@ import type { Admin } from '../admin.js';
 import type { GroupCommit } from '../db.js';
 import type { Faults } from '../faults.js';
 import type { Feed } from '../feed.js';
+import type { IdempotencyKeys } from '../idempotency.js';
 import type { TrackingApi } from '../tracking.js';
 
 export interface SandboxParts {
   api: TrackingApi;
   writes: GroupCommit;
+  idempotency: IdempotencyKeys;
   faults: Faults;
   admin: Admin;
   feed: Feed;
   programId: number;
   apiKey: string;
   bodyLimit: number;
+  /** Host names answered besides loopback, *.localhost and IP literals (`.example.test` admits subdomains). */
+  allowedHosts: readonly string[];
   publicDir: string;
   distDir: string;
   /** Base URL on loopback (known once the server listens). */

@@ -111,9 +111,9 @@ export function sale(rules: Rules, body: Body, ctx: RequestContext): TrackResult
 
 /** transaction_id and amount_cents (with the test-mode defaults of protocol §5.5) and the optional columns. */
 function readSaleFields(rules: Rules, body: Body, program: ProgramRow, isTest: boolean, at: number): SaleFields | Refusal {
-  let transactionId = body.transaction_id;
-  if (isTest && transactionId === undefined) transactionId = unusedTestTransactionId(rules, at);
-  if (typeof transactionId !== 'string' || transactionId.trim() === '') {
+  // Trimmed as the refund trims it, so the refund finds the sale by the id the caller sent.
+  const transactionId = isTest && body.transaction_id === undefined ? unusedTestTransactionId(rules, at) : text(body.transaction_id);
+  if (transactionId === null) {
     return { message: 'transaction_id is required and must be a string', explanation: 'rejected: bad transaction_id' };
   }
   const amount = isTest && body.amount_cents === undefined ? TEST_SALE_AMOUNT_CENTS : positiveInteger(body.amount_cents);
