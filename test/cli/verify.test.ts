@@ -39,12 +39,35 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** What the browser script sends on a landing (protocol §3.3); the sandbox's tracking gate waits for one. */
+async function clickFromTheScript(url: string): Promise<void> {
+  const landing = 'http://shop.example/?aff=PARTNER_A';
+  const res = await fetch(`${url}/api/v1/track/click`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      affiliate_url: landing,
+      page_url: landing,
+      page_title: 'Shop',
+      referrer_url: '',
+      session_id: `sess_abcdefghi_${Date.now()}`,
+      user_agent: 'Mozilla/5.0',
+      language: 'en-US',
+      timezone: 'Europe/Berlin',
+      screen_resolution: '1920x1080',
+      viewport_size: '1280x720',
+    }),
+  });
+  if (res.status !== 200) throw new Error(`script click: HTTP ${res.status}`);
+}
+
 async function sandboxState(url: string): Promise<SandboxState> {
   return (await (await fetch(`${url}/sandbox/state`)).json()) as SandboxState;
 }
 
 beforeAll(async () => {
   sandbox = await startSandboxProcess();
+  await clickFromTheScript(sandbox.url);
   // Answers like a web server that is not an Affitor API: 404 for everything.
   noReadiness = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not found</h1>'));
   await new Promise<void>((done) => noReadiness.listen(0, '127.0.0.1', done));
@@ -120,11 +143,31 @@ describe('verify', () => {
     expect((await sandboxState(sandbox.url)).events.length).toBe(before.events.length + 4);
   });
 
-  it('without --api and no sandbox running: starts a temporary one, verifies against it, and exits', async () => {
+  it('without --api and no sandbox running: starts a temporary one; its tracking gate fails (no script click yet) with the next action, exit 1', async () => {
     const port = await freePort();
     const r = await runCli(['verify'], { env: { AFFITOR_SANDBOX_PORT: String(port), AFFITOR_API_URL: '', AFFITOR_API_KEY: '' } });
     expect(r.stdout).toMatch(new RegExp(`No sandbox was running on http://localhost:${port}: started a temporary one`));
-    expect(r.stdout).toMatch(/Every gate passes\./);
-    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s+pass\s+test_sale/m);
+    expect(r.stdout).toMatch(/^\s+FAIL\s+tracking\s+no click from the script has reached this sandbox yet/m);
+    expect(r.stdout).toMatch(/next: Open a page that loads the script/);
+    expect(r.stdout).toMatch(/1 gate\(s\) not passing\./);
+    expect(r.code).toBe(1);
+  });
+
+  it('a broken gate (no commission configured): that gate fails with its next action, exit 1', async () => {
+    const set = (body: object) =>
+      fetch(`${sandbox.url}/sandbox/program`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await set({ commission_rate: 0 })).status).toBe(200);
+    try {
+      const r = await runCli(['verify', '--api', sandbox.url, '--json']);
+      const report = onlyJson(r.stdout) as Report;
+      expect(r.code).toBe(1);
+      expect(report.ok).toBe(false);
+      expect(report.gates.filter((g) => g.status !== 'pass')).toEqual([
+        { name: 'economics', status: 'fail', next_action: expect.stringMatching(/commission above 0/) },
+      ]);
+    } finally {
+      await set({ commission_rate: 40 });
+    }
   });
 });
