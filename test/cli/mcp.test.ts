@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, BIN, startSandboxProcess, type RunningSandboxProcess } from './helpers';
+import { assertBuilt, BIN, clickFromTheScript, startSandboxProcess, type RunningSandboxProcess } from './helpers';
 
 assertBuilt('mcp', 'init', 'sandbox');
 
@@ -106,12 +106,15 @@ describe('mcp', () => {
     expect(r.structuredContent).toMatchObject({ ok: false, status: 404, code: 'not_found', error: 'Sale not found for transaction_id' });
   });
 
-  it('readiness and verify', async () => {
+  it('readiness and verify: a failing gate is reported (not a tool error), and passes once the script has sent a click', async () => {
     const readiness = await call('readiness', { forceRecheck: true });
-    expect(readiness.structuredContent).toMatchObject({ ok: true, data: { program_id: 1, gates: expect.any(Object) } });
+    expect(readiness.structuredContent).toMatchObject({ ok: true, data: { program_id: 1, gates: { tracking: { status: 'fail' } } } });
+    const failing = await call('verify');
+    expect(failing.isError).toBeFalsy();
+    expect(failing.structuredContent).toMatchObject({ ok: false, gates: expect.arrayContaining([expect.objectContaining({ name: 'tracking', status: 'fail', next_action: expect.any(String) })]) });
+    await clickFromTheScript(sandbox.url);
     const verify = await call('verify');
-    expect(verify.isError, verify.content[0].text).toBeFalsy();
-    expect(verify.structuredContent).toMatchObject({ ok: true, api: sandbox.url, program_id: 1 });
+    expect(verify.structuredContent, verify.content[0].text).toMatchObject({ ok: true, api: sandbox.url, program_id: 1 });
   });
 
   it("plan_integration and init_dry_run use init's planner and write nothing", async () => {

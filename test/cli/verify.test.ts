@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, onlyJson, runCli, startSandboxProcess, type RunningSandboxProcess } from './helpers';
+import { assertBuilt, clickFromTheScript, onlyJson, runCli, startSandboxProcess, type RunningSandboxProcess } from './helpers';
 
 assertBuilt('verify', 'sandbox');
 
@@ -37,28 +37,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((done) => server.close(done));
   return port;
-}
-
-/** What the browser script sends on a landing (protocol §3.3); the sandbox's tracking gate waits for one. */
-async function clickFromTheScript(url: string): Promise<void> {
-  const landing = 'http://shop.example/?aff=PARTNER_A';
-  const res = await fetch(`${url}/api/v1/track/click`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      affiliate_url: landing,
-      page_url: landing,
-      page_title: 'Shop',
-      referrer_url: '',
-      session_id: `sess_abcdefghi_${Date.now()}`,
-      user_agent: 'Mozilla/5.0',
-      language: 'en-US',
-      timezone: 'Europe/Berlin',
-      screen_resolution: '1920x1080',
-      viewport_size: '1280x720',
-    }),
-  });
-  if (res.status !== 200) throw new Error(`script click: HTTP ${res.status}`);
 }
 
 async function sandboxState(url: string): Promise<SandboxState> {
