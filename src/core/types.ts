@@ -29,6 +29,11 @@ export interface AffitorInitOptions {
    * `<stripe-pricing-table>` and `<stripe-buy-button>` (`client-reference-id`).
    */
   stripe?: boolean | string | null;
+  /**
+   * `.plus` script and ESM only. Add the click id to Lemon Squeezy checkout links and lemon.js
+   * overlay buttons (`checkout[custom][affitor_click_id]`).
+   */
+  lemonSqueezy?: boolean | string | null;
 }
 
 /** `getData()` snapshot. */

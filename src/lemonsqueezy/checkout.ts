@@ -1,5 +1,6 @@
 // The ids on a Lemon Squeezy checkout URL (a "Share" link or a lemon.js overlay button):
 // `checkout[custom][affitor_click_id]=…`, which Lemon Squeezy hands back as `meta.custom_data`.
+import { lemonSqueezyCustomParam } from '../shared/lemon-squeezy.js';
 import { affitorCustomData, type AffitorCheckoutIds } from '../webhooks/custom-data.js';
 
 /**
@@ -12,6 +13,6 @@ import { affitorCustomData, type AffitorCheckoutIds } from '../webhooks/custom-d
  */
 export function lemonSqueezyCheckoutUrl(checkoutUrl: string | URL, ids: AffitorCheckoutIds): string {
   const url = new URL(checkoutUrl);
-  for (const [key, value] of Object.entries(affitorCustomData(ids))) url.searchParams.set(`checkout[custom][${key}]`, value);
+  for (const [key, value] of Object.entries(affitorCustomData(ids))) url.searchParams.set(lemonSqueezyCustomParam(key), value);
   return url.href;
 }

@@ -195,7 +195,7 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
       reason: `${handlers.length} signup handlers (${handlers.map((h) => h.where).join(', ')}); init will not guess which one creates accounts — add the lead to it by hand`,
     });
   } else if (server) {
-    plan.skipped.push({ file: '.', reason: 'no signup handler found (a POST route whose path ends in signup or register); call affitor.trackLead after the account is created (README "Express: a signup handler")' });
+    plan.skipped.push({ file: '.', reason: 'no signup handler found (a POST route whose path ends in signup or register); call trackLead from affitor-tracker/server after the account is created (README "Express: a signup handler that forwards the click id")' });
   } else {
     plan.skipped.push({ file: '.', reason: 'no server code found: after the account is created, call window.affitor.signup(user.id, user.email) (or useAffitor().signup) in the browser' });
   }
@@ -210,7 +210,7 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
     plan.notes.push('Stripe webhook: handleStripeWebhook records the sale itself (a self-hosted webhook). If your Stripe account is connected to Affitor (Stripe Connect), remove that call: Affitor records those sales already, and both would count every sale twice.');
   }
   if (checkout.length === 0 && webhooks.length === 0 && server) {
-    plan.skipped.push({ file: '.', reason: 'no Stripe Checkout or webhook code found: after a payment succeeds, call affitor.trackSale with your payment id as invoiceId (README "The Sale API after payment")' });
+    plan.skipped.push({ file: '.', reason: 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (README "The Sale API after payment")' });
   }
   return server;
 }

@@ -146,7 +146,7 @@ export function addSignupLead(target: SignupHandler): EditOutcome {
   const { module, handler, body } = target;
   if (containsCall(body, 'trackLead')) return present;
   if (isCommonJs(module.ast.program)) {
-    return refused(`line ${target.line}: CommonJS module (require); affitor-tracker is ESM-only — convert the file to \`import\` or add the lead by hand (README "Express: a signup handler")`);
+    return refused(`line ${target.line}: CommonJS module (require); affitor-tracker is ESM-only — convert the file to \`import\` or add the lead by hand (README "Express: a signup handler that forwards the click id")`);
   }
   const request = handler.params[0];
   if (!n.Identifier.check(request)) {
