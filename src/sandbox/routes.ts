@@ -24,7 +24,7 @@ interface Route {
 }
 
 /**
- * - `api`: the Affitor-compatible API, open to every origin as production is (protocol §10 rule 21).
+ * - `api`: the Affitor-compatible API, open to every origin as production is (docs/protocol.md §10.21).
  * - `local`: the admin API and the demo backend: written to only by the sandbox's own pages (or by
  *   programs, which send no Origin), so no CORS headers at all.
  * - `files`: pages, assets and the built scripts.
