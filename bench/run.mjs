@@ -14,7 +14,7 @@
 //   3. The sandbox load section (bench/sandbox-load.mjs run()).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { launchPersonLikeChromium } from './lib/browser.mjs';
 import { GZIP_BUDGET_BYTES, measureSize } from './lib/size.mjs';
@@ -24,6 +24,7 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const dist = (file) => join(repo, 'dist', file);
 const SCRIPT = dist('affitor-tracker.js');
 const OFFICIAL = join(repo, 'node_modules/.cache/affitor-bench/official-sdk.js');
+const REACT_ENTRY = dist('react.js');
 const LOADS = Number(process.env.BENCH_LOADS || 11);
 const SETTLE_MS = 1500;
 const GZIP_GOAL_BYTES = 2500;
@@ -76,6 +77,10 @@ function sizeSection() {
     } else row(`gzip (${size.gzipMethod})`, fmtBytes(size.gzip));
     row('brotli (quality 11)', fmtBytes(size.brotli));
   }
+  // What affitor-tracker/react adds to an app: it imports the browser entry rather than a core of its own.
+  const react = measureSize(REACT_ENTRY);
+  console.log(`\nSize of ${relative(repo, REACT_ENTRY)} (provider and hook; the core is the browser entry's)`);
+  row(`gzip (${react.gzipMethod})`, fmtBytes(react.gzip));
 }
 
 /**
