@@ -44,10 +44,10 @@ const allowed = [
   /^LICENSE$/,
   /^bin\/affitor-tracker\.mjs$/,
   /^dist\/affitor-tracker(\.plus)?\.js(\.map|\.sri)?$/,
-  /^dist\/(index|server|stripe|paddle|lemonsqueezy|polar)\.js(\.map)?$/,
+  /^dist\/(index|server|stripe|paddle|lemonsqueezy|polar|react)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
-  /^dist\/cli\/(chunks\/)?[\w-]+\.js(\.map)?$/,
+  /^dist\/cli\/[\w-]+\.js(\.map)?$/,
   /^dist\/sandbox\/public\/[\w./-]+\.(html|css|js|mjs|svg|ico|png|json|map)$/,
 ];
 // Belt and braces over the allow-list: never ship tests, team notes, local data or secrets, even
@@ -79,10 +79,14 @@ const required = [
   'dist/types/paddle/index.d.ts',
   'dist/types/lemonsqueezy/index.d.ts',
   'dist/types/polar/index.d.ts',
+  'dist/react.js',
+  'dist/types/react/index.d.ts',
   'dist/sandbox/cli.js',
   'dist/cli/sandbox.js',
   'dist/cli/init.js',
+  'dist/cli/verify.js',
   'dist/cli/doctor.js',
+  'dist/cli/mcp.js',
 ];
 
 console.log('\n--- npm pack --dry-run --json');
