@@ -10,6 +10,7 @@ import * as admin from './routes/admin.js';
 import type { Handler, SandboxParts } from './routes/context.js';
 import * as demo from './routes/demo.js';
 import * as pages from './routes/pages.js';
+import { provider } from './routes/providers.js';
 import { readiness } from './routes/readiness.js';
 import { track } from './routes/track.js';
 
@@ -48,6 +49,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/sandbox/reset', handle: admin.reset },
   { method: 'POST', path: '/demo/checkout', handle: demo.checkout },
   { method: 'POST', path: '/demo/refund', handle: demo.refund },
+  { method: 'POST', path: '/demo/provider', handle: provider },
   { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.plus)?\.js(?:\.map)?)$/, handle: pages.script },
   { method: 'GET', path: '/', handle: pages.storefront },
   { method: 'GET', path: '/index.html', handle: pages.storefront },
