@@ -52,6 +52,12 @@ export const tracker: AffitorApi = {
   init(options?: AffitorInitOptions | null) {
     try {
       configure(options);
+      // A page prerendered by Speculation Rules is not seen yet: its attribution (click, cookies,
+      // resends) waits until it is shown, and never happens if it never is.
+      if ((document as { prerendering?: boolean }).prerendering) {
+        document.addEventListener('prerenderingchange', () => tracker.init(options), { once: true });
+        return tracker;
+      }
       if (!settled) watchHistory();
       begin(location.href, options);
       // Fires on every path: referred or not, success, 4xx, network failure (contract §6).
