@@ -21,8 +21,9 @@
 // opt-out gate moved into the retry loop; 5,055 → 5,131 B (+76 B) for a lead that waits for its
 // landing's click when that click is slower than signup's 3 s (stored without a click id and sent
 // once the click is final, on this page or after the next page's resend) instead of going out
-// without it, which the API rejects for good; 5,131 → 5,127 B (-4 B): consent mode moved to
-// affitor-tracker.consent.js and the debug extras (the words of the decision lines, cookie
+// without it, which the API rejects for good; 5,131 → 5,169 B (+38 B) so that a page prerendered by
+// Speculation Rules sends and writes nothing until it is shown; 5,169 → 5,163 B: consent mode
+// moved to affitor-tracker.consent.js and the debug extras (the words of the decision lines, cookie
 // self-test, test pageview) to affitor-tracker.debug.js, fetched on demand — which paid for the
 // composition root (no import cycle), the fail-closed consent stub, the extras loader and the
 // Temporal time-zone source, and little more. Lower
@@ -35,7 +36,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5127;
+const SIZE_CEILING_BYTES = 5163;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -105,6 +105,12 @@ export const tracker: AffitorApi = {
       useSettings(readSettings(options, settings));
       setDebug(settings.debug);
       setCookieDomain(settings.cookieDomain);
+      // A page prerendered by Speculation Rules is not seen yet: its attribution (click, cookies,
+      // resends) waits until it is shown, and never happens if it never is.
+      if ((document as { prerendering?: boolean }).prerendering) {
+        document.addEventListener('prerenderingchange', () => tracker.init(options), { once: true });
+        return tracker;
+      }
       // One note, two lines: "Affitor tracker initialized:" and "Using program ID:" (lines.ts).
       note(Line.Initialized, settings);
       if (gate == closedWithoutConsentMode && settings.consentRequired) error(FAIL_CLOSED);
