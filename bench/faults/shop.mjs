@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Affitor, clickIdFromCookieHeader, refreshAffitorCookies } from '../../dist/server.js';
 
 const TRACKER_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.js', import.meta.url));
+// Consent mode is in its own script: the main one given consent "required" tracks nothing.
+const CONSENT_TRACKER_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.consent.js', import.meta.url));
 export const SHOP_HOST = 'shop.test';
 /**
  * The `domain=` the script's probe settles on for http://shop.test (contract §4.3: the broadest
@@ -33,6 +35,7 @@ const PAGES = {
  */
 export async function startShop(sandbox, { refresh = true } = {}) {
   const tracker = readFileSync(TRACKER_FILE);
+  const consentTracker = readFileSync(CONSENT_TRACKER_FILE);
   const affitor = new Affitor({ apiKey: sandbox.apiKey, apiUrl: sandbox.url });
   const apiBase = `http://api.test:${sandbox.port}`;
   /** journey id → cookie name → Date.now() of the last Set-Cookie this server sent for it. */
@@ -42,7 +45,7 @@ export async function startShop(sandbox, { refresh = true } = {}) {
     const consent = consentRequired ? ' data-affitor-consent="required"' : '';
     return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,">
-<script src="/affitor-tracker.js" data-affitor-program-id="${sandbox.programId}" data-affitor-api-base="${apiBase}"${consent}></script>
+<script src="${consentRequired ? '/affitor-tracker.consent.js' : '/affitor-tracker.js'}" data-affitor-program-id="${sandbox.programId}" data-affitor-api-base="${apiBase}"${consent}></script>
 </head><body><h1>${title}</h1><p><a href="/pricing">Pricing</a> · <a href="/signup">Sign up</a></p></body></html>`;
   }
 
@@ -69,9 +72,9 @@ export async function startShop(sandbox, { refresh = true } = {}) {
   function serve(req, res) {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/api/checkout') return checkout(req, res);
-    if (path === '/affitor-tracker.js') {
+    if (path === '/affitor-tracker.js' || path === '/affitor-tracker.consent.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-      return res.end(tracker);
+      return res.end(path === '/affitor-tracker.js' ? tracker : consentTracker);
     }
     const title = PAGES[path];
     if (!title) {
