@@ -239,13 +239,13 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     if (current != generation) return;
     record.attempts++;
     writePendingClick(record);
-    const [status, body, statusText] = await post(CLICK_PATH, clickBody(record, pageTitle));
+    const [status, body] = await post(CLICK_PATH, clickBody(record, pageTitle));
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
     if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
-    else log(ok ? 'No usable click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+    else log(ok ? 'No usable click_id:' : 'Failed to track click: ' + status, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
   }).catch(error));
