@@ -36,7 +36,9 @@ class PlanBuilder {
   }
 }
 
-export function planInit(dir: string, options: InitOptions): InitPlan {
+export function planInit(dir: string, given: InitOptions): InitPlan {
+  // Callers other than the command (the MCP server) may pass a URL with a path or a trailing slash.
+  const options: InitOptions = { ...given, api: new URL(given.api).origin };
   const project = new Project(dir);
   const plan = new PlanBuilder();
   const isSandbox = isLocal(options.api);

@@ -179,6 +179,8 @@ describe('init options and modes', () => {
     const env = plan.changes.find((c) => c.file === '.env')!;
     expect(env.contents).toContain('AFFITOR_API_URL=https://api.affitor.com\n');
     expect(env.contents).toContain('AFFITOR_API_KEY=\n'); // never the sandbox key outside the sandbox
+    const slash = planInit(fixture('node-http'), { programId: '1', api: 'http://localhost:9000/' });
+    expect(slash.changes.find((c) => c.file === '.env')!.contents).toContain('AFFITOR_API_URL=http://localhost:9000\n');
     const next = fixture('next-app');
     const layout = planInit(next, { programId: '42', api: 'http://localhost:9000' }).changes.find((c) => c.file === 'app/layout.tsx')!;
     expect(layout.diff).toContain('<AffitorProvider programId={42} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}>');
