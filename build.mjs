@@ -46,6 +46,23 @@ sriOf('dist/affitor-tracker.plus.js');
 // Library entries: readable ESM, dependencies stay external.
 const libraryCommon = { bundle: true, format: 'esm', target: 'es2020', sourcemap: true, packages: 'external' };
 await esbuild.build({ ...libraryCommon, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', platform: 'browser' });
+// affitor-tracker/react: the provider and hook only. Its import of the browser entry stays an
+// import of dist/index.js (the file `affitor-tracker` resolves to), so bundlers see one module and
+// an app holds one core; `react` is the app's. "use client": Next.js may render it from a server layout.
+const browserEntryStaysExternal = {
+  name: 'browser-entry-stays-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: './index.js', external: true }));
+  },
+};
+await esbuild.build({
+  ...libraryCommon,
+  entryPoints: { react: 'src/react/index.ts' },
+  outdir: 'dist',
+  platform: 'browser',
+  banner: { js: '"use client";' },
+  plugins: [browserEntryStaysExternal],
+});
 await esbuild.build({
   ...libraryCommon,
   entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts' },

@@ -18,6 +18,7 @@ import { loadServers } from './lib/servers.mjs';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const SCRIPT = join(repo, 'dist/affitor-tracker.js');
 const PLUS_SCRIPT = join(repo, 'dist/affitor-tracker.plus.js');
+const REACT_ENTRY = join(repo, 'dist/react.js');
 const LOADS = Number(process.env.BENCH_LOADS || 11);
 const SETTLE_MS = 1500;
 const PLAIN_BUDGET_MS = 1.5;
@@ -49,6 +50,10 @@ function sizeSection() {
     else row(`gzip (${size.gzipMethod})`, fmtBytes(size.gzip));
     row('brotli (quality 11)', fmtBytes(size.brotli));
   }
+  // What affitor-tracker/react adds to an app: it imports the browser entry rather than a core of its own.
+  const react = measureSize(REACT_ENTRY);
+  console.log(`\nSize of ${relative(repo, REACT_ENTRY)} (provider and hook; the core is the browser entry's)`);
+  row(`gzip (${react.gzipMethod})`, fmtBytes(react.gzip));
 }
 
 /**

@@ -18,7 +18,10 @@
 // landing's other path); 5,006 → 5,058 B (+52 B) for the 400-day lifetime cap on every cookie
 // (`cookie_window_days: 1e9` gave session cookies) and refusing click ids the cookies cannot keep
 // (they were silently dropped, so every later landing clicked again); 5,055 B (-3 B) when the
-// opt-out gate moved into the retry loop. Lower
+// opt-out gate moved into the retry loop; 5,055 → 5,131 B (+76 B) for a lead that waits for its
+// landing's click when that click is slower than signup's 3 s (stored without a click id and sent
+// once the click is final, on this page or after the next page's resend) instead of going out
+// without it, which the API rejects for good. Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -28,7 +31,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5055;
+const SIZE_CEILING_BYTES = 5131;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -100,6 +100,10 @@ test('partner A: landing → signup → buy; the console shows the attributed sa
   // The debug-mode pageview is a test event, marked as such.
   await expect(feed.locator('li', { hasText: 'test pageview (debug mode)' }).first().locator('.badge.test')).toHaveText('TEST');
   await expect(consolePage.locator('body')).not.toContainText('Alice@Example.com');
+  // Readiness follows what the sandbox saw: the script's click, then the whole chain.
+  await expect(consolePage.locator('#readiness tr[data-gate="tracking"] .badge')).toHaveText('pass');
+  await expect(consolePage.locator('#readiness tr[data-gate="live"]')).toContainText('click attributed · lead attributed · sale attributed');
+  await expect(consolePage.locator('#readiness-state')).toHaveText('live_verified');
 });
 
 test('partner switch: A then B → B gets the sale, same click id', async ({ page, shop, sandbox, consolePage }) => {

@@ -215,6 +215,12 @@ export function trackClick(url: string, existingClickId?: string | null): Promis
  */
 const bot = () => !allowBots && botReason(navigator);
 
+/**
+ * Whether the visitor's latest click is unfinished: in flight or retrying on this page, or written
+ * ahead for a later page to resend. A lead made meanwhile waits for it.
+ */
+export const clickPending = () => !!(clickUrl || getCookie(PENDING_CLICK_COOKIE));
+
 /** Forgets this page's attribution and abandons any click in flight (opt-out). */
 export function forget() {
   clickId = affiliateUrl = clickUrl = null;

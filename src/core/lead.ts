@@ -2,9 +2,14 @@
 // email — and a host-only flag cookie says so, so that a plain visit (which reads cookies anyway)
 // never pays for a localStorage access. Retried like a click; resent on the next page load of this
 // origin until it reaches a final answer or is 24 h old.
+// A lead carries its landing's click: made while that click is still unfinished (slow, retrying,
+// left for the next page to resend), it is stored without one and sent once the click is final —
+// with its click id, or, when the click finally failed, with what the cookies hold (often only the
+// customer key). It never goes out without a click that is still on its way, and is never dropped
+// for lack of one.
 import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
-import { click, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
+import { click, clickPending, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
 import { programId } from './config.js';
 import { tracking, wait } from './consent.js';
 import { getCookie, setCookie } from './cookie-jar.js';
@@ -13,8 +18,10 @@ import { isRetryable, isSuccess, post, retry, sleep } from './transport.js';
 
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
 
+/** A lead's request body; without `click_id` while it waits for its landing's click. */
+type LeadBody = Record<string, unknown>;
 /** Stored leads by dedupe key: `[request body, creation ms]`. */
-type PendingLeads = Record<string, [body: object, created: number]>;
+type PendingLeads = Record<string, [body: LeadBody, created: number]>;
 
 /** Dedupe keys of the leads sent, in flight or retrying on this page. */
 const sent: Record<string, 1> = {};
@@ -37,7 +44,7 @@ function storeLeads(change: (leads: PendingLeads) => void) {
 }
 
 /** Sends a stored lead; resolves after the first attempt, later attempts continue in the background. */
-const deliver = (key: string, body: object) =>
+const deliver = (key: string, body: LeadBody) =>
   new Promise<void>((firstDone) => {
     sent[key] = 1;
     void retry(async () => {
@@ -56,6 +63,26 @@ const deliver = (key: string, body: object) =>
     }).then(firstDone);
   });
 
+/** The click fields of a lead, as they stand now (contract §3.6). */
+function attribution() {
+  if (!hasAttribution) log('Signup tracked without affiliate attribution');
+  return { click_id: getClickId(), click_ids: getClickIds(), has_attribution: hasAttribution };
+}
+
+/**
+ * Sends a stored lead. One still waiting for its landing's click goes once this page's click is
+ * final, with the click fields of then; while the click stays unfinished, the lead stays stored,
+ * as it is, for the next page load, which resends the click before it (and whose cookies then hold
+ * the same click id for a lead stored without one).
+ */
+function send(key: string, body: LeadBody): Promise<void> | void {
+  sent[key] = 1;
+  if ('click_id' in body) return deliver(key, body);
+  void Promise.resolve(click).then(() => {
+    if (!clickPending()) return deliver(key, Object.assign({}, body, attribution()));
+  });
+}
+
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
   if (!tracking()) return wait(() => signup(customerKey, email));
@@ -64,25 +91,22 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
     // "[object Object]" or "NaN", so it is refused like a missing key.
     const key = (typeof customerKey == 'string' || Number.isFinite(customerKey)) && customerKey !== '' ? String(customerKey) : null;
     if (!key) error('signup() requires customerKey as first argument');
-    // A visitor who signs up while the landing click is in flight must not lose attribution.
+    // Usually the landing's click answers within this; a slower one is waited for in the background.
     await Promise.race([click, sleep(3000)]);
-    if (!hasAttribution) log('Signup tracked without affiliate attribution');
-    const body = {
+    const body: LeadBody = {
       customer_key: key,
       email: email || null,
-      click_id: getClickId(),
-      click_ids: getClickIds(),
       page_url: location.href,
       session_id: sessionId,
       program_id: programId,
-      has_attribution: hasAttribution,
       debug_mode: debugOn,
     };
+    if (!clickPending()) Object.assign(body, attribution());
     const dedupeKey = JSON.stringify([key, body.email, body.click_id]);
     if (sent[dedupeKey]) return log('Duplicate signup not sent');
     const created = Date.now();
     storeLeads((leads) => (leads[dedupeKey] = [body, created]));
-    await deliver(dedupeKey, body);
+    await send(dedupeKey, body);
   } catch (e) {
     error('Error tracking signup: ' + e);
   }
@@ -95,7 +119,7 @@ export function resumeLeads() {
       for (const key in leads) {
         if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
           log('Resending signup');
-          void deliver(key, leads[key][0]);
+          void send(key, leads[key][0]);
         } else delete leads[key];
       }
     });

@@ -10,6 +10,7 @@ import * as admin from './routes/admin.js';
 import type { Handler, SandboxParts } from './routes/context.js';
 import * as demo from './routes/demo.js';
 import * as pages from './routes/pages.js';
+import { readiness } from './routes/readiness.js';
 import { track } from './routes/track.js';
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -35,6 +36,7 @@ export const ROUTES: readonly Route[] = [
     path: `/api/v1/track/${endpoint}`,
     handle: (sandbox, call) => track(sandbox, endpoint, call),
   })),
+  { method: 'GET', path: '/api/v1/programs/me/readiness', handle: readiness },
   { method: 'GET', path: '/sandbox/state', handle: admin.getState },
   { method: 'GET', path: '/sandbox/faults', handle: admin.getFaults },
   { method: 'POST', path: '/sandbox/faults', handle: admin.setFaults },

@@ -9,7 +9,10 @@ import { Admin, DEFAULT_PROGRAM_ID, type PartnerInput, type ProgramSettings } fr
 import { Faults } from './faults.js';
 import { Feed, type FeedItem } from './feed.js';
 import { sendJson } from './http/io.js';
+import { RateLimit } from './http/rate-limit.js';
 import { IdempotencyKeys } from './idempotency.js';
+import { READINGS_PER_MINUTE } from './routes/readiness.js';
+import { ReadinessReport } from './rules/readiness.js';
 import { dispatch } from './routes.js';
 import type { SandboxParts } from './routes/context.js';
 import { TrackingApi } from './tracking.js';
@@ -94,6 +97,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const parts: SandboxParts = {
     api: new TrackingApi(db, now),
     idempotency: new IdempotencyKeys(db, now),
+    readiness: new ReadinessReport(db, now),
+    readinessLimit: new RateLimit(READINGS_PER_MINUTE, 60_000),
     writes: new GroupCommit(db, checkpointer ? () => checkpointer.noteCommit() : undefined),
     faults: new Faults(),
     admin,

@@ -68,4 +68,13 @@ describe('failures', () => {
     expect(await deliver(event)).toMatchObject({ httpStatus: 200, retryable: false });
     expect(await sb.sales()).toHaveLength(1);
   });
+
+  it('a partial refund recorded but its answer lost: the redelivery does not reverse it twice', async () => {
+    await deliver(order('order_created', { custom_data: ours() }));
+    const refund = order('order_refunded', { refunded_amount: 1225, custom_data: ours() });
+    await sb.fault('refund', 'drop_after');
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 500, retryable: true });
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
+    expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
+  });
 });

@@ -2,7 +2,7 @@
 // tarball, then every entry used from that project by a separate Node process (so nothing resolves
 // through this repo's src/ or node_modules/). Assumes dist/ is built (`npm test` builds first).
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 60_000); // the installed project holds the command line's dependencies: slow to remove on a busy machine
 
 describe('installed from the packed tarball', () => {
   it("installs the command line's runtime dependencies, and never the optional better-sqlite3 peer", () => {
@@ -64,7 +64,8 @@ describe('installed from the packed tarball', () => {
     );
     writeFileSync(join(app, 'log-register.mjs'), `import { register } from 'node:module';\nregister('./log-hooks.mjs', import.meta.url);\n`);
     const entries = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports).filter(
-      (entry) => entry !== './package.json' && !entry.endsWith('.js'),
+      // ./react imports react, the app's own (an optional peer): loaded in its own test below.
+      (entry) => entry !== './package.json' && entry !== './react' && !entry.endsWith('.js'),
     );
     const imports = entries.map((entry) => `await import('affitor-tracker${entry.slice(1)}');`).join('\n');
     writeFileSync(join(app, 'load-entries.mjs'), imports + '\n');
@@ -270,6 +271,40 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
     expect(stdout).toContain('sandbox');
   });
 
+  describe('affitor-tracker/react, in a project that has its own react (an optional peer)', () => {
+    beforeAll(() => {
+      // The project's react, react-dom and React types: linked from this repo's node_modules,
+      // as an app would have them installed (no download at test time).
+      for (const name of ['react', 'react-dom', '@types/react', 'csstype']) {
+        mkdirSync(dirname(join(app, 'node_modules', name)), { recursive: true });
+        symlinkSync(join(repo, 'node_modules', name), join(app, 'node_modules', name));
+      }
+    });
+
+    it('server-renders the provider around its children in Node, through the package exports', async () => {
+      const stdout = await runInApp(
+        'react-ssr-check.mjs',
+        `import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { fileURLToPath } from 'node:url';
+import { AffitorProvider, useAffitor } from 'affitor-tracker/react';
+import { signup } from 'affitor-tracker';
+function Child() {
+  const { data, signup: hookSignup } = useAffitor();
+  return createElement('p', null, JSON.stringify({ data, sameSignup: hookSignup === signup }));
+}
+console.log(JSON.stringify({
+  html: renderToString(createElement(AffitorProvider, { programId: 12 }, createElement(Child))),
+  resolved: fileURLToPath(import.meta.resolve('affitor-tracker/react')),
+}));
+`,
+      );
+      const out = JSON.parse(stdout);
+      expect(out.html).toBe('<p>{&quot;data&quot;:null,&quot;sameSignup&quot;:true}</p>');
+      expect(out.resolved).toBe(join(app, 'node_modules/affitor-tracker/dist/react.js'));
+    });
+  });
+
   describe('types resolve from the installed package, and are real (a wrong call is an error)', () => {
     // Uses every entry the way the README does; each @ts-expect-error fails the build if the types
     // were `any` (TS2578: unused directive), so this proves the declarations are checked.
@@ -279,6 +314,8 @@ import { withAffitorCheckout } from 'affitor-tracker/stripe';
 import { affitorCustomData, handlePaddleWebhook } from 'affitor-tracker/paddle';
 import { handleLemonSqueezyWebhook, lemonSqueezyCheckoutUrl } from 'affitor-tracker/lemonsqueezy';
 import { handlePolarWebhook, type PolarEventLike } from 'affitor-tracker/polar';
+import { createElement } from 'react';
+import { AffitorProvider, useAffitor, type AffitorContextValue } from 'affitor-tracker/react';
 
 const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
 init(options);
@@ -298,6 +335,13 @@ export const lsUrl: string = lemonSqueezyCheckoutUrl('https://shop.lemonsqueezy.
 export const polarOutcome: Promise<{ event: PolarEventLike | null; httpStatus: 200 | 400 | 500 }> = handlePolarWebhook({ rawBody: '{}', headers: {}, secret: 'polar_whs_1', affitor: client });
 // @ts-expect-error the handler needs the request's headers, not a signature string
 handlePaddleWebhook({ rawBody: '{}', signature: 'ts=1;h1=00', secret: 'pdl_ntfset_1', affitor: client });
+export const provider = createElement(AffitorProvider, { programId: 12, apiBase: '/affitor', debug: true, cookieDomain: '.example.com' });
+export function useAttribution(): string | null {
+  const value: AffitorContextValue = useAffitor();
+  return value.data?.clickId ?? value.getClickId();
+}
+// @ts-expect-error the provider has no 'program' prop (it is programId)
+createElement(AffitorProvider, { program: 12 });
 // @ts-expect-error amount is a number of cents, not a string
 client.trackSale({ customerExternalId: 'user_7', amount: '49.00', invoiceId: 'cs_2' });
 // @ts-expect-error signup needs a customer key

@@ -95,6 +95,23 @@ describe('redeliveries and failures', () => {
     expect(await sb.sales()).toHaveLength(1);
   });
 
+  it('a partial refund recorded but its answer lost: the redelivery does not reverse it twice', async () => {
+    await deliver(transaction('transaction.completed', { custom_data: ours() }));
+    const refund = adjustment('adjustment.updated', { type: 'partial', total: '1225' });
+    await sb.fault('refund', 'drop_after');
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 500, retryable: true });
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
+    expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
+    expect((await sb.sales())[0].reversed_cents).toBe(490);
+  });
+
+  it('one refund announced twice (adjustment.created approved, then adjustment.updated) reverses once', async () => {
+    await deliver(transaction('transaction.completed', { custom_data: ours() }));
+    await deliver(adjustment('adjustment.created', { type: 'partial', total: '1225' }));
+    await deliver(adjustment('adjustment.updated', { type: 'partial', total: '1225' }));
+    expect(await sb.refunds()).toHaveLength(1);
+  });
+
   it('every call carries an idempotency key derived from the event', async () => {
     const event = transaction('transaction.completed', { custom_data: ours() });
     const keys: (string | undefined)[] = [];

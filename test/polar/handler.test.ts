@@ -61,4 +61,13 @@ describe('failures', () => {
     expect(await deliver(event)).toMatchObject({ httpStatus: 200, retryable: false });
     expect(await sb.sales()).toHaveLength(1);
   });
+
+  it('one refund reported by refund.created and refund.updated, and a redelivery, reverses once', async () => {
+    await deliver(order('order.paid', { metadata: ours() }));
+    await deliver(refund('refund.created', { amount: 1225 }));
+    await deliver(refund('refund.updated', { amount: 1225 }));
+    await sb.fault('refund', 'drop_after');
+    await deliver(refund('refund.updated', { amount: 1225 }));
+    expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
+  });
 });

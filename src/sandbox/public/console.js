@@ -136,6 +136,23 @@
     $('faults-active').textContent = entries.length ? entries.join(' · ') : 'none';
   }
 
+  function renderReadiness() {
+    var r = state.readiness;
+    $('readiness-state').textContent = r.state;
+    $('readiness-blocker').textContent = r.blocker || 'none';
+    $('readiness-counts').textContent = r.counts_24h.clicks + ' clicks, ' + r.counts_24h.leads + ' leads, ' + r.counts_24h.sales + ' sales';
+    var body = $('readiness').tBodies[0];
+    body.replaceChildren();
+    ['profile', 'economics', 'payout', 'tracking', 'live'].forEach(function (name) {
+      var gate = r.gates[name];
+      var detail = name === 'live'
+        ? 'click ' + gate.test_chain.click + ' · lead ' + gate.test_chain.lead + ' · sale ' + gate.test_chain.sale
+        : name === 'payout' ? 'mode ' + gate.mode : gate.detail || '';
+      if (gate.next_action) detail += (detail ? ' — ' : '') + gate.next_action;
+      body.appendChild(row([name, badge(gate.status, gate.status === 'pass' ? 'ok' : 'warn'), detail], { 'data-gate': name }));
+    });
+  }
+
   function render() {
     $('program-id').textContent = state.program.id;
     $('api-key').textContent = state.api_key;
@@ -144,6 +161,7 @@
     renderSales();
     renderSettings();
     renderFaults();
+    renderReadiness();
   }
 
   function refresh() {

@@ -111,7 +111,7 @@
       if (!window.affitor) { $('signup-status').textContent = 'The tracker is not loaded.'; return; }
       $('signup-status').textContent = 'Sending the lead…';
       // Step 2 of the integration, exactly as a site does it after creating the account.
-      window.affitor.signup(key, email).then(function () {
+      void window.affitor.signup(key, email).then(function () {
         $('signup-status').textContent = 'Signed up as ' + key + '. The lead was sent; the console shows the decision.';
       });
     });

@@ -11,7 +11,14 @@ function readAdminBody(sandbox: SandboxParts, req: Call['req']): Promise<Record<
 
 export const getState: Handler = (sandbox, { url, res, cors }: Call) => {
   const limit = Math.min(Math.max(Number.parseInt(url.searchParams.get('limit') ?? '200', 10) || 0, 0), 10_000);
-  const state = { ...sandbox.admin.state(limit), api_key: sandbox.apiKey, faults: sandbox.faults.snapshot(), feed: sandbox.feed.recent, url: sandbox.ownUrl() };
+  const state = {
+    ...sandbox.admin.state(limit),
+    api_key: sandbox.apiKey,
+    faults: sandbox.faults.snapshot(),
+    feed: sandbox.feed.recent,
+    url: sandbox.ownUrl(),
+    readiness: sandbox.readiness.compute(sandbox.admin.program()),
+  };
   sendJson(res, 200, state, cors);
 };
 

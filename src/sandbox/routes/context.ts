@@ -4,13 +4,18 @@ import type { Admin } from '../admin.js';
 import type { GroupCommit } from '../db.js';
 import type { Faults } from '../faults.js';
 import type { Feed } from '../feed.js';
+import type { RateLimit } from '../http/rate-limit.js';
 import type { IdempotencyKeys } from '../idempotency.js';
+import type { ReadinessReport } from '../rules/readiness.js';
 import type { TrackingApi } from '../tracking.js';
 
 export interface SandboxParts {
   api: TrackingApi;
   writes: GroupCommit;
   idempotency: IdempotencyKeys;
+  readiness: ReadinessReport;
+  /** Readiness readings per program (protocol §12.4's 429). */
+  readinessLimit: RateLimit;
   faults: Faults;
   admin: Admin;
   feed: Feed;
