@@ -84,14 +84,17 @@ const LEAD_ALREADY_RECORDED = 'Customer status cannot be updated to lead. Curren
 interface Request {
   method: 'GET' | 'POST';
   path: string;
-  /** The public method's name, for error messages. */
-  name: string;
   endpoint?: Endpoint;
   body?: WireBody;
   idempotencyKey?: string;
   bearer: boolean;
   /** Extra attempts allowed. */
   retries: number;
+  /**
+   * Sending it again after it may have landed cannot apply it twice: by the protocol itself, or
+   * under an idempotency key the API is known to honour.
+   */
+  repeatIsHarmless: boolean;
 }
 
 class AffitorClient<Style extends ReplyStyle> {
@@ -151,22 +154,24 @@ class AffitorClient<Style extends ReplyStyle> {
 
   /** The program's go-live checklist (`GET /api/v1/programs/me/readiness`, Bearer, docs/protocol.md §12.4). */
   readiness(options: { forceRecheck?: boolean } = {}): Promise<Reply<Style, Readiness>> {
-    const query = options?.forceRecheck === true ? '?force_recheck=true' : '';
-    return this.finish(this.send({ method: 'GET', path: `/api/v1/programs/me/readiness${query}`, name: 'readiness', bearer: true, retries: this.settings.retries }));
+    const query = options.forceRecheck === true ? '?force_recheck=true' : '';
+    const path = `/api/v1/programs/me/readiness${query}`;
+    return this.finish(this.send({ method: 'GET', path, bearer: true, retries: this.settings.retries, repeatIsHarmless: true }));
   }
 
   private track<Body>(endpoint: Endpoint, name: string, input: unknown, options: CallOptions | undefined): Promise<Reply<Style, Body>> {
     let request: Request;
     try {
+      const body = toWireBody(endpoint, input, { requireCustomer: this.style === 'result' });
       request = {
         method: 'POST',
         path: `/api/v1/track/${endpoint}`,
-        name,
         endpoint,
-        body: toWireBody(endpoint, input, { requireCustomer: this.style === 'result' }),
+        body,
         idempotencyKey: idempotencyKeyOf(`Affitor.${name}`, options),
         bearer: endpoint !== 'click',
         retries: endpoint === 'click' ? 0 : this.settings.retries,
+        repeatIsHarmless: !repeatWouldApplyAgain(endpoint, body) || this.settings.honoursIdempotencyKey,
       };
     } catch (err) {
       // Bad input: the object form throws synchronously, before any request (as @affitor/sdk 2.x);
@@ -191,15 +196,16 @@ class AffitorClient<Style extends ReplyStyle> {
     if (request.idempotencyKey) headers['Idempotency-Key'] = request.idempotencyKey;
     const url = this.settings.baseUrl + request.path;
     const payload = request.body ? JSON.stringify(request.body) : undefined;
-    // A repeat that the API would apply again is safe only under a key the API is known to honour.
-    const repeatIsHarmless = !request.endpoint || !request.body || !repeatWouldApplyAgain(request.endpoint, request.body) || this.settings.honoursIdempotencyKey;
-    let landedBefore = false;
+    const { repeatIsHarmless } = request;
+    let anEarlierAttemptMayHaveLanded = false;
     for (let attempt = 1; ; attempt++) {
       const { answer, networkErrorCode } = await this.attempt(url, request.method, headers, payload);
       const possiblyApplied = !answer.result.ok && mayHaveLanded(answer.result.status, networkErrorCode);
-      const result: AffitorResult<unknown> = { ...answer.result, retryable: isRetryable(answer.result.status) && (repeatIsHarmless || !possiblyApplied), attempts: attempt };
-      // A lead whose earlier attempt landed is answered with the status-transition error: it is recorded.
-      if (request.endpoint === 'lead' && landedBefore && result.status === 400 && result.error === LEAD_ALREADY_RECORDED) {
+      const retryable = isRetryable(answer.result.status) && (repeatIsHarmless || !possiblyApplied);
+      const result: AffitorResult<unknown> = { ...answer.result, retryable, attempts: attempt };
+      // Without a key the API honours, a lead repeated after its first attempt landed is refused by
+      // the status rule; that refusal means the lead is recorded.
+      if (request.endpoint === 'lead' && anEarlierAttemptMayHaveLanded && result.status === 400 && result.error === LEAD_ALREADY_RECORDED) {
         result.code = 'duplicate';
         result.duplicate = true;
       }
@@ -207,7 +213,7 @@ class AffitorClient<Style extends ReplyStyle> {
         result.outcomeUnknown = true;
         return { result, body: answer.body };
       }
-      landedBefore ||= possiblyApplied;
+      anEarlierAttemptMayHaveLanded ||= possiblyApplied;
       if (attempt > request.retries || !retriedWithinTheCall(result.status) || result.code === 'unexpected_response') {
         return { result, body: answer.body };
       }
