@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, cpSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { resolve as resolvePath } from 'node:path';
 
 // dist/ is overwritten in place, never deleted first: tests running meanwhile keep reading a whole file.
 
@@ -81,27 +82,37 @@ await esbuild.build({
   packages: 'external',
   sourcemap: true,
 });
-// The command line: one module per command (bin/affitor-tracker.mjs loads dist/cli/<command>.js),
-// split so shared code ships once. The sandbox command imports the sandbox build above rather than
-// bundling a second copy (dist/cli/../sandbox/cli.js is the same relative path as in src/).
-const sandboxBuildIsExternal = {
-  name: 'sandbox-build-external',
+// The command line: one self-contained module per command (bin/affitor-tracker.mjs loads
+// dist/cli/<command>.js). A command that uses another build (the sandbox, another command such as
+// init) imports that file rather than bundling a second copy, which also keeps the other's
+// dependencies unloaded until used: imports of src/sandbox/cli.ts become `../sandbox/cli.js` and
+// imports of src/cli/<command>.ts become `./<command>.js`, which is where those builds sit relative
+// to dist/cli/<command>.js (hence no code splitting: chunks would sit elsewhere).
+const cliCommands = ['sandbox', 'init', 'verify', 'doctor', 'mcp'];
+const builtElsewhere = new Map([
+  [resolvePath('src/sandbox/cli.ts'), '../sandbox/cli.js'],
+  ...cliCommands.map((command) => [resolvePath(`src/cli/${command}.ts`), `./${command}.js`]),
+]);
+const otherBuildsAreExternal = {
+  name: 'other-builds-external',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/sandbox\/cli\.js$/ }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: /\.js$/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const built = builtElsewhere.get(resolvePath(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      return built ? { path: built, external: true } : undefined;
+    });
   },
 };
 await esbuild.build({
-  entryPoints: ['sandbox', 'init', 'doctor'].map((command) => `src/cli/${command}.ts`),
+  entryPoints: cliCommands.map((command) => `src/cli/${command}.ts`),
   outdir: 'dist/cli',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node18',
   packages: 'external',
   sourcemap: true,
-  plugins: [sandboxBuildIsExternal],
+  plugins: [otherBuildsAreExternal],
 });
 if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });
 

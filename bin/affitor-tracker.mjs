@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 const COMMANDS = {
   sandbox: 'run the local Affitor-compatible sandbox API, demo storefront and console',
   init: 'add Affitor tracking to a project: detects the stack, shows the edits as a diff, writes them on --yes',
+  verify: 'run the test chain click → lead → sale → refund in test mode, then show each readiness gate',
   doctor: "check a deployed page's integration (read-only) and say how to fix each finding",
+  mcp: 'a Model Context Protocol server on stdio for coding agents (plan, dry run, verify, readiness, track calls)',
 };
 
 const usage = `Usage: affitor-tracker <command> [options]

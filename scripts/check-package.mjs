@@ -47,7 +47,7 @@ const allowed = [
   /^dist\/(index|server|stripe|paddle|lemonsqueezy|polar|react)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
-  /^dist\/cli\/(chunks\/)?[\w-]+\.js(\.map)?$/,
+  /^dist\/cli\/[\w-]+\.js(\.map)?$/,
   /^dist\/sandbox\/public\/[\w./-]+\.(html|css|js|mjs|svg|ico|png|json|map)$/,
 ];
 // Belt and braces over the allow-list: never ship tests, team notes, local data or secrets, even
@@ -84,7 +84,9 @@ const required = [
   'dist/sandbox/cli.js',
   'dist/cli/sandbox.js',
   'dist/cli/init.js',
+  'dist/cli/verify.js',
   'dist/cli/doctor.js',
+  'dist/cli/mcp.js',
 ];
 
 console.log('\n--- npm pack --dry-run --json');

@@ -85,3 +85,25 @@ export function startSandboxProcess(extra: string[] = []): Promise<RunningSandbo
 export function onlyJson(stdout: string): unknown {
   return JSON.parse(stdout);
 }
+
+/** What the browser script sends on a landing (protocol §3.3); the sandbox's tracking gate waits for one. */
+export async function clickFromTheScript(url: string): Promise<void> {
+  const landing = 'http://shop.example/?aff=PARTNER_A';
+  const res = await fetch(`${url}/api/v1/track/click`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      affiliate_url: landing,
+      page_url: landing,
+      page_title: 'Shop',
+      referrer_url: '',
+      session_id: `sess_abcdefghi_${Date.now()}`,
+      user_agent: 'Mozilla/5.0',
+      language: 'en-US',
+      timezone: 'Europe/Berlin',
+      screen_resolution: '1920x1080',
+      viewport_size: '1280x720',
+    }),
+  });
+  if (res.status !== 200) throw new Error(`script click: HTTP ${res.status}`);
+}

@@ -1,0 +1,151 @@
+// `verify` through the real bin against the real sandbox (random port): the test chain, every
+// readiness gate, and the distinct failures — a wrong key, an unreachable API, an API without
+// readiness — each with its own message and exit code.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, clickFromTheScript, onlyJson, runCli, startSandboxProcess, type RunningSandboxProcess } from './helpers';
+
+assertBuilt('verify', 'sandbox');
+
+interface Gate {
+  name: string;
+  status: 'pass' | 'fail' | 'unknown';
+  detail?: string;
+  next_action?: string;
+}
+interface Report {
+  ok: boolean;
+  api: string;
+  program_id: number;
+  state?: string;
+  gates: Gate[];
+}
+interface SandboxState {
+  events: Array<{ type: string; is_test: number | boolean }>;
+  customers: unknown[];
+  commissions: unknown[];
+}
+
+let sandbox: RunningSandboxProcess;
+let noReadiness: Server;
+let noReadinessUrl = '';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+async function sandboxState(url: string): Promise<SandboxState> {
+  return (await (await fetch(`${url}/sandbox/state`)).json()) as SandboxState;
+}
+
+beforeAll(async () => {
+  sandbox = await startSandboxProcess();
+  await clickFromTheScript(sandbox.url);
+  // Answers like a web server that is not an Affitor API: 404 for everything.
+  noReadiness = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not found</h1>'));
+  await new Promise<void>((done) => noReadiness.listen(0, '127.0.0.1', done));
+  noReadinessUrl = `http://127.0.0.1:${(noReadiness.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+  await new Promise((done) => noReadiness?.close(done));
+});
+
+describe('verify', () => {
+  it('against a sandbox: the chain in test mode and every readiness gate pass, exit 0; only test events were stored', async () => {
+    const before = await sandboxState(sandbox.url);
+    const r = await runCli(['verify', '--api', sandbox.url, '--key', sandbox.apiKey, '--json']);
+    const report = onlyJson(r.stdout) as Report;
+    expect(report.gates.filter((g) => g.status !== 'pass'), JSON.stringify(report, null, 1)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(report).toMatchObject({ ok: true, api: sandbox.url, program_id: 1 });
+    expect(report.gates.map((g) => g.name)).toEqual(['test_click', 'test_lead', 'test_sale', 'test_refund', 'profile', 'economics', 'payout', 'tracking', 'live']);
+    const after = await sandboxState(sandbox.url);
+    const added = after.events.slice(0, after.events.length - before.events.length);
+    expect(added.map((e) => e.type).sort()).toEqual(['click', 'lead', 'refund', 'sale']);
+    expect(added.every((e) => Boolean(e.is_test))).toBe(true);
+    expect(after.customers.length).toBe(before.customers.length);
+    expect(after.commissions.length).toBe(before.commissions.length);
+  });
+
+  it('prints each gate in a terminal-friendly list without --json', async () => {
+    const r = await runCli(['verify', '--api', sandbox.url, '--key', sandbox.apiKey]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\s+pass\s+test_click/m);
+    expect(r.stdout).toMatch(/^\s+pass\s+live\s+test chain: click attributed/m);
+    expect(r.stdout).toMatch(/Every gate passes\./);
+  });
+
+  it('a wrong key: exit 3 with its own message, before any test event is sent', async () => {
+    const before = await sandboxState(sandbox.url);
+    const r = await runCli(['verify', '--api', sandbox.url, '--key', 'affitor_wrong_key_0000', '--json']);
+    expect(r.code).toBe(3);
+    expect(onlyJson(r.stdout)).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringMatching(/refused the API key .*--key/) } });
+    expect((await sandboxState(sandbox.url)).events.length).toBe(before.events.length);
+    const plain = await runCli(['verify', '--api', sandbox.url, '--key', 'affitor_wrong_key_0000']);
+    expect(plain.code).toBe(3);
+    expect(plain.stderr).toMatch(/^affitor-tracker verify: .* refused the API key/);
+  });
+
+  it('an unreachable API: exit 4', async () => {
+    const r = await runCli(['verify', '--api', `http://127.0.0.1:${await freePort()}`, '--key', 'affitor_any_key_000', '--json']);
+    expect(r.code).toBe(4);
+    expect(onlyJson(r.stdout)).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/cannot reach/) } });
+  });
+
+  it('an address that is not an Affitor API (no readiness): exit 5', async () => {
+    const r = await runCli(['verify', '--api', noReadinessUrl, '--key', 'affitor_any_key_000', '--json']);
+    expect(r.code).toBe(5);
+    expect(onlyJson(r.stdout)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Is --api an Affitor API base\?/) } });
+  });
+
+  it('--api that is not a URL, or --api without a key for a non-sandbox: usage, exit 2', async () => {
+    expect((await runCli(['verify', '--api', 'localhost:8787'])).code).toBe(2);
+    const noKey = await runCli(['verify', '--api', noReadinessUrl], { env: { AFFITOR_API_KEY: '' } });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/pass --key/);
+  });
+
+  it('without --api: finds the sandbox running on its port and reads its key from it', async () => {
+    const port = new URL(sandbox.url).port;
+    const before = await sandboxState(sandbox.url);
+    const r = await runCli(['verify', '--json'], { env: { AFFITOR_SANDBOX_PORT: port, AFFITOR_API_URL: '', AFFITOR_API_KEY: '' } });
+    expect(r.code).toBe(0);
+    expect(onlyJson(r.stdout)).toMatchObject({ ok: true, api: `http://localhost:${port}` });
+    expect((await sandboxState(sandbox.url)).events.length).toBe(before.events.length + 4);
+  });
+
+  it('without --api and no sandbox running: starts a temporary one; its tracking gate fails (no script click yet) with the next action, exit 1', async () => {
+    const port = await freePort();
+    const r = await runCli(['verify'], { env: { AFFITOR_SANDBOX_PORT: String(port), AFFITOR_API_URL: '', AFFITOR_API_KEY: '' } });
+    expect(r.stdout).toMatch(new RegExp(`No sandbox was running on http://localhost:${port}: started a temporary one`));
+    expect(r.stdout).toMatch(/^\s+pass\s+test_sale/m);
+    expect(r.stdout).toMatch(/^\s+FAIL\s+tracking\s+no click from the script has reached this sandbox yet/m);
+    expect(r.stdout).toMatch(/next: Open a page that loads the script/);
+    expect(r.stdout).toMatch(/1 gate\(s\) not passing\./);
+    expect(r.code).toBe(1);
+  });
+
+  it('a broken gate (no commission configured): that gate fails with its next action, exit 1', async () => {
+    const set = (body: object) =>
+      fetch(`${sandbox.url}/sandbox/program`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await set({ commission_rate: 0 })).status).toBe(200);
+    try {
+      const r = await runCli(['verify', '--api', sandbox.url, '--json']);
+      const report = onlyJson(r.stdout) as Report;
+      expect(r.code).toBe(1);
+      expect(report.ok).toBe(false);
+      expect(report.gates.filter((g) => g.status !== 'pass')).toEqual([
+        { name: 'economics', status: 'fail', next_action: expect.stringMatching(/commission above 0/) },
+      ]);
+    } finally {
+      await set({ commission_rate: 40 });
+    }
+  });
+});
