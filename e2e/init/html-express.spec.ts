@@ -5,7 +5,7 @@
 // Checkout params the edited code sends are the ones the webhook event carries back.
 import { test as base, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { run } from '../../src/cli/init';
@@ -24,7 +24,7 @@ interface FakeStripe {
 /** Answers `POST /v1/checkout/sessions` like Stripe: a session whose url is the success_url. */
 async function startFakeStripe(): Promise<FakeStripe> {
   const sessions: URLSearchParams[] = [];
-  const server: Server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     for await (const chunk of req) body += chunk;
     if (req.method !== 'POST' || req.url !== '/v1/checkout/sessions') {
@@ -35,7 +35,8 @@ async function startFakeStripe(): Promise<FakeStripe> {
     sessions.push(params);
     const session = { id: `cs_test_${sessions.length}`, object: 'checkout.session', url: params.get('success_url'), mode: params.get('mode') };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(session));
-  });
+  };
+  const server: Server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, sessions, close: () => new Promise((resolve) => server.close(() => resolve())) };

@@ -76,7 +76,7 @@ export function importedNames(program: Program, source: string): Set<string> {
   for (const statement of program.body) {
     if (!n.ImportDeclaration.check(statement) || statement.source.value !== source) continue;
     for (const spec of statement.specifiers ?? []) {
-      if (n.ImportSpecifier.check(spec)) names.add(String(spec.imported.name));
+      if (n.ImportSpecifier.check(spec) && n.Identifier.check(spec.imported)) names.add(spec.imported.name);
     }
   }
   return names;
