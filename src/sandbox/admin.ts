@@ -12,11 +12,11 @@ export const DEMO_PARTNERS: ReadonlyArray<{ code: string; name: string }> = [
   { code: 'PARTNER_A', name: 'Partner A (Alice)' },
   { code: 'PARTNER_B', name: 'Partner B (Bob)' },
 ];
-/** Always present, so the inactive-link and misconfigured-link answers of §5.1 can be reproduced. */
+/** Always present, so the inactive-link and misconfigured-link answers of docs/protocol.md §5.1 can be reproduced. */
 export const INACTIVE_LINK = 'PARTNER_INACTIVE';
 export const MISCONFIGURED_LINK = 'PARTNER_MISCONFIGURED';
 /**
- * A second program, so cross-program answers (rule 6, refund 404) can be reproduced. Its id is the
+ * A second program, so cross-program answers (docs/protocol.md §10.6, refund 404) can be reproduced. Its id is the
  * demo program's id + 1000, which keeps it clear of any id a user picks for their own program.
  */
 export const OTHER_PROGRAM_OFFSET = 1000;
@@ -201,7 +201,7 @@ export class Admin {
     return row;
   }
 
-  /** Removes a partner code. Its customers keep the code, and their sales then answer rule 10's partner error. */
+  /** Removes a partner code. Its customers keep the code, and their sales then answer the partner error of docs/protocol.md §10.10. */
   deletePartner(code: string): boolean {
     return this.db.prepare('DELETE FROM partners WHERE code = ? AND program_id = ?').run(code, this.programId).changes > 0;
   }

@@ -1,5 +1,5 @@
 // Rule 22 fault injection: make the next N requests to an endpoint fail the way real networks do,
-// so the tracker's retries (§3.4) and the fault benchmark can be exercised against a real server.
+// so the tracker's retries (docs/protocol.md §3.4) and the fault benchmark can be exercised against a real server.
 import { isTrackEndpoint, TRACK_ENDPOINTS, type EventType } from './endpoints.js';
 import { SettingsError } from './admin.js';
 
@@ -8,7 +8,7 @@ import { SettingsError } from './admin.js';
  * - `drop`: close the connection without reading or answering (a network error in the browser).
  * - `delay`: wait `delayMs`, then process normally.
  * - `drop_after`: process and store the request, then close the connection without answering: the
- *   client sees a network error although the server recorded it (the case rule 19's dedupe exists for).
+ *   client sees a network error although the server recorded it (the case the click dedupe of docs/protocol.md §10.19 exists for).
  */
 export type FaultMode = '503' | 'drop' | 'delay' | 'drop_after';
 export const FAULT_MODES: FaultMode[] = ['503', 'drop', 'delay', 'drop_after'];

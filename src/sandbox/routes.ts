@@ -10,6 +10,7 @@ import * as admin from './routes/admin.js';
 import type { Handler, SandboxParts } from './routes/context.js';
 import * as demo from './routes/demo.js';
 import * as pages from './routes/pages.js';
+import { provider } from './routes/providers.js';
 import { readiness } from './routes/readiness.js';
 import { track } from './routes/track.js';
 
@@ -23,7 +24,7 @@ interface Route {
 }
 
 /**
- * - `api`: the Affitor-compatible API, open to every origin as production is (protocol §10 rule 21).
+ * - `api`: the Affitor-compatible API, open to every origin as production is (docs/protocol.md §10.21).
  * - `local`: the admin API and the demo backend: written to only by the sandbox's own pages (or by
  *   programs, which send no Origin), so no CORS headers at all.
  * - `files`: pages, assets and the built scripts.
@@ -48,6 +49,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/sandbox/reset', handle: admin.reset },
   { method: 'POST', path: '/demo/checkout', handle: demo.checkout },
   { method: 'POST', path: '/demo/refund', handle: demo.refund },
+  { method: 'POST', path: '/demo/provider', handle: provider },
   { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.plus)?\.js(?:\.map)?)$/, handle: pages.script },
   { method: 'GET', path: '/', handle: pages.storefront },
   { method: 'GET', path: '/index.html', handle: pages.storefront },

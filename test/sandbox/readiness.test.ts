@@ -20,7 +20,7 @@ async function readiness(query = '', headers: Record<string, string> = c.auth())
   return { status: res.status, body: (await res.json()) as Json, headers: res.headers };
 }
 
-/** A click as the browser script sends it (protocol §3.3). */
+/** A click as the browser script sends it (docs/protocol.md §3.3). */
 const scriptClick = (extra: Json = {}) => ({
   affiliate_url: 'http://shop.test/landing?aff=PARTNER_A',
   page_url: 'http://shop.test/landing?aff=PARTNER_A',

@@ -1,5 +1,5 @@
 // Storage: data survives a restart, concurrent writes are all kept, database failures answer the
-// contract's 500 strings, and the time-based rules (rule 19's 24 h, unique ids) hold.
+// protocol's 500 strings, and the time-based rules (the 24 h of §10.19, unique ids) hold.
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,7 +107,7 @@ describe('SQLite file storage', () => {
 });
 
 describe('time-based rules (controlled clock)', () => {
-  it('rule 19 dedupes retries only within 24 h', async () => {
+  it('§10.19 dedupes retries only within 24 h', async () => {
     let now = Date.UTC(2026, 0, 1);
     const c = await sandboxClient({ now: () => now });
     try {

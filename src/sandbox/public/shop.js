@@ -134,6 +134,8 @@
         .then(function () { $('buy').disabled = false; });
     });
 
+    providerFlows();
+
     $('refund').addEventListener('click', function () {
       var transactionId = localStorage.getItem(LAST_SALE_STORAGE);
       if (!transactionId) return;
@@ -144,6 +146,28 @@
         showResult('refund-result', summary + '\n\n' + JSON.stringify(result || r.data, null, 2));
       });
     });
+  }
+
+  // The simulated provider checkouts: the backend signs each webhook and runs the provider's handler.
+  function providerFlows() {
+    var last = null;
+    function step(name) {
+      var provider = $('provider').value;
+      if (name === 'sale') last = null;
+      var body = { provider: provider, step: name, customer_key: localStorage.getItem(KEY_STORAGE) || undefined };
+      if (last) { body.subscription_id = last.subscription_id; body.transaction_id = last.transaction_id; }
+      void postJson('/demo/provider', body).then(function (r) {
+        if (r.status !== 200) return showResult('provider-result', r.data.error || r.data);
+        if (name !== 'refund') last = { provider: provider, subscription_id: r.data.subscription_id, transaction_id: r.data.transaction_id };
+        $('provider-renewal').disabled = $('provider-refund').disabled = !last;
+        var o = r.data.outcome;
+        var summary = o.http_status + ' to ' + provider + ': ' + (o.mapped.action === 'ignore' ? 'ignored (' + o.mapped.reason + ')'
+          : o.error ? o.mapped.action + ' not recorded: ' + o.error : o.mapped.action + ' recorded' + (o.duplicate ? ' (duplicate)' : ''));
+        showResult('provider-result', summary + '\n\nmapped ' + JSON.stringify(o.mapped, null, 2) + '\n\nwebhook ' + JSON.stringify(r.data.webhook, null, 2) + '\n\nresult ' + JSON.stringify(o.result, null, 2));
+      });
+    }
+    $('provider').addEventListener('change', function () { last = null; $('provider-renewal').disabled = $('provider-refund').disabled = true; });
+    ['sale', 'renewal', 'refund'].forEach(function (name) { $('provider-' + name).addEventListener('click', function () { step(name); }); });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);

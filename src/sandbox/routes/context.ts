@@ -14,7 +14,7 @@ export interface SandboxParts {
   writes: GroupCommit;
   idempotency: IdempotencyKeys;
   readiness: ReadinessReport;
-  /** Readiness readings per program (protocol §12.4's 429). */
+  /** Readiness readings per program (docs/protocol.md §12.4's 429). */
   readinessLimit: RateLimit;
   faults: Faults;
   admin: Admin;

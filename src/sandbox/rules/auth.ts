@@ -1,4 +1,4 @@
-// Protocol §5 auth: the Bearer program key, and the program ids test events name.
+// docs/protocol.md §5 auth: the Bearer program key, and the program ids test events name.
 import type { EventType } from '../endpoints.js';
 import type { ProgramRow } from '../schema.js';
 import type { Rules } from './context.js';

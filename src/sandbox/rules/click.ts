@@ -1,10 +1,10 @@
-// POST /api/v1/track/click (protocol §5.1; §10 rules 1, 2, 19).
+// POST /api/v1/track/click (docs/protocol.md §5.1; §10.1, §10.2, §10.19).
 import type { Rules } from './context.js';
 import type { RequestContext, TrackResult } from './event-log.js';
 import { testEvent } from './test-mode.js';
 import { DAY_MS, objectOrEmpty, text, type Body } from './values.js';
 
-/** Protocol §10 rule 19: a click retried with the same session_id + affiliate_url within this window is a duplicate. */
+/** docs/protocol.md §10.19: a click retried with the same session_id + affiliate_url within this window is a duplicate. */
 const CLICK_RETRY_WINDOW_MS = DAY_MS;
 
 /** Mints `cust_<programId>_<ms>`, unique: the ms part moves forward by one when two clicks share a millisecond. */

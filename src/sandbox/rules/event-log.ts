@@ -1,5 +1,5 @@
 // The event log: every tracked request becomes one `events` row (what the console and the CLI show),
-// with the HTTP answer and a one-line explanation of the decision (protocol §10 rule 22).
+// with the HTTP answer and a one-line explanation of the decision (docs/protocol.md §10.22).
 import type { EventType } from '../endpoints.js';
 import type { Statements } from './statements.js';
 import { maskEmail, type Body } from './values.js';
@@ -50,7 +50,7 @@ export class EventLog {
   /** Stores the event row and builds the result the HTTP layer answers with. */
   record(type: EventType, at: number, status: number, responseBody: Record<string, unknown>, details: EventDetails): TrackResult {
     const stored = { ...details.body };
-    // Protocol §10 rules 14–15: the raw email never reaches disk or the console.
+    // docs/protocol.md §10.14–§10.15: the raw email never reaches disk or the console.
     if (typeof stored.email === 'string') stored.email = maskEmail(stored.email);
     if (type === 'click' && stored.user_agent === undefined && details.ctx?.userAgent) stored.user_agent = details.ctx.userAgent;
     const row = {

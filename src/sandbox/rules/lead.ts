@@ -1,4 +1,4 @@
-// POST /api/v1/track/lead (protocol §5.2; §10 rules 3, 5, 6, 16, 17).
+// POST /api/v1/track/lead (docs/protocol.md §5.2; §10.3, §10.5, §10.6, §10.16, §10.17).
 import type { CustomerRow } from '../schema.js';
 import { authenticate, knownProgramId, unauthorized } from './auth.js';
 import type { Rules } from './context.js';
@@ -6,7 +6,7 @@ import type { RequestContext, TrackResult } from './event-log.js';
 import { testEvent } from './test-mode.js';
 import { hashEmail, idText, maskEmail, objectOrEmpty, text, type Body } from './values.js';
 
-/** Protocol §10 rule 20: the newest click ids kept with a lead, for audit only. */
+/** docs/protocol.md §10.20: the newest click ids kept with a lead, for audit only. */
 const MAX_STORED_CLICK_IDS = 20;
 
 export function lead(rules: Rules, body: Body, ctx: RequestContext): TrackResult {

@@ -37,7 +37,7 @@ export interface Readiness {
   poll: { retry_after_seconds: number };
 }
 
-/** Sale refusals that are about the partner, not the customer (protocol §5.3). */
+/** Sale refusals that are about the partner, not the customer (docs/protocol.md §5.3). */
 const PARTNER_REFUSALS = ['No partner-program relationship found for this customer', 'partnerId required to create commission'];
 const CHAIN_TYPES = ['click', 'lead', 'sale'] as const;
 
@@ -71,7 +71,7 @@ export class ReadinessReport {
       `SELECT COUNT(*) AS n FROM events WHERE program_id = ? AND type = ? AND is_test = 0 AND http_status = 200
          AND json_extract(response, '$.success') = 1 AND at >= ?`,
     );
-    // The script's clicks carry the viewport (protocol §3.3); server-side clicks do not.
+    // The script's clicks carry the viewport (docs/protocol.md §3.3); server-side clicks do not.
     this.lastScriptClick = db.prepare<[number], { at: number; page: string | null }>(
       `SELECT at, COALESCE(json_extract(request, '$.page_url'), json_extract(request, '$.affiliate_url')) AS page FROM events
        WHERE program_id = ? AND type = 'click' AND http_status = 200 AND json_extract(request, '$.viewport_size') IS NOT NULL
@@ -79,7 +79,7 @@ export class ReadinessReport {
     );
   }
 
-  /** The program of a `Bearer <key>` header (protocol §5's rules), or null. */
+  /** The program of a `Bearer <key>` header (docs/protocol.md §5's rules), or null. */
   programFor(authorization: string | undefined): ProgramRow | null {
     if (!authorization?.startsWith('Bearer ')) return null;
     const token = authorization.slice('Bearer '.length).trim();

@@ -1,4 +1,4 @@
-// POST /api/v1/track/refund (protocol §5.4; §10 rules 12, 13).
+// POST /api/v1/track/refund (docs/protocol.md §5.4; §10.12, §10.13).
 import { authenticate, unauthorized } from './auth.js';
 import type { Rules } from './context.js';
 import type { RequestContext, TrackResult } from './event-log.js';
@@ -41,7 +41,7 @@ export function refund(rules: Rules, body: Body, ctx: RequestContext): TrackResu
     });
   }
   const remaining = commission.amount_cents - commission.reversed_cents;
-  // Protocol §10 rule 13: proportional deduction, rounded to cents, capped at what is left.
+  // docs/protocol.md §10.13: proportional deduction, rounded to cents, capped at what is left.
   const deduction =
     partialCents === null ? remaining : Math.min(remaining, Math.round((commission.amount_cents * partialCents) / sale.amount_cents));
   const reversedCents = commission.reversed_cents + deduction;

@@ -1,4 +1,4 @@
-// POST /api/v1/track/sale (protocol §5.3; §10 rules 4, 6–11). The checks run in the order of rule 10:
+// POST /api/v1/track/sale (docs/protocol.md §5.3; §10.4, §10.6–§10.11). The checks run in the order of §10.10:
 // auth → test → transaction_id → amount_cents → duplicate → customer → program → partner → window → create.
 import type { CustomerRow, ProgramRow } from '../schema.js';
 import { authenticate, unauthorized } from './auth.js';
@@ -10,7 +10,7 @@ import { commissionFor, DAY_MS, formatCents, idText, objectOrEmpty, positiveInte
 const KNOWN_CURRENCIES = ['USD', 'EUR', 'VND'];
 const KNOWN_SALE_TYPES = ['payment', 'subscription'];
 const KNOWN_INTERVALS = ['monthly', 'quarterly', 'annual'];
-/** Protocol §5.5: a test sale without an amount is recorded for this many cents. */
+/** docs/protocol.md §5.5: a test sale without an amount is recorded for this many cents. */
 const TEST_SALE_AMOUNT_CENTS = 9999;
 
 /** A refusal: the error body's message and the console's explanation. */
@@ -66,7 +66,7 @@ export function sale(rules: Rules, body: Body, ctx: RequestContext): TrackResult
   const flags = flagsFor(fields);
 
   if (isTest) {
-    // Test sales consume their transaction_id (protocol §10 rule 9) but create no customer progression or commission.
+    // Test sales consume their transaction_id (docs/protocol.md §10.9) but create no customer progression or commission.
     rules.q.insertSale.run({ ...fields, customer_id: null, partner_code: null, is_test: 1, flags: JSON.stringify(flags) });
     return testEvent(rules, 'sale', body, extra, program, ctx);
   }
@@ -75,7 +75,7 @@ export function sale(rules: Rules, body: Body, ctx: RequestContext): TrackResult
   if ('message' in found) return reject(found);
   const { customer, key, matchedProvisionalKey } = found;
   if (customer.status !== 'conversion') {
-    // Protocol §10 rule 8: the window runs from the click that set the current partner, and only until conversion.
+    // docs/protocol.md §10.8: the window runs from the click that set the current partner, and only until conversion.
     const ageDays = Math.floor((at - customer.anchor_at) / DAY_MS);
     if (ageDays > program.attribution_window_days) {
       return rules.log.record(
@@ -135,7 +135,7 @@ function readSaleFields(rules: Rules, body: Body, program: ProgramRow, isTest: b
   };
 }
 
-/** Protocol §10 rule 20: out-of-enum values are accepted, and flagged. */
+/** docs/protocol.md §10.20: out-of-enum values are accepted, and flagged. */
 function flagsFor(fields: SaleFields): string[] {
   const flags: string[] = [];
   const { currency, sale_type: saleType, subscription_interval: interval } = fields;
@@ -145,7 +145,7 @@ function flagsFor(fields: SaleFields): string[] {
   return flags;
 }
 
-/** Protocol §10 rules 4, 6 and 10: customer_key first (also a provisional one), then click_id; then program and partner. */
+/** docs/protocol.md §10.4, §10.6 and §10.10: customer_key first (also a provisional one), then click_id; then program and partner. */
 function findAttributedCustomer(
   rules: Rules,
   body: Body,
@@ -189,7 +189,7 @@ function findAttributedCustomer(
   return { customer, key, matchedProvisionalKey };
 }
 
-/** Writes the sale, converts the customer and creates the commission (protocol §10 rule 11). */
+/** Writes the sale, converts the customer and creates the commission (docs/protocol.md §10.11). */
 function createSale(
   rules: Rules,
   body: Body,
@@ -214,7 +214,7 @@ function createSale(
   try {
     commissionId = Number(q.insertCommission.run(saleId, program.id, customer.partner_code, commissionCents, at).lastInsertRowid);
   } catch (err) {
-    // Protocol §5.3: the sale stays written and its transaction_id stays used (a failed statement does
+    // docs/protocol.md §5.3: the sale stays written and its transaction_id stays used (a failed statement does
     // not abort the surrounding SQLite transaction), so a retry gets 409 rather than a second sale.
     return log.record('sale', at, 500, { error: 'Failed to create commission' }, {
       ...customerFields,

@@ -1,4 +1,4 @@
-// Test mode (protocol §5.5, §10 rule 18): the event is stored as `is_test` with no side effects and
+// Test mode (docs/protocol.md §5.5, §10.18): the event is stored as `is_test` with no side effects and
 // answered with its own id.
 import { CLICK_ID_COOKIE, readCookie } from '../../shared/cookies.js';
 import type { EventType } from '../endpoints.js';
@@ -25,7 +25,7 @@ export function testEvent(rules: Rules, type: EventType, body: Body, extra: Body
 }
 
 /**
- * A test click is the debug-mode pageview (protocol §7). When the page is served by the sandbox
+ * A test click is the debug-mode pageview (docs/protocol.md §7). When the page is served by the sandbox
  * itself, its cookies come along, so the console can say why the tracker sent no real click.
  */
 function explainTestEvent(rules: Rules, type: EventType, body: Body, programId: number | null, ctx: RequestContext): string {

@@ -1,4 +1,4 @@
-// How the rules read request values, plus the money and email formats they store (protocol §10).
+// How the rules read request values, plus the money and email formats they store (docs/protocol.md §10).
 import { createHash } from 'node:crypto';
 import type { ProgramRow } from '../schema.js';
 
@@ -11,7 +11,7 @@ export function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
-/** Ids may arrive as numbers from lenient callers (the tracker stringifies them; protocol §10 rule 20). */
+/** Ids may arrive as numbers from lenient callers (the tracker stringifies them; docs/protocol.md §10.20). */
 export function idText(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return text(value);
@@ -25,12 +25,12 @@ export function positiveInteger(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? value : null;
 }
 
-/** Protocol §10 rule 15: hex SHA-256 over the trimmed, lower-cased email. */
+/** docs/protocol.md §10.15: hex SHA-256 over the trimmed, lower-cased email. */
 export function hashEmail(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
-/** Protocol §10 rule 14: `jane@example.com` → `j***@example.com`. */
+/** docs/protocol.md §10.14: `jane@example.com` → `j***@example.com`. */
 export function maskEmail(email: string): string {
   const normalized = email.trim().toLowerCase();
   const at = normalized.lastIndexOf('@');
@@ -42,7 +42,7 @@ export function formatCents(cents: number, currency = 'USD'): string {
   return `${(cents / 100).toFixed(2)} ${currency}`;
 }
 
-/** Commission for one sale from the program's settings (protocol §10 rule 11: rounded, no cap, no hold). */
+/** Commission for one sale from the program's settings (docs/protocol.md §10.11: rounded, no cap, no hold). */
 export function commissionFor(program: ProgramRow, amountCents: number): number {
   if (program.commission_type === 'fixed') return program.commission_fixed_cents;
   return Math.round((amountCents * program.commission_rate) / 100);
