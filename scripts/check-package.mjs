@@ -34,7 +34,9 @@ run('attw', 'npx', [
   // the file (`new URL(...)`, `?url` imports). There is nothing to type.
   '--exclude-entrypoints',
   './affitor-tracker.js',
+  './affitor-tracker.consent.js',
   './affitor-tracker.plus.js',
+  './affitor-tracker.debug.js',
 ]);
 
 // What users need, and nothing else. A new kind of file must be added here on purpose.
@@ -43,7 +45,7 @@ const allowed = [
   /^README\.md$/,
   /^LICENSE$/,
   /^bin\/affitor-tracker\.mjs$/,
-  /^dist\/affitor-tracker(\.plus)?\.js(\.map|\.sri)?$/,
+  /^dist\/affitor-tracker(\.consent|\.plus|\.debug)?\.js(\.map|\.sri)?$/,
   /^dist\/(index|server|stripe|paddle|lemonsqueezy|polar|react)\.js(\.map)?$/,
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
@@ -66,7 +68,9 @@ const required = [
   'LICENSE',
   'bin/affitor-tracker.mjs',
   'dist/affitor-tracker.js',
+  'dist/affitor-tracker.consent.js',
   'dist/affitor-tracker.plus.js',
+  'dist/affitor-tracker.debug.js',
   'dist/index.js',
   'dist/server.js',
   'dist/stripe.js',

@@ -4,8 +4,10 @@
 import { isTracker, publish } from './core/facade.js';
 import { DEFAULT_API_BASE } from './shared/constants.js';
 import { error } from './core/log.js';
+import { createConsent } from './core/consent.js';
+import { runDebugExtras } from './core/debug.js';
 import { enablePlus } from './core/plus.js';
-import { tracker } from './core/tracker.js';
+import { debugHooks, tracker, useConsentMode } from './core/tracker.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types.js';
 
 export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types.js';
@@ -63,8 +65,11 @@ let current: AffitorApi | null = null;
  */
 export function init(options?: AffitorInitOptions): AffitorTracker | null {
   if (!inBrowser()) return null;
-  // The library has every optional feature (other domains, clean URL, Stripe links); each is opt-in.
+  // The library has every optional feature (consent mode, other domains, clean URL, Stripe links),
+  // each opt-in, and the debug extras built in (a bundle needs no second file).
+  useConsentMode(createConsent);
   enablePlus();
+  debugHooks.run = runDebugExtras;
   if (current) current.init(options);
   else if (isTracker(window.affitor)) {
     current = window.affitor;

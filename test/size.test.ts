@@ -21,7 +21,12 @@
 // opt-out gate moved into the retry loop; 5,055 → 5,131 B (+76 B) for a lead that waits for its
 // landing's click when that click is slower than signup's 3 s (stored without a click id and sent
 // once the click is final, on this page or after the next page's resend) instead of going out
-// without it, which the API rejects for good. Lower
+// without it, which the API rejects for good; 5,131 → 5,169 B (+38 B) so that a page prerendered by
+// Speculation Rules sends and writes nothing until it is shown; 5,169 → 5,163 B: consent mode
+// moved to affitor-tracker.consent.js and the debug extras (the words of the decision lines, cookie
+// self-test, test pageview) to affitor-tracker.debug.js, fetched on demand — which paid for the
+// composition root (no import cycle), the fail-closed consent stub, the extras loader and the
+// Temporal time-zone source, and little more. Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -31,7 +36,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5131;
+const SIZE_CEILING_BYTES = 5163;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -1,14 +1,33 @@
-// Issue 5 item 1: consent mode. With data-affitor-consent="required" nothing is stored and nothing
-// is sent until window.affitor.consent(true); consent(false)/optOut() erase every affitor cookie
-// and stop tracking, in any mode, and the choice is kept in `affitor_consent`.
+// Consent mode (affitor-tracker.consent.js; the .plus script and the ESM library have it too). With
+// data-affitor-consent="required" nothing is stored and nothing is sent until
+// window.affitor.consent(true); consent(false)/optOut() erase every affitor cookie and stop
+// tracking in every script (the tests without the attribute run the main script), and the choice
+// is kept in `affitor_consent`. The main script given the attribute fails closed.
 import { test, expect, cookieJar, type Page } from '../support/fixtures';
 import { expectApiCalls, clickBody, deviceFields, leadBody } from '../support/events';
+import { CONSENT_TRACKER_PATH } from '../support/pages-server';
 import { seedCookies, trackerLoaded, readyData } from '../support/tracker';
 import { esmPage } from './pages';
 
-const REQUIRED = { extra: { consent: 'required' } };
+const REQUIRED = { src: CONSENT_TRACKER_PATH, extra: { consent: 'required' } };
 const call = (page: Page, script: string) => page.evaluate(script);
 const cookieNames = async (page: Page) => (await page.context().cookies()).map((c) => c.name).sort();
+
+test('the main script given consent "required" fails closed: nothing stored or sent, an error names the consent file', async ({ page, api, shop, consoleLines }) => {
+  const url = shop.page('/l', { tag: { extra: { consent: 'required' } } }) + '?aff=P1';
+  await expectApiCalls(api, { endpoint: 'click', count: 0, action: () => page.goto(url) });
+  await trackerLoaded(page);
+  await page.evaluate(async () => {
+    (window as any).affitor.consent(true);
+    await (window as any).affitor.signup('user_1', 'a@b.test');
+  });
+  await expectApiCalls(api, { endpoint: 'lead', count: 0 });
+  expect(await cookieNames(page)).toEqual([]);
+  expect(await readyData(page)).toMatchObject({ clickId: null, hasAttribution: false });
+  const errors = consoleLines.filter((l) => l.type === 'error').map((l) => l.text);
+  expect(errors.length).toBeGreaterThanOrEqual(1);
+  for (const text of errors) expect(text).toContain('affitor-tracker.consent.js');
+});
 
 test('consent required: a landing stores nothing and sends nothing until consent(true), which tracks it', async ({ page, api, shop }) => {
   const url = shop.page('/l', { tag: REQUIRED }) + '?aff=P1';

@@ -29,13 +29,18 @@ for (const [origin, host] of [
       ['empty', ''],
     ] as const) {
       test(`a click_id ${name} is refused: nothing saved, no retry, and the next landing clicks once`, async ({ page, api, shop, consoleLines }) => {
-        // The debug test pageview goes out first and gets the normal answer; the landing's click gets the odd id.
-        api.respond('click', {});
-        api.respond('click', { body: { success: true, click_id: clickId, partner_code: 'P1', cookie_window_days: 60 } });
+        // Both clicks of the load — the landing's and debug mode's test pageview, which the debug
+        // extras send once loaded on demand, in either order — get the odd id; a test pageview's
+        // answer is never stored, so only the landing's counts.
+        const odd = { body: { success: true, click_id: clickId, partner_code: 'P1', cookie_window_days: 60 } };
+        api.respond('click', odd);
+        api.respond('click', odd);
         shop.page('/l', { tag: { debug: 'true' } });
         const landing = shop.url('/l?aff=P1', host);
         // One click, and no retry of it: a refused id is a final answer.
-        const [, click] = await expectApiCalls(api, { endpoint: 'click', count: 2, action: () => page.goto(landing) });
+        const clicks = await expectApiCalls(api, { endpoint: 'click', count: 2, action: () => page.goto(landing) });
+        const click = clicks.find((c) => c.body.additional_data === undefined)!;
+        expect(clicks.filter((c) => c.body.additional_data?.test_mode === true)).toHaveLength(1);
         expect(click.body.affiliate_url).toBe(landing);
         expect(await readyData(page)).toMatchObject({ clickId: null, hasAttribution: false });
         expect(await getData(page)).toMatchObject({ clickId: null, hasAttribution: false });

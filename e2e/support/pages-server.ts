@@ -11,6 +11,10 @@ import { resolve } from 'node:path';
 export const TRACKER_FILE = resolve(process.cwd(), process.env.AFFITOR_TRACKER_FILE || 'dist/affitor-tracker.js');
 /** Served at this path; fixtures' tags point here. */
 export const TRACKER_PATH = '/affitor-tracker.js';
+/** The consent-mode variant, served beside the main script (consent specs use it). */
+export const CONSENT_TRACKER_PATH = '/affitor-tracker.consent.js';
+/** The debug extras every script variant fetches from beside itself in debug mode. */
+export const DEBUG_EXTRAS_PATH = '/affitor-tracker.debug.js';
 /** A host script placed after the tracker on every fixture page: proves the page's own later code still runs. */
 export const HOST_SCRIPT_PATH = '/host-after.js';
 
@@ -64,6 +68,9 @@ export async function startPagesServer(options: { host?: string } = {}): Promise
   const requests: PagesServer['requests'] = [];
   const sockets = new Set<Socket>();
   routes.set(TRACKER_PATH, { body: await trackerSnapshot(), contentType: 'text/javascript' });
+  for (const path of [CONSENT_TRACKER_PATH, DEBUG_EXTRAS_PATH]) {
+    routes.set(path, { body: () => readFileSync(resolve(process.cwd(), 'dist' + path)), contentType: 'text/javascript' });
+  }
   // An empty favicon keeps the browser's automatic request from logging a 404 to the console.
   routes.set('/favicon.ico', { body: '', contentType: 'image/x-icon' });
   routes.set(HOST_SCRIPT_PATH, {

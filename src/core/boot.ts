@@ -1,21 +1,60 @@
 // What a <script> tag build does on load: configure from its own tag, then publish
-// `window.affitor` and run the queue — unless a tracker is already on the page (contract §6).
+// `window.affitor` and run the queue — unless a tracker is already on the page (docs/protocol.md
+// §6). In debug mode it fetches the debug extras from beside its own URL (debug-extras.ts).
 import { TAG_OPTIONS, findTag, parseFlag, tagOptions } from './config.js';
 import { MARKER, isTracker, publish } from './facade.js';
 import { error } from './log.js';
-import { tracker } from './tracker.js';
+import { type DebugContext, debugHooks, tracker } from './tracker.js';
+
+/** Beside the script, whatever its variant: served from the same origin and directory. */
+export const DEBUG_EXTRAS_FILE = 'affitor-tracker.debug.js';
+/** Property of the extras' `<script>` element through which the extras hand over their entry point. */
+export const DEBUG_EXTRAS_HANDOVER = 'affitorDebug';
+
+type Run = (context: DebugContext) => void;
+
+/**
+ * Runs the debug extras, loading them on first use from `scriptUrl`'s directory: same origin, so
+ * a CSP that allows the script allows them. Passes made before they arrive wait for them.
+ */
+export function debugExtrasLoader(scriptUrl: string | undefined): Run {
+  let run: Run | undefined;
+  let waiting: DebugContext[] | undefined;
+  return (context) => {
+    if (run) return run(context);
+    if (waiting) return waiting.push(context);
+    waiting = [context];
+    let url = DEBUG_EXTRAS_FILE;
+    const failed = (e?: unknown) => error('Debug mode could not load ' + url + ' (CSP script-src? not served beside the tracker?)', e || '');
+    try {
+      url = new URL(DEBUG_EXTRAS_FILE, scriptUrl).href;
+      const script = document.createElement('script');
+      (script as unknown as Record<string, (extras: Run) => void>)[DEBUG_EXTRAS_HANDOVER] = (extras) => {
+        run = extras;
+        waiting!.splice(0).forEach(extras);
+      };
+      script.onerror = () => failed();
+      script.src = url;
+      document.head.appendChild(script);
+    } catch (e) {
+      failed(e);
+    }
+  };
+}
 
 /** `extraOptions`: the names of a script variant's own tag options (`data-affitor-*`). */
 export function boot(extraOptions: string[] = []) {
   try {
     // currentScript is set only while the script runs synchronously, so it is read first.
-    const options = tagOptions(document.currentScript || findTag(), TAG_OPTIONS.concat(extraOptions));
+    const tag = (document.currentScript || findTag()) as HTMLScriptElement | null;
+    const options = tagOptions(tag, TAG_OPTIONS.concat(extraOptions));
     const existing: unknown = window.affitor;
     if (existing && (existing as Record<string, unknown>)[MARKER]) {
-      if (parseFlag(options.debug)) console.log('[Affitor] already loaded on this page; this copy does nothing');
+      if (parseFlag(options.debug)) console.log('[Affitor]', 'already loaded on this page; this copy does nothing');
     } else if (isTracker(existing)) {
       error('another Affitor tracker is already on this page; this copy does nothing');
     } else {
+      debugHooks.run = debugExtrasLoader(tag ? tag.src : undefined);
       publish(tracker.init(options));
     }
   } catch (e) {

@@ -1,44 +1,58 @@
-// Attribution and click tracking (contract §3.2–§3.4): the page's attribution state, the click
-// POST, its retries in the page, and the write-ahead cookie through which the next page load
-// finishes a click this one could not.
+// Attribution and click tracking (docs/protocol.md §3.2–§3.4): the page's attribution state, the
+// click POST, its retries in the page, and the write-ahead cookie through which the next page load
+// finishes a click this one could not. What leaves the page goes through the gate (gate.ts).
+import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
   appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
 } from '../shared/cookies.js';
-import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import { parseAff } from './aff.js';
 import { botReason } from './bots.js';
-import { allowBots } from './config.js';
-import { hold, tracking, wait } from './consent.js';
+import { settings } from './config.js';
 import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
-import { error, log } from './log.js';
+import { deviceFields } from './device.js';
+import { gate, retryWhileAllowed, send } from './gate.js';
+import { Line } from './lines.js';
+import { error, note } from './log.js';
 import { referrer } from './spa.js';
-import { isRetryable, isSuccess, post, retry } from './transport.js';
+import { isRetryable, isSuccess } from './transport.js';
 
 export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
 export const MAX_PENDING_BYTES = 3500;
 
-export let clickId: string | null = null;
-export let affiliateUrl: string | null = null;
-export let hasAttribution = false;
+// This page's attribution state. Module variables rather than an object's properties: the
+// minifier shortens their names, which it cannot do for properties (a byte choice of the script).
+// `resetClicks` puts all of them back to a fresh page's values.
+export let clickId: string | null;
+export let affiliateUrl: string | null;
+export let hasAttribution: boolean;
 /** `aff` of the last URL handled, so an SPA navigation acts only on a new one. */
-export let lastAff: string | null = null;
-/** `sess_` + 9 base-36 chars + `_` + ms: one per page load, in memory only (contract §3.3). */
-export let sessionId = '';
-/** The latest click; resolves (never rejects) once settled or out of attempts for this page. */
+let lastAff: string | null;
+/** `sess_` + 9 base-36 chars + `_` + ms: one per page load, in memory only (docs/protocol.md §3.3). */
+export let sessionId: string;
+/** The latest click; resolves (never rejects) once settled or out of attempts for this  */
 export let click: Promise<void> | undefined;
 /** `affiliate_url` of the click in flight or pending (the guard); null when there is none. */
-let clickUrl: string | null = null;
+let clickUrl: string | null;
 /** The click the current attribution pass started, if any. */
 let passClick: Promise<void> | undefined;
 /** Whether this page still has to look for a click an earlier page (or another tab) left pending. */
-let pendingToCheck = false;
+let pendingToCheck: boolean;
 /** Bumped by every new click, so a replaced one stops and its answer writes nothing. */
-let generation = 0;
+let generation: number;
 /** Cookie lifetime: the last successful click's `cookie_window_days`, else 60. */
-let days = DEFAULT_COOKIE_WINDOW_DAYS;
-let timeZone: string | undefined;
+let days: number;
+
+export function resetClicks() {
+  clickId = affiliateUrl = lastAff = clickUrl = null;
+  hasAttribution = pendingToCheck = false;
+  sessionId = '';
+  click = passClick = undefined;
+  generation = 0;
+  days = DEFAULT_COOKIE_WINDOW_DAYS;
+}
+resetClicks();
 
 /** The `affitor_pending_click` record: all a later page load needs to resend the click. */
 export interface PendingClick {
@@ -57,7 +71,7 @@ export const newPendingClick = (affiliateUrl: string, existingClickId?: string |
   affiliate_url: affiliateUrl,
   page_url: location.href,
   page_title: document.title.slice(0, 200),
-  referrer_url: referrer,
+  referrer_url: referrer(),
   session_id: sessionId,
   existing_click_id: existingClickId || undefined,
   attempts: 0,
@@ -76,51 +90,31 @@ function writePendingClick(record: PendingClick) {
   if (stored) setCookie(PENDING_CLICK_COOKIE, stored, 1);
 }
 
-/** A record from the decoded cookie value that may be resent now: < 24 h old, < 10 attempts (contract §3.4). */
+/** A record from the decoded cookie value that may be resent now: < 24 h old, < 10 attempts (docs/protocol.md §3.4). */
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
   try {
-    const record = JSON.parse(text!);
+    const record = JSON.parse(text!) as PendingClick;
     if (now - record.first_ts <= RESEND_WINDOW_MS && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
   } catch (e) {}
   return null;
 }
 
-/**
- * The click request body (contract §3.3): the record minus its bookkeeping, plus fresh device
- * fields. The time zone costs 10–40 ms of CPU on its first call in a page, so it is asked only
- * here, when a click goes out, and once per page.
- */
-export function clickBody(record: PendingClick, pageTitle: string) {
-  if (timeZone == null) {
-    timeZone = '';
-    try {
-      timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-    } catch (e) {}
-  }
-  return Object.assign({}, record, {
-    page_title: pageTitle,
-    attempts: undefined,
-    first_ts: undefined,
-    user_agent: navigator.userAgent,
-    language: navigator.language,
-    timezone: timeZone,
-    screen_resolution: screen.width + 'x' + screen.height,
-    viewport_size: innerWidth + 'x' + innerHeight,
-  });
-}
+/** The click request body (docs/protocol.md §3.3): the record minus its bookkeeping, plus fresh device fields. */
+export const clickBody = (record: PendingClick, pageTitle: string) =>
+  Object.assign({}, record, { page_title: pageTitle, attempts: undefined, first_ts: undefined }, deviceFields());
 
 /**
- * Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (contract §4.2).
+ * Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2).
  * None while tracking is off: nothing may be read for, or passed on to, a visitor without consent.
  */
 export function getClickId(): string | null {
-  if (!tracking()) return null;
+  if (!gate.allowed()) return null;
   let id = clickId || getCookie(CLICK_ID_COOKIE);
   if (!id && (id = getCookie(LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
   return id;
 }
 
-/** Cookie list plus the current id when it lacks it; the newest 20, oldest first (contract §4.2). */
+/** Cookie list plus the current id when it lacks it; the newest 20, oldest first (docs/protocol.md §4.2). */
 export function getClickIds(): string[] {
   const ids = splitClickIds(getCookie(CLICK_IDS_COOKIE));
   const id = getClickId();
@@ -128,8 +122,8 @@ export function getClickIds(): string[] {
 }
 
 /**
- * Contract §3.2 steps 4–6 for `url` (the current URL, or a landing held until consent), whose `aff`
- * is given; on the first pass also the pending click of §3.4.
+ * docs/protocol.md §3.2 steps 4–6 for `url` (the current URL, or a landing held until consent),
+ * whose `aff` is given; on the first pass also the pending click of §3.4.
  *
  * When this may send a click, it runs in one tab at a time (Web Locks, where the browser has them:
  * secure contexts), holding the lock until that click settles. Two tabs opened on one partner link
@@ -138,7 +132,7 @@ export function getClickIds(): string[] {
  */
 export function attribute(aff: string | null, url = location.href) {
   lastAff = aff;
-  if (!tracking()) return aff && hold(url);
+  if (!gate.allowed()) return aff && gate.hold(url);
   const pass = () => {
     passClick = undefined;
     decide(aff, url);
@@ -163,6 +157,12 @@ export function attribute(aff: string | null, url = location.href) {
     .catch(pass);
 }
 
+/** An SPA navigation: a URL with a new `aff` is a landing (docs/protocol.md §3.5). */
+export function navigate(url: string) {
+  const aff = parseAff(url);
+  if (aff && aff != lastAff) attribute(aff);
+}
+
 /** The click id and landing URL the cookies hold, and whether `aff` calls for a click (§3.2 step 4). */
 function attribution(aff: string | null) {
   const id = getClickId();
@@ -181,18 +181,18 @@ function decide(aff: string | null, url: string) {
     // resent — unless it is this page's own record, never sent, and another tab has meanwhile
     // made this very click (the cookies now hold it).
     if (record && (!aff || record.affiliate_url == url) && !(own && !record.attempts && !attribution(aff)[2])) {
-      log('Resending click:', record.affiliate_url);
+      note(Line.ResendingClick, record.affiliate_url);
       // This page's own record (written ahead before the lock) goes out with the full title.
-      void sendClick(record, own ? document.title : record.page_title);
+      sendClick(record, own ? document.title : record.page_title);
     } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
   const [id, storedUrl, needed] = attribution(aff);
   if (needed) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
-    log(id ? 'Partner switch:' : 'Referral:', aff);
+    note(id ? Line.PartnerSwitch : Line.Referral, aff);
     void trackClick((affiliateUrl = url), id);
   } else {
-    log(id ? 'Attributed:' : 'No attribution', id || '');
+    note(id ? Line.Attributed : Line.NoAttribution, id || '');
     clickId = id;
     affiliateUrl = id && storedUrl;
     hasAttribution = !!id;
@@ -204,8 +204,8 @@ function decide(aff: string | null, url: string) {
  * is off (consent), or the visitor is a bot.
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  if (!tracking()) wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) void sendClick(newPendingClick(url, existingClickId), document.title);
+  if (!gate.allowed()) gate.wait(() => trackClick(url, existingClickId));
+  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }
 
@@ -213,7 +213,7 @@ export function trackClick(url: string, existingClickId?: string | null): Promis
  * Why the visitor counts as a bot whose clicks are not sent, or null. Asked before anything of a
  * click is written or sent — the write-ahead record included, which a later page would resend.
  */
-const bot = () => !allowBots && botReason(navigator);
+const bot = () => !settings.allowBots && botReason(navigator);
 
 /**
  * Whether the visitor's latest click is unfinished: in flight or retrying on this page, or written
@@ -222,7 +222,7 @@ const bot = () => !allowBots && botReason(navigator);
 export const clickPending = () => !!(clickUrl || getCookie(PENDING_CLICK_COOKIE));
 
 /** Forgets this page's attribution and abandons any click in flight (opt-out). */
-export function forget() {
+export function forgetClicks() {
   clickId = affiliateUrl = clickUrl = null;
   hasAttribution = false;
   generation++;
@@ -231,24 +231,26 @@ export function forget() {
 /** The one way a click goes out: a landing's, a resent record's, trackClick's. */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
   const reason = bot();
-  if (reason) return log('Bot (' + reason + '), no click; see data-affitor-allow-bots');
+  if (reason) return note(Line.Bot, reason);
   const current = ++generation;
   clickUrl = record.affiliate_url;
-  return (click = passClick = retry(async () => {
+  click = passClick = retryWhileAllowed(async () => {
     // Replaced by a newer click (or an opt-out) while waiting: this one stops.
     if (current != generation) return;
     record.attempts++;
     writePendingClick(record);
-    const [status, body, statusText] = await post(CLICK_PATH, clickBody(record, pageTitle));
+    const [status, body, statusText] = await send(CLICK_PATH, clickBody(record, pageTitle));
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
-    if (ok ? !body : isRetryable(status)) return log('Click failed:', status), 1;
+    // Byte trick (the script ships this): `note(...), 1` returns "worth another attempt".
+    if (ok ? !body : isRetryable(status)) return note(Line.ClickFailed, status), 1;
     if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
-    else log(ok ? 'No usable click_id:' : 'Failed to track click: ' + status + ' ' + statusText, body);
+    else if (ok) note(Line.NoClickId, body);
+    else note(Line.ClickRejected, status + ' ' + String(statusText), body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
-  }).catch(error));
+  }).catch(error);
 }
 
 /**
@@ -261,13 +263,12 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
-  // No landing URL: the cookie's earlier one described another click, so it is deleted (days -1).
   setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
   setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
   clickId = id;
   affiliateUrl = url;
   hasAttribution = true;
-  log('Click tracked, click_id saved: ' + id);
+  note(Line.ClickSaved, id);
 }
 
 /** Once per page, before its first attribution pass: the session, and a look for a pending click. */

@@ -1,19 +1,45 @@
-// Settings from init options and from the script tag's data-affitor-* attributes (contract §2).
+// Settings from init options and from the script tag's data-affitor-* attributes (docs/protocol.md
+// §2). `readSettings` returns the page's new settings and changes nothing; the composition root
+// (tracker.ts) makes them current with `useSettings`, and modules read `settings` (as Plausible's
+// tracker modules read its `config`).
 import { DEFAULT_API_BASE } from '../shared/constants.js';
 import { isSafeCookieDomain } from '../shared/cookies.js';
-import { setConsentRequired } from './consent.js';
-import { setCookieDomain } from './cookie-jar.js';
-import { debugOn, error, log, setDebug } from './log.js';
+import { error } from './log.js';
 import type { AffitorInitOptions } from './types.js';
 
-export let programId: number | null = null;
-export let apiBase = DEFAULT_API_BASE;
-/** Send clicks from visitors that look like bots (issue 5): for tests and monitoring. */
-export let allowBots = false;
+export interface Settings {
+  programId: number | null;
+  debug: boolean;
+  /** Origin (or proxy path made absolute) the API calls go to, without a trailing `/`. */
+  apiBase: string;
+  /** Configured `domain=`; '' = the probed root domain (docs/protocol.md §4.3). */
+  cookieDomain: string;
+  /** `consent: 'required'`: nothing is stored or sent until the visitor consents. */
+  consentRequired: boolean;
+  /** Send clicks from visitors that look like bots: for tests and monitoring. */
+  allowBots: boolean;
+}
+
+export const defaultSettings = (): Settings => ({
+  programId: null,
+  debug: false,
+  apiBase: DEFAULT_API_BASE,
+  cookieDomain: '',
+  consentRequired: false,
+  allowBots: false,
+});
+
+/** The page's current settings; replaced as a whole by each `init`, never changed in place. */
+export let settings = defaultSettings();
+
+export const useSettings = (next: Settings) => {
+  settings = next;
+};
 
 /** `parseInt(v, 10)`; NaN, null and undefined give null. */
 export function parseProgramId(v: unknown): number | null {
   const n = parseInt(v as string, 10);
+  // Byte trick (the script ships this): `n === n` is false only for NaN.
   return n === n ? n : null;
 }
 
@@ -51,20 +77,22 @@ export function resolveApiBase(base: string, origin?: string) {
   return !base || (base[0] == '/' && base[1] != '/') ? (origin || location.origin) + base : base;
 }
 
-/** Applies init options; omitted ones keep their current value (contract §2, project rule). */
-export function configure(options?: AffitorInitOptions | null) {
-  const { programId: id, debug, apiBase: base, cookieDomain, consent, allowBots: bots } = options || {};
-  if (debug != null) setDebug(parseFlag(debug));
-  if (base) apiBase = resolveApiBase(String(base));
-  if (consent != null) setConsentRequired(consent == 'required');
-  if (bots != null) allowBots = parseFlag(bots);
+/** The settings after `options`: omitted options keep their `current` value (docs/protocol.md §2). */
+export function readSettings(options: AffitorInitOptions | null | undefined, current: Settings): Settings {
+  const { programId: id, debug, apiBase, cookieDomain, consent, allowBots } = options || {};
+  const next = Object.assign({}, current);
+  if (debug != null) next.debug = parseFlag(debug);
+  if (apiBase) next.apiBase = resolveApiBase(String(apiBase));
+  if (consent != null) next.consentRequired = consent == 'required';
+  if (allowBots != null) next.allowBots = parseFlag(allowBots);
   if (cookieDomain != null) {
     const safe = isSafeCookieDomain(cookieDomain);
     if (cookieDomain && !safe) error('Invalid cookie domain:', cookieDomain);
-    setCookieDomain(safe ? cookieDomain : '');
+    next.cookieDomain = safe ? cookieDomain : '';
   }
-  programId = parseProgramId(id) ?? programId ?? parseProgramId(tagOptions(findTag()).programId) ?? parseProgramId(window.AFFITOR_PROGRAM_ID);
-  if (programId == null) error('Affitor program ID not found — set it via init({ programId }).');
-  log('Affitor tracker initialized:', { programId, debug: debugOn, apiBase, cookieDomain });
-  log('Using program ID:', programId);
+  // The first that gives a number: the option, the current id, the tag, the page's global.
+  next.programId = [id, current.programId, tagOptions(findTag()).programId, window.AFFITOR_PROGRAM_ID].map(parseProgramId).find((n) => n != null) ?? null;
+  if (next.programId == null) error('Affitor program ID not found — set it via init({ programId }).');
+  return next;
 }
+

@@ -4,9 +4,10 @@
 // removes `aff` from the address bar once read.
 import { saveClick } from './click.js';
 import { parseFlag } from './config.js';
-import { tracking } from './consent.js';
 import { rewriteEmbeds, rewriteLinks } from './decorate.js';
-import { log } from './log.js';
+import { Line } from './lines.js';
+import { note } from './log.js';
+import { trackingAllowed } from './tracker.js';
 import type { AffitorInitOptions } from './types.js';
 
 /** The query parameter that carries a click id to another of the merchant's sites. */
@@ -38,7 +39,7 @@ export function crossDomain(options?: AffitorInitOptions | null) {
   }
   if (options && options.cleanUrl != null) cleanUrl = parseFlag(options.cleanUrl);
   if (handedOver === undefined) arrive();
-  if (handedOver && tracking()) adopt(handedOver);
+  if (handedOver && trackingAllowed()) adopt(handedOver);
 }
 
 /** On the first pass: take the hand-off id out of the URL (and `aff` too with cleanUrl). */
@@ -58,7 +59,7 @@ function arrive() {
 
 function adopt(id: string) {
   handedOver = null;
-  log('Click id handed over from another domain:', id);
+  note(Line.HandedOver, id);
   saveClick(null, id);
 }
 

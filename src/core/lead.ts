@@ -1,7 +1,7 @@
-// Signups (contract §3.6). A lead is written ahead to localStorage — never to a cookie: it holds the
-// email — and a host-only flag cookie says so, so that a plain visit (which reads cookies anyway)
-// never pays for a localStorage access. Retried like a click; resent on the next page load of this
-// origin until it reaches a final answer or is 24 h old.
+// Signups (docs/protocol.md §3.6). A lead is written ahead to localStorage — never to a cookie: it
+// holds the email — and a host-only flag cookie says so, so that a plain visit (which reads cookies
+// anyway) never pays for a localStorage access. Retried like a click; resent on the next page load
+// of this origin until it reaches a final answer or is 24 h old.
 // A lead carries its landing's click: made while that click is still unfinished (slow, retrying,
 // left for the next page to resend), it is stored without one and sent once the click is final —
 // with its click id, or, when the click finally failed, with what the cookies hold (often only the
@@ -9,14 +9,19 @@
 // for lack of one.
 import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
+import { sleep } from '../shared/sleep.js';
 import { click, clickPending, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
-import { programId } from './config.js';
-import { tracking, wait } from './consent.js';
+import { settings } from './config.js';
 import { getCookie, setCookie } from './cookie-jar.js';
-import { debugOn, error, log } from './log.js';
-import { isRetryable, isSuccess, post, retry, sleep } from './transport.js';
+import { gate, retryWhileAllowed, send } from './gate.js';
+import { Line } from './lines.js';
+import { error, note } from './log.js';
+import { isRetryable, isSuccess } from './transport.js';
 
+export const LEAD_PATH = '/api/v1/track/lead';
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
+/** How long `signup()` waits for this page's in-flight click before it resolves (docs/protocol.md §3.6). */
+export const CLICK_WAIT_MS = 3000;
 
 /** A lead's request body; without `click_id` while it waits for its landing's click. */
 type LeadBody = Record<string, unknown>;
@@ -24,16 +29,21 @@ type LeadBody = Record<string, unknown>;
 type PendingLeads = Record<string, [body: LeadBody, created: number]>;
 
 /** Dedupe keys of the leads sent, in flight or retrying on this page. */
-const sent: Record<string, 1> = {};
+let sent: Record<string, 1> = {};
+
+/** Test hook: a fresh page. */
+export const resetLeads = () => {
+  sent = {};
+};
 
 /**
  * Applies `change` to the stored leads; storage blocked means the lead cannot outlive this page.
  * After an opt-out nothing is stored (optOut erased it all).
  */
 function storeLeads(change: (leads: PendingLeads) => void) {
-  if (!tracking()) return;
+  if (!gate.allowed()) return;
   try {
-    const leads: PendingLeads = JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) || {};
+    const leads = (JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) as PendingLeads | null) || {};
     change(leads);
     const any = Object.keys(leads).length > 0;
     if (any) localStorage.setItem(PENDING_LEADS_KEY, JSON.stringify(leads));
@@ -47,12 +57,12 @@ function storeLeads(change: (leads: PendingLeads) => void) {
 const deliver = (key: string, body: LeadBody) =>
   new Promise<void>((firstDone) => {
     sent[key] = 1;
-    void retry(async () => {
-      const [status, answer, detail] = await post('/api/v1/track/lead', body);
+    void retryWhileAllowed(async () => {
+      const [status, answer, detail] = await send(LEAD_PATH, body);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
-      if (ok) log('Signup tracked successfully', answer && answer.provisional ? '(provisional)' : '');
-      else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + detail);
+      if (ok) note(Line.SignupTracked, answer);
+      else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + String(detail));
       if (!again) {
         storeLeads((leads) => delete leads[key]);
         // Not recorded (a 4xx): an identical later call may try again.
@@ -63,9 +73,9 @@ const deliver = (key: string, body: LeadBody) =>
     }).then(firstDone);
   });
 
-/** The click fields of a lead, as they stand now (contract §3.6). */
+/** The click fields of a lead, as they stand now (docs/protocol.md §3.6). */
 function attribution() {
-  if (!hasAttribution) log('Signup tracked without affiliate attribution');
+  if (!hasAttribution) note(Line.SignupUnattributed);
   return { click_id: getClickId(), click_ids: getClickIds(), has_attribution: hasAttribution };
 }
 
@@ -75,7 +85,7 @@ function attribution() {
  * as it is, for the next page load, which resends the click before it (and whose cookies then hold
  * the same click id for a lead stored without one).
  */
-function send(key: string, body: LeadBody): Promise<void> | void {
+function dispatch(key: string, body: LeadBody): Promise<void> | void {
   sent[key] = 1;
   if ('click_id' in body) return deliver(key, body);
   void Promise.resolve(click).then(() => {
@@ -85,30 +95,30 @@ function send(key: string, body: LeadBody): Promise<void> | void {
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
-  if (!tracking()) return wait(() => signup(customerKey, email));
+  if (!gate.allowed()) return gate.wait(() => signup(customerKey, email));
   try {
     // Only a non-empty string or a finite number is a key: anything else would reach the wire as
     // "[object Object]" or "NaN", so it is refused like a missing key.
     const key = (typeof customerKey == 'string' || Number.isFinite(customerKey)) && customerKey !== '' ? String(customerKey) : null;
     if (!key) error('signup() requires customerKey as first argument');
     // Usually the landing's click answers within this; a slower one is waited for in the background.
-    await Promise.race([click, sleep(3000)]);
+    await Promise.race([click, sleep(CLICK_WAIT_MS)]);
     const body: LeadBody = {
       customer_key: key,
       email: email || null,
       page_url: location.href,
       session_id: sessionId,
-      program_id: programId,
-      debug_mode: debugOn,
+      program_id: settings.programId,
+      debug_mode: settings.debug,
     };
     if (!clickPending()) Object.assign(body, attribution());
     const dedupeKey = JSON.stringify([key, body.email, body.click_id]);
-    if (sent[dedupeKey]) return log('Duplicate signup not sent');
+    if (sent[dedupeKey]) return note(Line.SignupDuplicate);
     const created = Date.now();
     storeLeads((leads) => (leads[dedupeKey] = [body, created]));
-    await send(dedupeKey, body);
+    await dispatch(dedupeKey, body);
   } catch (e) {
-    error('Error tracking signup: ' + e);
+    error('Error tracking signup: ' + String(e));
   }
 }
 
@@ -118,9 +128,16 @@ export function resumeLeads() {
     storeLeads((leads) => {
       for (const key in leads) {
         if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
-          log('Resending signup');
-          void send(key, leads[key][0]);
+          note(Line.ResendingSignup);
+          void dispatch(key, leads[key][0]);
         } else delete leads[key];
       }
     });
+}
+
+/** Opt-out: the stored signups go, and none of this page's is resent. */
+export function forgetLeads() {
+  try {
+    localStorage.removeItem(PENDING_LEADS_KEY);
+  } catch (e) {}
 }

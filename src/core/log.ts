@@ -1,18 +1,39 @@
-// Console output. Errors always print; everything else only in debug mode (contract §6, §7).
-// Like all tracker state this is page-wide: the contract allows one tracker per page (§8.1).
+// Console output. Errors always print, with their words (docs/protocol.md §6: "errors always
+// log"). Everything else is a debug-mode decision line, logged by number (lines.ts) and printed by
+// a printer that debug mode installs: the debug extras in the script, lineText in the ESM library.
+// Lines noted before the printer arrives (the extras load asynchronously) wait for it, in order.
+import type { Line } from './lines.js';
 
-export let debugOn = false;
+export type Printer = (line: Line, args: unknown[]) => void;
+
+// Page-wide (the protocol allows one tracker per page, docs/protocol.md §8.1); module variables,
+// whose names the minifier shortens. `resetLog` gives a fresh page's values.
+let debug: boolean;
+let printer: Printer | undefined;
+let waiting: [Line, unknown[]][];
+
+export function resetLog() {
+  debug = false;
+  printer = undefined;
+  waiting = [];
+}
+resetLog();
 
 export const setDebug = (on: boolean) => {
-  debugOn = on;
+  debug = on;
 };
 
-const print =
-  (method: 'log' | 'warn' | 'error') =>
-  (...args: unknown[]) => {
-    if (debugOn || method == 'error') console[method]('[Affitor]', ...args);
-  };
+/** A debug-mode decision line; nothing at all when debug mode is off. */
+export function note(line: Line, ...args: unknown[]) {
+  if (!debug) return;
+  if (printer) printer(line, args);
+  else waiting.push([line, args]);
+}
 
-export const log = print('log');
-export const warn = print('warn');
-export const error = print('error');
+/** Installs the printer and prints what waited for it. */
+export function setPrinter(next: Printer) {
+  printer = next;
+  waiting.splice(0).forEach(([line, args]) => next(line, args));
+}
+
+export const error = (...args: unknown[]) => console.error('[Affitor]', ...args);

@@ -1,25 +1,25 @@
-// SPA navigation (contract §3.5): pushState/replaceState/popstate to a URL with a new `aff` is a
-// landing; any other navigation costs one string test and no request.
-import { parseAff } from './aff.js';
-import { attribute, lastAff } from './click.js';
+// SPA navigation (docs/protocol.md §3.5): pushState/replaceState/popstate call `onNavigate` with the
+// new URL; what a navigation means (a new `aff` is a landing) is the caller's business.
 import { error } from './log.js';
 
+// Page-wide: the history hooks are installed once per page.
 /** `referrer_url` of clicks: the document's referrer, then the URL before the last navigation. */
-export let referrer = '';
+let lastReferrer = '';
 let currentUrl = '';
 
-export function watchHistory() {
-  referrer = document.referrer;
+export const referrer = () => lastReferrer;
+
+export function watchHistory(onNavigate: (url: string) => void) {
+  lastReferrer = document.referrer;
   currentUrl = location.href;
   const check = () => {
     try {
       const href = location.href;
       if (href != currentUrl) {
-        referrer = currentUrl;
+        lastReferrer = currentUrl;
         currentUrl = href;
       }
-      const aff = parseAff(href);
-      if (aff && aff != lastAff) attribute(aff);
+      onNavigate(href);
     } catch (e) {
       error(e);
     }

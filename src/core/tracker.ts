@@ -1,19 +1,45 @@
-// The tracker's public surface. `tracker` is what `window.affitor` is; the ESM entry's
-// `AffitorTracker` is a view of the same page-wide tracker (one per page, contract §8.1).
+// The composition root: the page's one tracker (docs/protocol.md §8.1). It applies the settings,
+// switches consent mode and the debug extras on where the build has them, and runs each
+// attribution pass; the modules it calls import only leaves (settings, gate, cookie jar,
+// transport, log), never each other in a circle. `tracker` is what `window.affitor` is; the ESM
+// entry's `AffitorTracker` is a view of it.
 import { parseAff } from './aff.js';
-import { affiliateUrl, attribute, click, getClickId, getClickIds, hasAttribution, startPage, trackClick } from './click.js';
-import { configure, programId } from './config.js';
-import { consent, optOut, tracking } from './consent.js';
-import { debugChecks } from './debug.js';
+import {
+  affiliateUrl, attribute, click, clickBody, forgetClicks, getClickId, getClickIds, hasAttribution, navigate, newPendingClick,
+  startPage, trackClick,
+} from './click.js';
+import { type Settings, readSettings, settings, useSettings } from './config.js';
+import { setCookieDomain } from './cookie-jar.js';
 import { MARKER } from './facade.js';
-import { resumeLeads, signup } from './lead.js';
-import { debugOn, error } from './log.js';
+import { type Gate, closedWithoutConsentMode, gate, send, useGate } from './gate.js';
+import { forgetLeads, resumeLeads, signup } from './lead.js';
+import { Line } from './lines.js';
+import { type Printer, error, note, setDebug, setPrinter } from './log.js';
+import { eraseTrackerCookies, setChoice } from './privacy.js';
 import { watchHistory } from './spa.js';
+import type { Send } from './transport.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types.js';
 
+/**
+ * What the debug extras (debug.ts) get from the core on each attribution pass in debug mode: the
+ * settings, the page's `aff`, a click body for this page (the test pageview's, before its test-mode
+ * marker), the send function and the printer hook. Byte trick (the script ships this): a tuple,
+ * so no property name is written out.
+ */
+export type DebugContext = [settings: Settings, aff: string | null, pageview: object, send: Send, setPrinter: (printer: Printer) => void];
+
+/** Consent mode (consent.ts `createConsent`): its gate, and what runs when the visitor consents. */
+export interface ConsentMode {
+  gate: Gate;
+  granted: () => void;
+}
+
+/** The main script given `consent: 'required'` fails closed and says which file has consent mode. */
+export const FAIL_CLOSED = 'consent "required" needs affitor-tracker.consent.js: nothing tracked';
+
+let consentMode: ConsentMode | undefined;
 /** Resolves once this page's attribution is settled; created by the first `init`. */
 let settled: Promise<unknown> | undefined;
-
 /** Whether this page's once-only start (pending click, stored signups) has run. */
 let started = false;
 
@@ -24,14 +50,30 @@ let started = false;
 export const features: ((options?: AffitorInitOptions | null) => void)[] = [];
 
 /**
+ * Runs the debug extras for a pass: the script loads them from its own origin on first use
+ * (boot.ts), the ESM library has them built in (index.ts). Unset, debug mode only notes lines.
+ */
+export const debugHooks: { run?: (context: DebugContext) => void } = {};
+
+/** Switches consent mode on (the consent and .plus scripts, the ESM library), before the first `init`. */
+export function useConsentMode(create: (begin: (url: string) => void) => ConsentMode) {
+  if (!consentMode) useGate((consentMode = create(begin)).gate);
+}
+
+/** Whether the visitor may be tracked now (for the optional features). */
+export const trackingAllowed = () => gate.allowed();
+
+/**
  * Attribution for `url` (the page's, or the landing held until consent). Without consent this only
  * keeps the landing in memory; with it, the first pass also resends what earlier pages left pending.
  */
-export function begin(url: string, options?: AffitorInitOptions | null) {
+function begin(url: string, options?: AffitorInitOptions | null) {
   const aff = parseAff(url);
-  const on = tracking();
+  const on = gate.allowed();
   if (on && !started) startPage();
-  if (on && debugOn) debugChecks(aff);
+  if (on && settings.debug && debugHooks.run) {
+    debugHooks.run([settings, aff, clickBody(newPendingClick(location.href), document.title), send, setPrinter]);
+  }
   attribute(aff, url);
   if (on && !started) {
     started = true;
@@ -40,21 +82,41 @@ export function begin(url: string, options?: AffitorInitOptions | null) {
   features.forEach((feature) => feature(options));
 }
 
-const getData = (): AffitorData => ({ clickId: getClickId(), programId, hasAttribution, affiliateUrl });
+const getData = (): AffitorData => ({ clickId: getClickId(), programId: settings.programId, hasAttribution, affiliateUrl });
+
+function optOut() {
+  gate.forget();
+  forgetClicks();
+  eraseTrackerCookies();
+  forgetLeads();
+  setChoice(false);
+  note(Line.OptedOut);
+}
 
 export const tracker: AffitorApi = {
   [MARKER]: 1,
   get programId() {
-    return programId;
+    return settings.programId;
   },
 
-  /** Contract §3.2. A repeated call re-runs attribution; the click guard prevents duplicates. */
+  /** docs/protocol.md §3.2. A repeated call re-runs attribution; the click guard prevents duplicates. */
   init(options?: AffitorInitOptions | null) {
     try {
-      configure(options);
-      if (!settled) watchHistory();
+      useSettings(readSettings(options, settings));
+      setDebug(settings.debug);
+      setCookieDomain(settings.cookieDomain);
+      // A page prerendered by Speculation Rules is not seen yet: its attribution (click, cookies,
+      // resends) waits until it is shown, and never happens if it never is.
+      if ((document as { prerendering?: boolean }).prerendering) {
+        document.addEventListener('prerenderingchange', () => tracker.init(options), { once: true });
+        return tracker;
+      }
+      // One note, two lines: "Affitor tracker initialized:" and "Using program ID:" (lines.ts).
+      note(Line.Initialized, settings);
+      if (gate == closedWithoutConsentMode && settings.consentRequired) error(FAIL_CLOSED);
+      if (!settled) watchHistory(navigate);
       begin(location.href, options);
-      // Fires on every path: referred or not, success, 4xx, network failure (contract §6).
+      // Fires on every path: referred or not, success, 4xx, network failure (docs/protocol.md §6).
       settled = settled || Promise.resolve(click).then(() => dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() })));
     } catch (e) {
       error(e);
@@ -74,9 +136,19 @@ export const tracker: AffitorApi = {
       .catch(error);
   },
 
-  consent,
+  /** `consent(true)` starts tracking (a held landing first); `consent(false)` is `optOut()`. */
+  consent(granted?: boolean) {
+    if (!granted) return optOut();
+    if (gate == closedWithoutConsentMode && settings.consentRequired) return error(FAIL_CLOSED);
+    const was = gate.allowed();
+    setChoice(true);
+    if (!was) {
+      if (consentMode) consentMode.granted();
+      else begin(location.href);
+    }
+  },
   optOut,
 
   /** Affitor's earlier script API. */
-  trackLead: (data: AffitorLegacyLead) => signup((data = data || {}).customer_key ?? data.user_id, data.email),
+  trackLead: (data: AffitorLegacyLead) => signup((data = data || {}).customer_key != null ? data.customer_key : data.user_id, data.email),
 } as AffitorApi;

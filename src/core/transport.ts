@@ -1,16 +1,20 @@
 // The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
-// (contract §3.3, §3.6), reduced to an outcome tuple so callers never see an exception; and the
-// one retry loop, shared by clicks and leads.
-import { apiBase } from './config.js';
-import { tracking } from './consent.js';
-import { log } from './log.js';
+// (docs/protocol.md §3.3, §3.6), reduced to an outcome tuple so callers never see an exception;
+// and the one retry loop, shared by clicks and leads. Pure "post this": which origin, and whether
+// the visitor allows it at all, is the composition root's business (tracker.ts `send`).
+import { sleep } from '../shared/sleep.js';
+import { Line } from './lines.js';
+import { note } from './log.js';
 
 /** `[status, parsed JSON body, statusText or error]`; status 0 = the request failed or fetch threw. */
 export type Outcome = [status: number, body?: Record<string, unknown>, detail?: unknown];
 
-export async function post(path: string, body: object): Promise<Outcome> {
+/** Posts `body` as JSON to `path` of the API; resolves with the outcome, never rejects. */
+export type Send = (path: string, body: object) => Promise<Outcome>;
+
+export async function post(url: string, body: object): Promise<Outcome> {
   try {
-    const res = await fetch(apiBase + path, {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
@@ -18,9 +22,9 @@ export async function post(path: string, body: object): Promise<Outcome> {
       keepalive: true,
     });
     // A body that is not JSON stays undefined and the caller decides (a click retries it).
-    return [res.status, await res.json().catch(() => {}), res.statusText];
+    return [res.status, (await res.json().catch(() => {})) as Record<string, unknown> | undefined, res.statusText];
   } catch (e) {
-    log('Request failed (ad blocker, CSP connect-src, wrong API base?)', e);
+    note(Line.RequestFailed, e);
     // A hole, not `undefined`: the script ships every byte (`void 0` is 6 more).
     // oxlint-disable-next-line no-sparse-arrays
     return [0, , e];
@@ -32,23 +36,21 @@ export const isSuccess = (status: number) => status > 199 && status < 300;
 /** Network failure, 408, 429 and 5xx are worth another attempt; any other 4xx is final. */
 export const isRetryable = (status: number) => !status || status == 408 || status == 429 || status > 499;
 
-/** At most this many attempts per click or lead per page load (contract §3.4). */
+/** At most this many attempts per click or lead per page load (docs/protocol.md §3.4). */
 export const MAX_ATTEMPTS = 5;
 
 /**
- * Delay after failed attempt `n`: `min(1000·2^(n-1), 8000)` ms (contract §3.4) scaled by a random
- * 50–100 %, so that visitors failing together do not come back in lockstep.
+ * Delay after failed attempt `n`: `min(1000·2^(n-1), 8000)` ms (docs/protocol.md §3.4) scaled by
+ * a random 50–100 %, so that visitors failing together do not come back in lockstep.
  */
 export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 * 2 ** (n - 1), 8000) * (0.5 + random / 2);
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `attempt` makes one attempt and returns a truthy value when it is worth another (its request
  * failed in a retryable way), falsy when it reached a final answer or was abandoned. At most
- * MAX_ATTEMPTS per page load, `retryDelay` apart.
+ * MAX_ATTEMPTS per page load, `retryDelay` apart. No attempt starts once `allowed()` is false (the
+ * visitor opted out): the loop ends, so every promise waiting on it settles.
  */
-export async function retry(attempt: () => Promise<unknown>) {
-  // After an opt-out no attempt starts (none is sent, none writes); the loop ends, so every promise settles.
-  for (let n = 1; tracking() && (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
+export async function retry(attempt: () => Promise<unknown>, allowed: () => boolean) {
+  for (let n = 1; allowed() && (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
 }

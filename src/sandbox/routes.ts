@@ -50,7 +50,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/demo/checkout', handle: demo.checkout },
   { method: 'POST', path: '/demo/refund', handle: demo.refund },
   { method: 'POST', path: '/demo/provider', handle: provider },
-  { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.plus)?\.js(?:\.map)?)$/, handle: pages.script },
+  { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.consent|\.plus|\.debug)?\.js(?:\.map)?)$/, handle: pages.script },
   { method: 'GET', path: '/', handle: pages.storefront },
   { method: 'GET', path: '/index.html', handle: pages.storefront },
   { method: 'GET', path: '/console', handle: pages.consolePage },
@@ -64,14 +64,19 @@ function surfaceOf(path: string): Surface {
   return 'files';
 }
 
+/** Exact paths looked up directly (a Map: inherited names such as `toString` are never keys). */
+const EXACT_ROUTES = new Map<string, Route[]>();
+for (const route of ROUTES) {
+  if (typeof route.path === 'string') EXACT_ROUTES.set(route.path, [...(EXACT_ROUTES.get(route.path) ?? []), route]);
+}
+const PATTERN_ROUTES = ROUTES.filter((route): route is Route & { path: RegExp } => route.path instanceof RegExp);
+
 /** The routes for this path, each with its decoded params. Throws HttpError 400 on bad percent-encoding. */
 function routesFor(path: string): Array<{ route: Route; params: string[] }> {
+  const exact = EXACT_ROUTES.get(path);
+  if (exact) return exact.map((route) => ({ route, params: [] }));
   const found: Array<{ route: Route; params: string[] }> = [];
-  for (const route of ROUTES) {
-    if (typeof route.path === 'string') {
-      if (route.path === path) found.push({ route, params: [] });
-      continue;
-    }
+  for (const route of PATTERN_ROUTES) {
     const match = route.path.exec(path);
     if (match) found.push({ route, params: match.slice(1).map(decodePathPart) });
   }

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { apiBase, configure, parseFlag, parseProgramId, programId, tagOptions } from '../../src/core/config';
+import { defaultSettings, parseFlag, parseProgramId, readSettings, tagOptions } from '../../src/core/config';
 import { isSafeCookieDomain } from '../../src/shared/cookies';
 
 describe('config parsing (contract §2)', () => {
@@ -33,7 +33,7 @@ describe('config parsing (contract §2)', () => {
   });
 });
 
-describe('configure', () => {
+describe('readSettings', () => {
   afterEach(() => {
     vi.restoreAllMocks();
     delete window.AFFITOR_PROGRAM_ID;
@@ -41,31 +41,31 @@ describe('configure', () => {
   });
   it('strips trailing slashes from the API base and keeps omitted options on a later call', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    configure({ programId: '12', apiBase: 'http://api.test:8080//' });
-    expect(apiBase).toBe('http://api.test:8080');
-    expect(programId).toBe(12);
-    configure({});
-    expect(apiBase).toBe('http://api.test:8080');
-    expect(programId).toBe(12);
+    const first = readSettings({ programId: '12', apiBase: 'http://api.test:8080//', debug: 'true' }, defaultSettings());
+    expect(first).toMatchObject({ apiBase: 'http://api.test:8080', programId: 12, debug: true });
+    expect(readSettings({}, first)).toEqual(first);
   });
-  it('falls back to window.AFFITOR_PROGRAM_ID only when nothing else gives an id', async () => {
-    vi.resetModules();
-    const fresh = await import('../../src/core/config');
+  it('returns new settings and leaves the current ones as they were', () => {
+    const current = defaultSettings();
+    const next = readSettings({ programId: 3, consent: 'required', allowBots: 'true' }, current);
+    expect(next).toMatchObject({ programId: 3, consentRequired: true, allowBots: true });
+    expect(current).toEqual(defaultSettings());
+  });
+  it('falls back to the tag, then window.AFFITOR_PROGRAM_ID, only when nothing else gives an id', () => {
     window.AFFITOR_PROGRAM_ID = '77';
-    fresh.configure(null);
-    expect(fresh.programId).toBe(77);
+    expect(readSettings(null, defaultSettings()).programId).toBe(77);
+    document.body.innerHTML = '<script data-affitor-program-id="5"></script>';
+    expect(readSettings(null, defaultSettings()).programId).toBe(5);
+    expect(readSettings({ programId: 0 }, defaultSettings()).programId).toBe(0);
   });
-  it('logs the exact error when no program id is found', async () => {
-    vi.resetModules();
-    const fresh = await import('../../src/core/config');
+  it('logs the exact error when no program id is found', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
-    fresh.configure({});
-    expect(fresh.programId).toBeNull();
+    expect(readSettings({}, defaultSettings()).programId).toBeNull();
     expect(spy).toHaveBeenCalledWith('[Affitor]', 'Affitor program ID not found — set it via init({ programId }).');
   });
-  it('rejects an unsafe cookie domain with an error', () => {
+  it('rejects an unsafe cookie domain with an error and falls back to the probed domain', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
-    configure({ programId: 1, cookieDomain: '.shop.test; secure' });
+    expect(readSettings({ programId: 1, cookieDomain: '.shop.test; secure' }, defaultSettings()).cookieDomain).toBe('');
     expect(spy).toHaveBeenCalledWith('[Affitor]', 'Invalid cookie domain:', '.shop.test; secure');
   });
 });

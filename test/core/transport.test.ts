@@ -35,15 +35,28 @@ describe('retry (the one loop of clicks and leads)', () => {
     const answers = [1, 1, 0, 1];
     let calls = 0;
     vi.useFakeTimers();
-    const done = retry(async () => answers[calls++]);
+    const done = retry(async () => answers[calls++], () => true);
     await vi.runAllTimersAsync();
     await done;
     expect(calls).toBe(3);
   });
+  it('starts no attempt once allowed() is false (an opt-out), and ends', async () => {
+    let allowed = true;
+    let calls = 0;
+    vi.useFakeTimers();
+    const done = retry(async () => {
+      calls++;
+      allowed = false;
+      return 1;
+    }, () => allowed);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(calls).toBe(1);
+  });
   it('makes at most MAX_ATTEMPTS attempts, waiting between them', async () => {
     const times: number[] = [];
     vi.useFakeTimers();
-    const done = retry(async () => times.push(Date.now()));
+    const done = retry(async () => times.push(Date.now()), () => true);
     await vi.runAllTimersAsync();
     await done;
     expect(times).toHaveLength(MAX_ATTEMPTS);

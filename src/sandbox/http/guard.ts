@@ -27,6 +27,21 @@ function isIpLiteral(hostname: string): boolean {
  */
 export function isAllowedHost(hostHeader: string | undefined, allowedHosts: readonly string[]): boolean {
   if (!hostHeader) return false;
+  // Every request carries the same few Host values: remember the verdicts (bounded, so a flood of
+  // made-up hosts cannot grow it).
+  let verdicts = verdictsByList.get(allowedHosts);
+  if (!verdicts) verdictsByList.set(allowedHosts, (verdicts = new Map()));
+  const known = verdicts.get(hostHeader);
+  if (known !== undefined) return known;
+  const verdict = decideHost(hostHeader, allowedHosts);
+  if (verdicts.size < MAX_REMEMBERED_HOSTS) verdicts.set(hostHeader, verdict);
+  return verdict;
+}
+
+const MAX_REMEMBERED_HOSTS = 100;
+const verdictsByList = new WeakMap<readonly string[], Map<string, boolean>>();
+
+function decideHost(hostHeader: string, allowedHosts: readonly string[]): boolean {
   const hostname = hostnameOf(hostHeader);
   if (hostname === null) return false;
   if (hostname === 'localhost' || hostname.endsWith('.localhost') || isIpLiteral(hostname)) return true;

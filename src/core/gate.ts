@@ -1,0 +1,42 @@
+// What may leave the page, and where to. Every script honours a stored refusal
+// (`affitor_consent=0`, written by `optOut()`); the main script given `consent: 'required'` tracks
+// nothing (it has no consent mode); consent mode (consent.ts: the consent and .plus scripts, the
+// ESM library) replaces the gate with one that also holds a landing and queues calls until the
+// visitor consents. `send` is the only way clicks and leads reach the API, `retryWhileAllowed`
+// the only retry loop they run.
+import { settings } from './config.js';
+import { storedChoice } from './privacy.js';
+import { type Send, post, retry } from './transport.js';
+
+export interface Gate {
+  /** Whether the tracker may store and send now. */
+  allowed(): boolean;
+  /** Keeps a landing URL seen while not allowed (consent mode only). */
+  hold(url: string): void;
+  /** Keeps a call made while not allowed, to run on consent (consent mode only). */
+  wait(call: () => unknown): void;
+  /** Drops what was held and kept: the visitor opted out. */
+  forget(): void;
+}
+
+const ignore = () => {};
+
+/** The main script's gate: no consent mode. */
+export const closedWithoutConsentMode: Gate = {
+  allowed: () => !settings.consentRequired && storedChoice() !== false,
+  hold: ignore,
+  wait: ignore,
+  forget: ignore,
+};
+
+export let gate = closedWithoutConsentMode;
+
+export const useGate = (next: Gate) => {
+  gate = next;
+};
+
+/** Posts to the API of the current settings. */
+export const send: Send = (path, body) => post(settings.apiBase + path, body);
+
+/** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
+export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, () => gate.allowed());

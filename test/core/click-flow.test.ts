@@ -1,0 +1,145 @@
+// @vitest-environment happy-dom
+// Attribution and clicks (docs/protocol.md §3.2–§3.4) through the real click module: which visits
+// send a click, what is written ahead, what a retry reuses, what the next page resends.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attribute, click, clickId, getClickIds, hasAttribution, navigate, startPage, trackClick } from '../../src/core/click';
+import { useGate } from '../../src/core/gate';
+import { CLICK_OK, cookie, fakeApi, freshPage } from './fake-page';
+
+const landing = (query = '?aff=P1') => {
+  history.replaceState(null, '', '/landing' + query);
+  return location.href;
+};
+
+/** One page load's attribution pass, as tracker.ts runs it. */
+function load(url = location.href) {
+  startPage();
+  attribute(new URL(url).searchParams.get('aff'), url);
+  return Promise.resolve(click);
+}
+
+beforeEach(() => {
+  freshPage();
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('a landing', () => {
+  it('sends one click and, on its answer, writes the attribution cookies and drops the write-ahead record', async () => {
+    const posted = fakeApi(CLICK_OK);
+    const url = landing();
+    await load(url);
+    expect(posted).toHaveLength(1);
+    expect(posted[0].path).toBe('/api/v1/track/click');
+    expect(posted[0].body).toMatchObject({ affiliate_url: url, page_url: url, session_id: expect.stringMatching(/^sess_[a-z0-9]{9}_\d+$/) });
+    expect(posted[0].body).not.toHaveProperty('attempts');
+    expect(posted[0].body).not.toHaveProperty('existing_click_id');
+    expect([cookie('affitor_click_id'), cookie('customer_code'), cookie('affitor_aff_url')]).toEqual(['cust_1_1', 'cust_1_1', url]);
+    expect(cookie('affitor_pending_click')).toBeUndefined();
+    expect([clickId, hasAttribution]).toEqual(['cust_1_1', true]);
+  });
+
+  it('of the same partner again sends nothing and restores the attribution; another partner is a switch', async () => {
+    const posted = fakeApi(CLICK_OK);
+    await load(landing());
+    freshPage();
+    fakeApi(CLICK_OK);
+    document.cookie = 'affitor_click_id=cust_1_1; path=/';
+    document.cookie = 'affitor_aff_url=' + encodeURIComponent(landing()) + '; path=/';
+    const again = fakeApi(CLICK_OK);
+    await load(landing('?aff=P1&utm=x'));
+    expect(again).toHaveLength(0);
+    expect([clickId, hasAttribution]).toEqual(['cust_1_1', true]);
+    await load(landing('?aff=P2'));
+    expect(again).toHaveLength(1);
+    expect(again[0].body.existing_click_id).toBe('cust_1_1');
+    expect(posted).toHaveLength(1);
+  });
+
+  it('retries a 503 with the same session_id, keeping the write-ahead record until the final answer', async () => {
+    const posted = fakeApi({ status: 503 }, { status: 503 }, CLICK_OK);
+    const url = landing();
+    startPage();
+    attribute('P1', url);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(posted).toHaveLength(1);
+    const record = JSON.parse(cookie('affitor_pending_click')!) as { attempts: number; session_id: string };
+    expect(record).toMatchObject({ affiliate_url: url, attempts: 1 });
+    await vi.runAllTimersAsync();
+    await click;
+    expect(posted).toHaveLength(3);
+    expect(new Set(posted.map((p) => p.body.session_id))).toEqual(new Set([record.session_id]));
+    expect(cookie('affitor_pending_click')).toBeUndefined();
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+  });
+
+  it('a 4xx is final: no retry, no cookie, the record goes', async () => {
+    const posted = fakeApi({ status: 400, body: { error: 'Referral link not found' } });
+    await load(landing());
+    await vi.runAllTimersAsync();
+    expect(posted).toHaveLength(1);
+    expect(document.cookie).toBe('');
+  });
+});
+
+describe('the next page load', () => {
+  it('resends a click an earlier page left pending, with its session_id, and no record stays behind', async () => {
+    fakeApi('network-error');
+    const url = landing();
+    startPage();
+    attribute('P1', url);
+    await vi.advanceTimersByTimeAsync(0);
+    const first = JSON.parse(cookie('affitor_pending_click')!) as { session_id: string };
+    // The page goes away (its retry loop with it): a new page without `aff`.
+    freshPage();
+    document.cookie = 'affitor_pending_click=' + encodeURIComponent(JSON.stringify({ ...first, attempts: 1 })) + '; path=/';
+    history.replaceState(null, '', '/next');
+    const posted = fakeApi(CLICK_OK);
+    await load();
+    expect(posted).toHaveLength(1);
+    expect(posted[0].body).toMatchObject({ affiliate_url: url, session_id: first.session_id });
+    expect(cookie('affitor_pending_click')).toBeUndefined();
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+  });
+});
+
+describe('guards', () => {
+  it('one click per URL while it is in flight; an SPA navigation to a new aff is a landing, the same aff is not', async () => {
+    const posted = fakeApi(CLICK_OK);
+    startPage();
+    const url = landing();
+    void trackClick(url);
+    void trackClick(url);
+    await Promise.resolve(click);
+    expect(posted).toHaveLength(1);
+    navigate(landing('?aff=P1&page=2'));
+    await Promise.resolve(click);
+    expect(posted).toHaveLength(1);
+    navigate(landing('?aff=P2'));
+    await Promise.resolve(click);
+    expect(posted).toHaveLength(2);
+    expect(getClickIds()).toEqual(['cust_1_1']);
+  });
+
+  it('a bot sends no click and writes nothing ahead', async () => {
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue('Mozilla/5.0 (compatible; Googlebot/2.1)');
+    const posted = fakeApi(CLICK_OK);
+    await load(landing());
+    expect(posted).toHaveLength(0);
+    expect(document.cookie).toBe('');
+  });
+
+  it('with the gate closed the landing is handed to the gate (consent) and nothing is sent or stored', async () => {
+    const held: string[] = [];
+    useGate({ allowed: () => false, hold: (u) => held.push(u), wait: () => {}, forget: () => {} });
+    const posted = fakeApi(CLICK_OK);
+    const url = landing();
+    await load(url);
+    expect(held).toEqual([url]);
+    expect(posted).toHaveLength(0);
+    expect(document.cookie).toBe('');
+  });
+});

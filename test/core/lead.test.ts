@@ -1,0 +1,105 @@
+// @vitest-environment happy-dom
+// Signups (docs/protocol.md §3.6) through the real lead module: the body, the dedupe, the wait for
+// an in-flight click, the localStorage write-ahead with its flag cookie, and the resend on a later page.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { attribute, startPage } from '../../src/core/click';
+import { PENDING_LEADS_KEY, resetLeads, resumeLeads, signup } from '../../src/core/lead';
+import { useGate } from '../../src/core/gate';
+import { CLICK_OK, cookie, fakeApi, freshPage } from './fake-page';
+
+const LEAD_OK = { status: 200, body: { success: true, message: 'Lead tracked successfully' } };
+const stored = () => JSON.parse(localStorage.getItem(PENDING_LEADS_KEY) || 'null') as Record<string, unknown> | null;
+
+beforeEach(() => {
+  freshPage({ programId: 7 });
+  startPage();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('signup', () => {
+  it('posts the lead with the click id and history; an identical second call sends nothing', async () => {
+    document.cookie = 'affitor_click_id=cust_1_1; path=/';
+    const posted = fakeApi(LEAD_OK);
+    await signup('user_1', 'a@b.test');
+    await signup('user_1', 'a@b.test');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]).toEqual({
+      path: '/api/v1/track/lead',
+      body: {
+        customer_key: 'user_1', email: 'a@b.test', click_id: 'cust_1_1', click_ids: ['cust_1_1'], page_url: location.href,
+        session_id: expect.stringMatching(/^sess_/), program_id: 7, has_attribution: false, debug_mode: false,
+      },
+    });
+    expect(stored()).toBeNull();
+    expect(cookie('affitor_pending_lead')).toBeUndefined();
+  });
+
+  it('waits for the landing click in flight, so the lead carries its click id', async () => {
+    let answerClick!: () => void;
+    const posted: string[] = [];
+    vi.stubGlobal('fetch', (url: string) => {
+      posted.push(new URL(url).pathname);
+      if (url.endsWith('/click')) return new Promise((resolve) => (answerClick = () => resolve(new Response(JSON.stringify(CLICK_OK.body)))));
+      return Promise.resolve(new Response(JSON.stringify(LEAD_OK.body)));
+    });
+    history.replaceState(null, '', '/l?aff=P1');
+    attribute('P1', location.href);
+    await vi.waitFor(() => expect(posted).toEqual(['/api/v1/track/click']));
+    const lead = signup('user_2');
+    await Promise.resolve();
+    expect(posted).toEqual(['/api/v1/track/click']);
+    answerClick();
+    await lead;
+    expect(posted).toEqual(['/api/v1/track/click', '/api/v1/track/lead']);
+  });
+
+  it('a lead the API could not take is kept in localStorage (never a cookie) and resent by the next page', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const failing = fakeApi({ status: 503 });
+    await signup('user_3', 'c@d.test');
+    expect(failing).toHaveLength(1);
+    expect(Object.keys(stored()!)).toHaveLength(1);
+    expect(cookie('affitor_pending_lead')).toBe('1');
+    expect(document.cookie).not.toContain('c%40d.test');
+    // The page goes away; the next one resends it once and forgets it on success.
+    vi.useRealTimers();
+    resetLeads();
+    const posted = fakeApi(LEAD_OK);
+    resumeLeads();
+    await vi.waitFor(() => expect(stored()).toBeNull());
+    expect(posted.map((p) => p.body.customer_key)).toEqual(['user_3']);
+    expect(cookie('affitor_pending_lead')).toBeUndefined();
+  });
+
+  it('a 4xx is final and logged; the stored lead goes; a later identical call may try again', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const posted = fakeApi({ status: 400, body: { error: 'Customer not found' } });
+    await signup('user_4');
+    expect(errors).toHaveBeenCalledWith('[Affitor]', 'Failed to track signup: 400');
+    expect(stored()).toBeNull();
+    await signup('user_4');
+    expect(posted).toHaveLength(2);
+  });
+
+  it('refuses a key that is not a string or finite number with the exact error, and still posts', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const posted = fakeApi(LEAD_OK);
+    await signup({ id: 1 });
+    expect(errors).toHaveBeenCalledWith('[Affitor]', 'signup() requires customerKey as first argument');
+    expect(posted[0].body.customer_key).toBeNull();
+  });
+
+  it('with the gate closed the call is handed to the gate and nothing is sent or stored', async () => {
+    const waiting: unknown[] = [];
+    useGate({ allowed: () => false, hold: () => {}, wait: (call) => waiting.push(call), forget: () => {} });
+    const posted = fakeApi(LEAD_OK);
+    await signup('user_5');
+    expect(waiting).toHaveLength(1);
+    expect(posted).toHaveLength(0);
+    expect(stored()).toBeNull();
+  });
+});
