@@ -26,7 +26,8 @@
 // moved to affitor-tracker.consent.js and the debug extras (the words of the decision lines, cookie
 // self-test, test pageview) to affitor-tracker.debug.js, fetched on demand — which paid for the
 // composition root (no import cycle), the fail-closed consent stub, the extras loader and the
-// Temporal time-zone source, and little more. Lower
+// Temporal time-zone source, and little more; 5,158 B (-5 B) reading answers
+// through status and the body only. Lower
 // SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
@@ -36,7 +37,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5163;
+const SIZE_CEILING_BYTES = 5158;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -26,6 +26,7 @@ through its syntax tree, and where the code is ambiguous leaves it alone and say
 Options:
   --program-id N   your Affitor program id           (default ${DEFAULT_PROGRAM_ID}, the sandbox's)
   --api URL        the Affitor API origin             (default ${SANDBOX_API}, the local sandbox)
+  --key KEY        the program key for .env           (default: a running local sandbox's own key, else empty)
   --yes, -y        write without asking
   --dry-run        show the diff, write nothing
   --json           one JSON object on stdout: {stack, changes: [{file, action}], skipped: [{file, reason}]}
@@ -40,7 +41,7 @@ export function run(argv: string[]): Promise<number> {
     {
       name: 'init',
       usage: USAGE,
-      options: { 'program-id': { type: 'string' }, api: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' } },
+      options: { 'program-id': { type: 'string' }, api: { type: 'string' }, key: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, 'dry-run': { type: 'boolean' } },
       positionals: { min: 0, max: 1 },
     },
     argv,
@@ -53,7 +54,7 @@ export function run(argv: string[]): Promise<number> {
 
       let plan: InitPlan;
       try {
-        plan = planInit(dir, { programId, api });
+        plan = planInit(dir, { programId, api, apiKey: values.key ?? (await runningSandboxKey(api)) });
       } catch (error) {
         throw new CliError(EXIT.failed, 'unreadable_project', `could not read the project in ${dir}: ${(error as Error).message}`);
       }
@@ -88,6 +89,19 @@ export function run(argv: string[]): Promise<number> {
       return finish(outcome);
     },
   );
+}
+
+/** A local sandbox answering at `api` knows its own (generated) program key: its loopback-only admin state says it. */
+async function runningSandboxKey(api: string): Promise<string | undefined> {
+  const host = new URL(api).hostname;
+  if (host !== 'localhost' && host !== '127.0.0.1' && host !== '[::1]') return undefined;
+  try {
+    const response = await fetch(`${api}/sandbox/state?limit=1`, { signal: AbortSignal.timeout(1500) });
+    const state = (await response.json()) as { api_key?: unknown };
+    return response.ok && typeof state.api_key === 'string' ? state.api_key : undefined;
+  } catch {
+    return undefined; // no sandbox running there: the key stays empty, and .env says where to find it
+  }
 }
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -239,7 +239,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     if (current != generation) return;
     record.attempts++;
     writePendingClick(record);
-    const [status, body, statusText] = await send(CLICK_PATH, clickBody(record, pageTitle));
+    const [status, body] = await send(CLICK_PATH, clickBody(record, pageTitle));
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
@@ -247,7 +247,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     if (ok ? !body : isRetryable(status)) return note(Line.ClickFailed, status), 1;
     if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
     else if (ok) note(Line.NoClickId, body);
-    else note(Line.ClickRejected, status + ' ' + String(statusText), body);
+    else note(Line.ClickRejected, status, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
   }).catch(error);

@@ -16,9 +16,6 @@ import { addSignupLead, findSignupHandlers } from './signup-lead.js';
 import { addCheckoutMetadata, addWebhookHandler, isCheckoutCreate, isConstructEvent, usesStripeCall } from './stripe.js';
 import type { EditOutcome, InitOptions, InitPlan, PlannedChange, SkippedEdit, StackName } from './types.js';
 
-/** The sandbox's demo key: only ever written when the API is the local sandbox. */
-export const SANDBOX_API_KEY = 'affitor_sandbox_demo_key';
-
 const LAYOUT_FILES = ['layout.tsx', 'layout.jsx', 'layout.js', 'layout.ts'];
 const APP_FILES = ['_app.tsx', '_app.jsx', '_app.js', '_app.ts'];
 
@@ -36,7 +33,9 @@ class PlanBuilder {
   }
 }
 
-export function planInit(dir: string, options: InitOptions): InitPlan {
+export function planInit(dir: string, given: InitOptions): InitPlan {
+  // Callers other than the command (the MCP server) may pass a URL with a path or a trailing slash.
+  const options: InitOptions = { ...given, api: new URL(given.api).origin };
   const project = new Project(dir);
   const plan = new PlanBuilder();
   const isSandbox = isLocal(options.api);
@@ -55,8 +54,10 @@ export function planInit(dir: string, options: InitOptions): InitPlan {
     entries.push({ key: 'AFFITOR_API_URL', value: options.api, comment: isSandbox ? 'Affitor API: the local sandbox in development (npx affitor-tracker sandbox)' : 'Affitor API' });
     entries.push({
       key: 'AFFITOR_API_KEY',
-      value: isSandbox ? SANDBOX_API_KEY : '',
-      comment: isSandbox ? "The sandbox's demo program key; production sets the real key in its own environment" : 'Your program key (Affitor dashboard); server-side only',
+      value: options.apiKey ?? '',
+      comment: isSandbox
+        ? "The sandbox's program key (printed by npx affitor-tracker sandbox); production sets its real key in its own environment"
+        : 'Your program key (Affitor dashboard); server-side only',
     });
   }
   if (frontend === 'next') entries.push({ key: 'NEXT_PUBLIC_AFFITOR_API_BASE', value: options.api, comment: 'Where the browser tracker sends clicks and leads (unset in production: Affitor)' });

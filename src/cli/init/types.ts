@@ -17,6 +17,8 @@ export interface InitOptions {
   programId: string;
   /** The Affitor API origin the project talks to (the sandbox in development). */
   api: string;
+  /** The program key written to .env; left empty for the developer to fill in when unknown. */
+  apiKey?: string;
 }
 
 export interface PlannedChange {

@@ -33,7 +33,8 @@ async function runInit(args: string[]): Promise<{ code: number; stdout: string; 
     vi.spyOn(console, 'error').mockImplementation((...parts) => void stderr.push(`${parts.join(' ')}\n`)),
   ];
   try {
-    const code = await run(args);
+    // An explicit empty key: a sandbox someone runs on this machine's default port must not leak its key into the result.
+    const code = await run([...args, '--key=']);
     return { code, stdout: stdout.join(''), stderr: stderr.join('') };
   } finally {
     for (const spy of spies) spy.mockRestore();
@@ -178,7 +179,9 @@ describe('init options and modes', () => {
     expect(page.diff).toContain('+    <script src="https://api.affitor.com/js/affitor-tracker.js" data-affitor-program-id="42" defer></script>');
     const env = plan.changes.find((c) => c.file === '.env')!;
     expect(env.contents).toContain('AFFITOR_API_URL=https://api.affitor.com\n');
-    expect(env.contents).toContain('AFFITOR_API_KEY=\n'); // never the sandbox key outside the sandbox
+    expect(env.contents).toContain('AFFITOR_API_KEY=\n'); // unknown: left for the developer to fill in
+    const slash = planInit(fixture('node-http'), { programId: '1', api: 'http://localhost:9000/' });
+    expect(slash.changes.find((c) => c.file === '.env')!.contents).toContain('AFFITOR_API_URL=http://localhost:9000\n');
     const next = fixture('next-app');
     const layout = planInit(next, { programId: '42', api: 'http://localhost:9000' }).changes.find((c) => c.file === 'app/layout.tsx')!;
     expect(layout.diff).toContain('<AffitorProvider programId={42} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}>');
@@ -188,11 +191,11 @@ describe('init options and modes', () => {
     const dir = fixture('fastify');
     writeFileSync(join(dir, '.env'), 'AFFITOR_API_URL=http://localhost:1234\nDATABASE_URL=postgres://x\n');
     writeFileSync(join(dir, '.gitignore'), 'node_modules\n.env*\n');
-    const plan = planInit(dir, options);
+    const plan = planInit(dir, { ...options, apiKey: 'affitor_sandbox_test_key' });
     expect(plan.changes.map((c) => c.file)).toEqual(['.env', 'server.js']);
     expect(plan.changes[0].contents).toBe(
       'AFFITOR_API_URL=http://localhost:1234\nDATABASE_URL=postgres://x\n\n' +
-        "# The sandbox's demo program key; production sets the real key in its own environment\nAFFITOR_API_KEY=affitor_sandbox_demo_key\n",
+        "# The sandbox's program key (printed by npx affitor-tracker sandbox); production sets its real key in its own environment\nAFFITOR_API_KEY=affitor_sandbox_test_key\n",
     );
   });
 
