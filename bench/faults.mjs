@@ -1,5 +1,5 @@
 // `npm run bench:faults`: N simulated affiliate journeys in real Chromium against real sandbox
-// processes, each under one injected fault (issue 5, "The proof"). Per fault and overall it reports
+// processes, each under one injected fault. Per fault and overall it reports
 // the share of journeys whose sale the sandbox attributed to the journey's partner, and the
 // duplicate click rows created. Then the merchant backend's calls and Stripe's deliveries under
 // lost answers (bench/faults/server-calls.mjs), judged from the sandbox's rows. The last two lines

@@ -3,7 +3,7 @@
 //   1. Size (raw, gzip -9, brotli 11) of the main script, each variant, the debug extras and the
 //      official SDK; budget 2,000 B gzip for the main script, goal ≤ 2,500 B.
 //   2. Main-thread CPU in headless Chromium (CDP Performance.getMetrics → ScriptDuration), with the
-//      method of anchors.md §1.2: a fresh browser context per load (cold cache, no code cache), a
+//      method used for peer trackers: a fresh browser context per load (cold cache, no code cache), a
 //      warm-up round discarded, rows interleaved, median of BENCH_LOADS (default 11) loads, metrics
 //      read 1.5 s after `load` (so deferred work and the first send count), pages served from a
 //      non-localhost name (http://tracker.test:PORT) with the API answering locally on api.test.
@@ -187,7 +187,7 @@ async function cpuSection() {
   for (const w of new Set(wrongClicks)) console.log(`    ${w}`);
 }
 
-// The sandbox load section: bench/sandbox-load.mjs (issue 4) exports run() → rows
+// The sandbox load section: bench/sandbox-load.mjs exports run() → rows
 // {measure, value, goal, verdict}. Optional: skipped with a note while the file or export is missing.
 async function sandboxLoadSection() {
   const file = join(repo, 'bench/sandbox-load.mjs');

@@ -1,5 +1,5 @@
 // Browser ESM entry `affitor-tracker`: the official `@affitor/sdk` browser surface plus the
-// `@affitor/tracker` loader (contract §8.1–§8.2), built on the same core as the <script> tag.
+// `@affitor/tracker` loader (protocol §8.1–protocol §8.2), built on the same core as the <script> tag.
 // Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
 import { isTracker, publish } from './core/facade.js';
 import { DEFAULT_API_BASE } from './shared/constants.js';
@@ -16,7 +16,7 @@ const inBrowser = () => typeof window != 'undefined' && typeof document != 'unde
 const noData: AffitorData = { clickId: null, programId: null, hasAttribution: false, affiliateUrl: null };
 
 /**
- * A handle on the page's tracker. There is one tracker per page (contract §8.1): every instance
+ * A handle on the page's tracker. There is one tracker per page (protocol §8.1): every instance
  * reads and drives the same state, the one published as `window.affitor`.
  */
 export class AffitorTracker implements AffitorApi {

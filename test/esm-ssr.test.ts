@@ -1,6 +1,6 @@
-// Issue 3: the browser entry is SSR-safe. Importing the BUILT dist/index.js in plain Node (as a
+// The browser entry is SSR-safe. Importing the BUILT dist/index.js in plain Node (as a
 // Next.js server render would) and calling every export must not throw, must not call fetch,
-// must not add globals, and must return the contract's server values (§8.1–8.2).
+// must not add globals, and must return the contract's server values (protocol §8.1–8.2).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -65,7 +65,7 @@ describe('affitor-tracker (dist/index.js) on the server', () => {
       programId: null,
     });
     expect(fetchCalls).toEqual([]);
-    // "On the server, everything is silent" (§8.1): not even the before-init errors.
+    // "On the server, everything is silent" (protocol §8.1): not even the before-init errors.
     expect(errors).not.toHaveBeenCalled();
     expect(logs).not.toHaveBeenCalled();
     expect(Object.getOwnPropertyNames(globalThis).sort()).toEqual(globalsBefore);

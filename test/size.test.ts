@@ -1,4 +1,4 @@
-// The script tag's size (issue 2, "Budgets"), measured like the peer figures (anchors.md §1.1):
+// The script tag's size, measured as peer trackers' sizes are usually compared:
 // `gzip -9`. Every byte ships to every visitor.
 //
 // The budget is 2,000 B and it is NOT met (4,958 B on 2026-11-25; see README "Figures" and

@@ -36,7 +36,7 @@ export const FAULTS = [
     key: 'dropped',
     label: 'dropped connection (next 2 click connections cut)',
     // `drop`: cut before the sandbox reads the request. `drop_after`: stored, then cut without an
-    // answer — the browser sees a failure although the click exists (what rule 19's dedupe is for).
+    // answer — the browser sees a failure although the click exists (what protocol §10.19's dedupe is for).
     variants: ['drop', 'drop_after'],
     async run(j) {
       await j.sandbox.admin.setFaults({ click: { mode: j.variant, count: 2 } });

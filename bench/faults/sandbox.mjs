@@ -1,5 +1,5 @@
 // A real sandbox process (`affitor-tracker sandbox --memory --port 0`), as a user would run it, and
-// the few admin calls the benchmark needs: fault injection (contract §10 rule 22), moving a click
+// the few admin calls the benchmark needs: fault injection (protocol §10.22), moving a click
 // into the past, and the state from which every verdict is read.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -14,7 +14,7 @@ const TRACKER_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.js', impo
 const CONSENT_TRACKER_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.consent.js', import.meta.url));
 export const SHOP_HOST = 'shop.test';
 /**
- * The `domain=` the script's probe settles on for http://shop.test (contract §4.3: the broadest
+ * The `domain=` the script's probe settles on for http://shop.test (protocol §4.3: the broadest
  * candidate that sticks). The refresh must use the same, or it would create a second cookie.
  */
 export const SHOP_COOKIE_DOMAIN = '.shop.test';

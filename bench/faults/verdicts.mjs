@@ -19,7 +19,7 @@ export function journeyOfUrl(url) {
  */
 export function judge(records, state) {
   const sales = new Map(state.sales.map((s) => [s.transaction_id, s]));
-  /** journey id → its stored click rows (rule 19 retries store none, so each row is a click Affitor counts). */
+  /** journey id → its stored click rows (protocol §10.19 retries store none, so each row is a click Affitor counts). */
   const clicks = new Map();
   for (const e of state.events) {
     if (e.type !== 'click' || e.is_test || e.http_status !== 200 || !e.click_id) continue;

@@ -1,7 +1,7 @@
 // The one way the benchmarks start Chromium: the Chromium the tests use, every host name mapped to
 // loopback (pages and API on different real origins), and a browser that looks like a person's —
 // without `--disable-blink-features=AutomationControlled` and a plain Chrome user agent the script
-// rightly skips the visit as a bot (issue 5) and a landing would measure no click.
+// rightly skips the visit as a bot and a landing would measure no click.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';

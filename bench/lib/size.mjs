@@ -1,4 +1,4 @@
-// Sizes of the served script, measured the way the peer figures in anchors.md §1.1 were:
+// Sizes of the served script, measured the way peer trackers' sizes are usually compared:
 // `gzip -9 -c FILE | wc -c` (GNU gzip stores the file name in the header) and brotli quality 11.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

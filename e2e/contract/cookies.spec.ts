@@ -1,4 +1,4 @@
-// The script ↔ server cookie contract (issue 5 item 3, contract §4, §8.3): the server helpers read
+// The script ↔ server cookie contract (protocol §4, protocol §8.3): the server helpers read
 // exactly what the script wrote, from the real Cookie header Chromium sends to the merchant's own
 // server; and the Set-Cookie values of the Safari refresh helper are the script's cookies, field for
 // field, which the script then reads back on the next load as if it had written them itself.
@@ -20,7 +20,7 @@ import {
   refreshAffitorCookies,
 } from '../../src/server/index';
 
-/** The domain the script's probe picks on http://shop.test (contract §4.3); the refresh must match it. */
+/** The domain the script's probe picks on http://shop.test (protocol §4.3); the refresh must match it. */
 const COOKIE_DOMAIN = '.shop.test';
 const ATTRIBUTION_COOKIES = ['affitor_click_id', 'customer_code', 'affitor_aff_url', 'affitor_click_ids'];
 
@@ -119,7 +119,7 @@ test2('the server helpers read exactly what the script wrote, from the real Cook
   expect(sent.clickIds).toEqual(IDS);
   expect(await page.evaluate(() => (window as any).affitor.getClickId())).toBe(sent.clickId);
   expect(await page.evaluate(() => (window as any).affitor.getClickIds())).toEqual(sent.clickIds);
-  // The legacy copy reads the same when it is the only one left (contract §4.2, §8.3).
+  // The legacy copy reads the same when it is the only one left (protocol §4.2, protocol §8.3).
   const legacyOnly = sent.cookie
     .split('; ')
     .filter((pair) => !pair.startsWith('affitor_click_id='))

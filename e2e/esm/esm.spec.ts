@@ -1,4 +1,4 @@
-// Issue 3, browser entry / contract §8.1: the ESM library bundled into an app behaves on the wire
+// Browser entry, protocol §8.1: the ESM library bundled into an app behaves on the wire
 // exactly like the script tag, errors before init, adopts an existing tracker, and exposes getTracker.
 import { test, expect, cookieJar, type Shop } from '../support/fixtures';
 import { expectApiCalls, clickBody, deviceFields, leadBody } from '../support/events';

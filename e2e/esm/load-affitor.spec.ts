@@ -1,4 +1,4 @@
-// Issue 3 / contract §8.2: loadAffitor — bundled tracker by default, one injected <script async>
+// Protocol §8.2: loadAffitor — bundled tracker by default, one injected <script async>
 // with scriptUrl, concurrent calls share one load, null (never a rejection) on failure.
 import { test, expect, type Shop } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';

@@ -1,4 +1,4 @@
-// Issue 5 item 2, script side: data-affitor-api-base may be a same-origin path (a first-party
+// Script side of the first-party proxy: data-affitor-api-base may be a same-origin path (a first-party
 // proxy), and requests then go to location.origin + path — even with a <base href> elsewhere.
 // (The proxy recipes themselves are tested end to end in e2e/features/proxy.spec.ts.)
 import { test, expect } from '../support/fixtures';

@@ -1,4 +1,4 @@
-// Issue 5 item 4 (.plus script): links and iframes to the merchant's other domains carry the click
+// .plus script: links and iframes to the merchant's other domains carry the click
 // id as `affitor_cid` (never `aff`: no second click); the tracker there adopts it into its cookies
 // and removes it from the address bar. Also data-affitor-clean-url. Two real origins:
 // http://shop.test:PORT (the landing) and http://app.other.test:PORT (the app), one server.

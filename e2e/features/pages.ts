@@ -1,4 +1,4 @@
-// Fixture helpers for the issue 5 specs: the `.plus` script variant and an ESM app page.
+// Fixture helpers for the feature specs: the `.plus` script variant and an ESM app page.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Shop } from '../support/fixtures';

@@ -1,4 +1,4 @@
-// First-party reach (issue 5 item 2) in real Chromium: a shop on http://shop.test:PORT mounts the
+// First-party reach in real Chromium: a shop on http://shop.test:PORT mounts the
 // Express/Node proxy recipe at /affitor in front of a real sandbox; the page loads the script from
 // /affitor and points data-affitor-api-base at /affitor. The click and the lead must reach the
 // sandbox with the exact bodies the browser sent, with every request same-origin (so no preflight),

@@ -1,4 +1,4 @@
-// Issue 5 security checks not covered by e2e/script/containment.spec.ts (hostile `aff`, hostile
+// Security checks not covered by e2e/script/containment.spec.ts (hostile `aff`, hostile
 // data-affitor-cookie-domain, strict CSP and Trusted Types for the main script): hostile values
 // from the API and from the new config attributes never reach a cookie attribute, and the .plus
 // script with every option on works under a strict CSP and Trusted Types.

@@ -1,4 +1,4 @@
-// Issue 5 item 5 (.plus script, data-affitor-stripe="true"): Stripe Payment Links get
+// (.plus script, data-affitor-stripe="true"): Stripe Payment Links get
 // client_reference_id=affitor_<clickId>, <stripe-pricing-table>/<stripe-buy-button> get the
 // client-reference-id attribute, following DOM changes; Stripe's [A-Za-z0-9_-]{1,200} rule holds.
 import { test, expect, type Page } from '../support/fixtures';

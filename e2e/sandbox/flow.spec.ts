@@ -122,7 +122,7 @@ test('partner switch: A then B → B gets the sale, same click id', async ({ pag
   await expect(partnerCell(consolePage, 'PARTNER_A', 8)).toHaveText('$0.00');
   await expect(consolePage.locator(`#journeys tr[data-click-id="${clickId}"]`)).toContainText('PARTNER_B');
 
-  // Back on partner A's link after the purchase: the tracker switches, the sandbox keeps B (§10.2).
+  // Back on partner A's link after the purchase: the tracker switches, the sandbox keeps B (protocol §10.2).
   await land(page, shop, 'PARTNER_A');
   await expect(consolePage.locator('#feed')).toContainText('partner locked after conversion: click from PARTNER_A recorded, customer stays with PARTNER_B');
 });

@@ -1,4 +1,4 @@
-// Issue 2 item 1 / contract §2: configuration from the script's own tag, every tag style.
+// Protocol §2: configuration from the script's own tag, every tag style.
 import { test, expect, affitorLines, cookieJar } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { getData, trackerLoaded } from '../support/tracker';

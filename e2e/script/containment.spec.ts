@@ -1,4 +1,4 @@
-// Issue 2 item 10 / contract §6 "Containment", §4.3: the tracker never breaks the host page.
+// Protocol §6 "Containment", protocol §4.3: the tracker never breaks the host page.
 // The fixture fails every test on any uncaught page error; these specs add the hostile setups.
 import { test, expect, cookieJar, type Page } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';

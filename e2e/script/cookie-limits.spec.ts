@@ -1,4 +1,4 @@
-// Server-controlled values that cookies cannot hold (docs/protocol.md §3.3, §4.1): a huge
+// Server-controlled values that cookies cannot hold (docs/protocol.md §3.3, protocol §4.1): a huge
 // `cookie_window_days` is capped at 400 days (Chrome's maximum) instead of turning every cookie into
 // a session cookie (`expires=Invalid Date`), and a `click_id` the cookies cannot keep (empty, or too
 // long for the 20-id list to fit one cookie) is refused as a final answer — not "saved" into

@@ -1,4 +1,4 @@
-// Issue 2 item 9 / contract §7: debug mode explains itself, self-tests cookies, sends one test
+// Protocol §7: debug mode explains itself, self-tests cookies, sends one test
 // pageview that writes no cookies; with debug off the tracker is silent except for real errors.
 import { test, expect, cookieJar } from '../support/fixtures';
 import { faults } from '../support/api-server';

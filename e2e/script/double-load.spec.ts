@@ -1,4 +1,4 @@
-// Issue 2 item 8 / contract §6: a second copy of the script does nothing twice.
+// Protocol §6: a second copy of the script does nothing twice.
 import { test, expect, affitorLines } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { trackerLoaded } from '../support/tracker';

@@ -1,4 +1,4 @@
-// Issue 2 item 2 / contract §3.3, §4: the landing click (exact body, transport) and its cookies.
+// Protocol §3.3, protocol §4: the landing click (exact body, transport) and its cookies.
 import { test, expect, cookieJar, recordFetchInits, fetchInits } from '../support/fixtures';
 import { faults } from '../support/api-server';
 import { expectApiCalls, clickBody, deviceFields, sessionTime } from '../support/events';

@@ -1,4 +1,4 @@
-// Issue 2 item 7 / contract §6: window.affitorQueue created, drained FIFO on load, live push after.
+// Protocol §6: window.affitorQueue created, drained FIFO on load, live push after.
 import { test, expect } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { trackerLoaded } from '../support/tracker';

@@ -1,4 +1,4 @@
-// Issue 2 item 6 / contract §6: ready(callback) and the affitor:ready event settle on EVERY path.
+// Protocol §6: ready(callback) and the affitor:ready event settle on EVERY path.
 import { test, expect, type Page } from '../support/fixtures';
 import { faults } from '../support/api-server';
 import { blockCookies, readyData, trackerLoaded, type AffitorData } from '../support/tracker';

@@ -1,4 +1,4 @@
-// Issue 2 item 4 / contract §3.3–3.4: nothing lost. Retries with backoff, one idempotency key
+// Protocol §3.3–3.4: nothing lost. Retries with backoff, one idempotency key
 // (session_id + affiliate_url) for every attempt, persistence across page loads, 4xx final, no storms.
 import { test, expect, cookieJar } from '../support/fixtures';
 import { faults, type Fault } from '../support/api-server';
@@ -59,7 +59,7 @@ test('no retry storm: a failing API gets at most 5 attempts per load, with growi
     settleMs: 10_000,
   });
   const gaps = clicks.slice(1).map((c, i) => c.time - clicks[i].time);
-  // Contract §3.4: min(1000·2^(n-1), 8000) ms; allow jitter of ±50% and scheduling slack.
+  // Protocol §3.4: min(1000·2^(n-1), 8000) ms; allow jitter of ±50% and scheduling slack.
   [1000, 2000, 4000, 8000].forEach((base, i) => {
     expect(gaps[i], `gap ${i + 1} of ${gaps}`).toBeGreaterThanOrEqual(base * 0.5);
     expect(gaps[i], `gap ${i + 1} of ${gaps}`).toBeLessThanOrEqual(base * 1.5 + 500);

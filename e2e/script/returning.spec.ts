@@ -1,4 +1,4 @@
-// Issue 2 item 3 / contract §3.2, §4.2: returning visitors, partner switch, silent restore, migration.
+// Protocol §3.2, protocol §4.2: returning visitors, partner switch, silent restore, migration.
 import { test, expect, cookieJar } from '../support/fixtures';
 import { expectApiCalls, clickBody, deviceFields } from '../support/events';
 import { expectLifetimeDays, getData, seedCookies, trackerLoaded } from '../support/tracker';

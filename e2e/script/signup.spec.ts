@@ -1,4 +1,4 @@
-// Issue 2 item 6 / contract §3.6, §6: window.affitor.signup and the lead it posts.
+// Protocol §3.6, protocol §6: window.affitor.signup and the lead it posts.
 import { test, expect, cookieJar, recordFetchInits, fetchInits, type Page, type Shop } from '../support/fixtures';
 import { faults, type ApiServer } from '../support/api-server';
 import { expectApiCalls, leadBody } from '../support/events';

@@ -1,4 +1,4 @@
-// Issue 2 item 5 / contract §3.5: pushState / replaceState / popstate to a URL with a new aff.
+// Protocol §3.5: pushState / replaceState / popstate to a URL with a new aff.
 import { test, expect, cookieJar } from '../support/fixtures';
 import { expectApiCalls, clickBody, deviceFields } from '../support/events';
 import { trackerLoaded } from '../support/tracker';

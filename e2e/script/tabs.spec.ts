@@ -4,7 +4,7 @@
 // second tab finds the first tab's click id and sends nothing. Without Web Locks (the http
 // shop.test origin here), the second tab sees the first one's write-ahead `affitor_pending_click`
 // and resends it with the same session_id, the idempotency key a server deduplicates on (contract
-// §3.4, §10 rule 19). Either way another partner's link still wins.
+// protocol §3.4, §10.19). Either way another partner's link still wins.
 import { test, expect, cookieJar } from '../support/fixtures';
 import { faults } from '../support/api-server';
 import { expectApiCalls } from '../support/events';

@@ -1,6 +1,6 @@
 // A real HTTP server playing Affitor's tracking API for browser tests and the bench.
-// It records every request (preflights included) and answers like contract §5.1/§5.2, with CORS
-// like the sandbox (§10 rule 21), so a page on another origin pays a real preflight.
+// It records every request (preflights included) and answers like protocol §5.1/protocol §5.2, with CORS
+// like the sandbox (protocol §10.21), so a page on another origin pays a real preflight.
 // Faults are queued per endpoint, so a test says "the next 2 clicks answer 503" and nothing else.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,7 +50,7 @@ export const faults = {
   drop: (): Fault => ({ drop: true }),
   delay: (delayMs: number): Fault => ({ delayMs }),
   hold: (): Fault => ({ hold: true }),
-  /** §5.1: a 2xx without `click_id` (inactive link). */
+  /** protocol §5.1: a 2xx without `click_id` (inactive link). */
   inactiveLink: (): Fault => ({ body: { success: false, message: 'Referral link is inactive' } }),
   nonJson: (): Fault => ({ body: '<html>gateway says hi</html>' }),
   windowDays: (cookieWindowDays: number): Fault => ({ cookieWindowDays }),
@@ -106,7 +106,7 @@ export async function startApiServer(options: { host?: string } = {}): Promise<A
   function normalAnswer(endpoint: Endpoint, body: any, fault: Fault): { status: number; body: unknown } {
     const testMode = body && typeof body === 'object' && body.additional_data && body.additional_data.test_mode === true;
     if (testMode) {
-      // §5.1/§5.2 test answers: no click_id, so the tracker must write no cookies.
+      // protocol §5.1/§5.2 test answers: no click_id, so the tracker must write no cookies.
       const programId = Number(body.additional_data.program_id);
       return {
         status: 200,

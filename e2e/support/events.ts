@@ -25,7 +25,7 @@ export async function expectApiCalls(api: ApiServer, o: ExpectCallsOptions): Pro
   return got;
 }
 
-/** `session_id` format of contract §3.3: 'sess_' + 9 base-36 chars + '_' + Date.now(). */
+/** `session_id` format of protocol §3.3: 'sess_' + 9 base-36 chars + '_' + Date.now(). */
 export const SESSION_ID_PATTERN = /^sess_[0-9a-z]{9}_(\d{13})$/;
 export const anySessionId = () => expect.stringMatching(SESSION_ID_PATTERN);
 
@@ -65,7 +65,7 @@ export interface ClickFields {
   additional_data?: Record<string, unknown>;
 }
 
-/** The exact click body of contract §3.3 (optional keys only when given). */
+/** The exact click body of protocol §3.3 (optional keys only when given). */
 export function clickBody(device: DeviceFields, f: ClickFields): Record<string, unknown> {
   const body: Record<string, unknown> = {
     affiliate_url: f.affiliate_url,
@@ -92,7 +92,7 @@ export interface LeadFields {
   session_id?: unknown;
 }
 
-/** The exact lead body of contract §3.6. */
+/** The exact lead body of protocol §3.6. */
 export function leadBody(f: LeadFields): Record<string, unknown> {
   return {
     customer_key: f.customer_key,

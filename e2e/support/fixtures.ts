@@ -62,7 +62,7 @@ export const test = base.extend<Fixtures>({
       const errors: Error[] = [];
       page.on('pageerror', (e) => errors.push(e));
       await use(errors);
-      // Never breaks the host page (issue 2 item 10): no uncaught error in any test, ever.
+      // Never breaks the host page: no uncaught error in any test, ever.
       expect(errors.map((e) => e.message), 'uncaught errors on the host page').toEqual([]);
     },
     { auto: true },

@@ -53,7 +53,7 @@ function safeDecode(v: string) {
   }
 }
 
-/** The tracker's cookie names of contract §4.1. */
+/** The tracker's cookie names of protocol §4.1. */
 export const ATTRIBUTION_COOKIES = ['affitor_click_id', 'customer_code', 'affitor_aff_url', 'affitor_click_ids'];
 
 /** Makes `document.cookie` in this context behave as when the user blocks cookies (reads '', writes ignored). */

@@ -1,5 +1,5 @@
 // The test chain click → lead → sale → refund in test mode (docs/protocol.md §5.5), then readiness
-// (§12.4), through the server client. Shared by `verify` and the MCP server's `verify` tool.
+// (protocol §12.4), through the server client. Shared by `verify` and the MCP server's `verify` tool.
 import { Affitor, type AffitorResult } from '../server/index.js';
 import { CliError, EXIT } from './command.js';
 

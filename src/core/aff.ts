@@ -1,7 +1,7 @@
 import { decodeCookieValue } from '../shared/cookies.js';
 
 /**
- * The `aff` query parameter of a URL, or null when absent or empty (contract §3.1). A URL the
+ * The `aff` query parameter of a URL, or null when absent or empty (protocol §3.1). A URL the
  * parser rejects (e.g. a relative one) falls back to a regex, because `aff` must still be found.
  * A URL that cannot hold `aff` (no `aff` and no percent-escape in it: the usual plain visit) is not
  * parsed at all: a page's first `new URL` or regular expression costs CPU.

@@ -1,6 +1,6 @@
 // What a <script> tag build does on load: configure from its own tag, then publish
 // `window.affitor` and run the queue — unless a tracker is already on the page (docs/protocol.md
-// §6). In debug mode it fetches the debug extras from beside its own URL (debug-extras.ts).
+// protocol §6). In debug mode it fetches the debug extras from beside its own URL (debug-extras.ts).
 import { TAG_OPTIONS, findTag, parseFlag, tagOptions } from './config.js';
 import { MARKER, isTracker, publish } from './facade.js';
 import { error } from './log.js';

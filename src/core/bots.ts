@@ -1,4 +1,4 @@
-// Bot filtering (issue 5): clicks from obvious automation would credit partners for visits no
+// Bot filtering: clicks from obvious automation would credit partners for visits no
 // person made. Only clear signals count — a false positive loses a real visitor's click.
 
 /**

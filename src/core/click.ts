@@ -1,4 +1,4 @@
-// Attribution and click tracking (docs/protocol.md §3.2–§3.4): the page's attribution state, the
+// Attribution and click tracking (docs/protocol.md §3.2–protocol §3.4): the page's attribution state, the
 // click POST, its retries in the page, and the write-ahead cookie through which the next page load
 // finishes a click this one could not. What leaves the page goes through the gate (gate.ts).
 import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
@@ -163,7 +163,7 @@ export function navigate(url: string) {
   if (aff && aff != lastAff) attribute(aff);
 }
 
-/** The click id and landing URL the cookies hold, and whether `aff` calls for a click (§3.2 step 4). */
+/** The click id and landing URL the cookies hold, and whether `aff` calls for a click (protocol §3.2 step 4). */
 function attribution(aff: string | null) {
   const id = getClickId();
   const storedUrl = getCookie(AFF_URL_COOKIE);

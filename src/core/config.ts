@@ -1,5 +1,5 @@
 // Settings from init options and from the script tag's data-affitor-* attributes (docs/protocol.md
-// §2). `readSettings` returns the page's new settings and changes nothing; the composition root
+// protocol §2). `readSettings` returns the page's new settings and changes nothing; the composition root
 // (tracker.ts) makes them current with `useSettings`, and modules read `settings` (as Plausible's
 // tracker modules read its `config`).
 import { DEFAULT_API_BASE } from '../shared/constants.js';

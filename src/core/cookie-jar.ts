@@ -9,7 +9,7 @@ import { cookieDays, readCookie } from '../shared/cookies.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
-/** Configured `domain=`; '' means "use the probed root domain" (contract §4.3). */
+/** Configured `domain=`; '' means "use the probed root domain" (protocol §4.3). */
 let configuredDomain = '';
 /** The probed root domain ('' = host-only), once known. */
 let rootDomain: string | undefined;
@@ -30,13 +30,13 @@ export function readCookies(): string {
 }
 
 /**
- * Decoded value of the first cookie named exactly `name` (contract §4.2), or null when missing or
+ * Decoded value of the first cookie named exactly `name` (protocol §4.2), or null when missing or
  * empty — the same reader the server uses (src/shared/cookies.ts).
  */
 export const getCookie = (name: string): string | null => readCookie(readCookies(), name) || null;
 
 /**
- * Writes `name=value` with the contract's attributes (§4.1); `days < 0` deletes it. `value` is
+ * Writes `name=value` with the contract's attributes (protocol §4.1); `days < 0` deletes it. `value` is
  * already encoded, and the attribute part is built only from our constants and a validated or
  * probed domain: nothing from the URL or the server reaches it.
  */

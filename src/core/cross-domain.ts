@@ -1,4 +1,4 @@
-// Other domains (issue 5, `.plus` script and ESM): the visitor's click id travels to your other
+// Other domains (`.plus` script and ESM): the visitor's click id travels to your other
 // sites as `?affitor_cid=<id>` on links and iframes, and the tracker there adopts it. The id is
 // handed over, never `aff`, so the other site records no second click. Also `cleanUrl`, which
 // removes `aff` from the address bar once read.

@@ -1,4 +1,4 @@
-// Publishing the tracker as `window.affitor` and running `window.affitorQueue` (contract §6).
+// Publishing the tracker as `window.affitor` and running `window.affitorQueue` (protocol §6).
 import { error } from './log.js';
 import type { AffitorApi, AffitorQueueCommand } from './types.js';
 

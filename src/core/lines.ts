@@ -32,7 +32,7 @@ export const enum Line {
 
 /**
  * `{}` is replaced by the first argument; the remaining arguments follow the text, as console.log
- * prints them. Wording of the lines docs/protocol.md §3.3, §3.6 and §7 prescribe is kept exactly.
+ * prints them. Wording of the lines docs/protocol.md §3.3, protocol §3.6 and §7 prescribe is kept exactly.
  */
 export const LINE_TEXT: Record<Line, string> = [
   'Affitor tracker initialized:',

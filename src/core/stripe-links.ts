@@ -1,4 +1,4 @@
-// Stripe without code (issue 5, `.plus` script and ESM): the click id goes into Stripe Payment
+// Stripe without code (`.plus` script and ESM): the click id goes into Stripe Payment
 // Links as `client_reference_id` and into `<stripe-pricing-table>` / `<stripe-buy-button>` as
 // `client-reference-id`, as `affitor_<clickId>` (src/shared/stripe-reference.ts, which the webhook
 // mapper reads back). A reference the merchant set themselves is left alone.

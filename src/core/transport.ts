@@ -1,5 +1,5 @@
 // The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
-// (docs/protocol.md §3.3, §3.6), reduced to an outcome tuple so callers never see an exception;
+// (docs/protocol.md §3.3, protocol §3.6), reduced to an outcome tuple so callers never see an exception;
 // and the one retry loop, shared by clicks and leads. Pure "post this": which origin, and whether
 // the visitor allows it at all, is the composition root's business (tracker.ts `send`).
 import { sleep } from '../shared/sleep.js';

@@ -9,7 +9,7 @@ export function isTrackEndpoint(name: string): name is EventType {
   return (TRACK_ENDPOINTS as readonly string[]).includes(name);
 }
 
-/** The 500 body of each endpoint when the sandbox itself fails (docs/protocol.md §5.1–§5.4). */
+/** The 500 body of each endpoint when the sandbox itself fails (docs/protocol.md §5.1–protocol §5.4). */
 export const FAILURE_MESSAGES: Readonly<Record<EventType, string>> = {
   click: 'Click tracking failed',
   lead: 'Lead tracking failed',

@@ -1,4 +1,4 @@
-// The four tracking endpoints (docs/protocol.md §5, §10). Each endpoint's rules live in rules/<endpoint>.ts;
+// The four tracking endpoints (docs/protocol.md §5, protocol §10). Each endpoint's rules live in rules/<endpoint>.ts;
 // this runs each one synchronously inside one SQLite transaction, so concurrent requests can never
 // interleave half-applied writes, and returns the HTTP answer plus a one-line explanation of the
 // decision for the console.

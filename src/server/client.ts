@@ -1,4 +1,4 @@
-// The server client (docs/protocol.md §8.3, §12.3), in both official construction forms over one
+// The server client (docs/protocol.md §8.3, protocol §12.3), in both official construction forms over one
 // implementation: `new Affitor({apiKey, apiUrl})` resolves every call to a result object and never
 // rejects on HTTP or network failures (a signup or checkout must not fail because attribution could
 // not be recorded); `new Affitor(apiKey, {apiBase})` resolves to the response body and rejects with

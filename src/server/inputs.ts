@@ -123,7 +123,7 @@ export type ClickInput = OneSpelling<TrackClickInput, TrackClickParams>;
 
 export type Endpoint = 'click' | 'lead' | 'sale' | 'refund';
 
-/** camelCase name → wire name, per endpoint (docs/protocol.md §8.3, §12.3). */
+/** camelCase name → wire name, per endpoint (docs/protocol.md §8.3, protocol §12.3). */
 const WIRE_NAMES: Record<Endpoint, Record<string, string>> = {
   lead: {
     customerExternalId: 'customer_key',

@@ -1,4 +1,4 @@
-// The client's options, in the two construction forms (docs/protocol.md §8.3, §12.3), checked once
+// The client's options, in the two construction forms (docs/protocol.md §8.3, protocol §12.3), checked once
 // at construction: a bad value (`retries: Number(process.env.UNSET)` is NaN) fails loudly there
 // instead of retrying forever or never timing out.
 import { DEFAULT_API_BASE } from '../shared/constants.js';

@@ -1,4 +1,4 @@
-// What the API answers (docs/protocol.md §5, §12.4) and what a call resolves to in the object form
+// What the API answers (docs/protocol.md §5, protocol §12.4) and what a call resolves to in the object form
 // (docs/protocol.md §8.3): the typed bodies, the result object and its codes, and the reading of one HTTP answer.
 
 export type TrackLeadResponse = {

@@ -1,4 +1,4 @@
-// Retry policy of the server client (docs/protocol.md §8.3, §12.3), as pure functions so it is
+// Retry policy of the server client (docs/protocol.md §8.3, protocol §12.3), as pure functions so it is
 // tested on its own.
 
 /**

@@ -23,7 +23,7 @@ export function decodeCookieValue(raw: string): string {
 
 /**
  * `affitor_aff_url` cookie value: the URL with every character that may not stand in a cookie value
- * percent-encoded (`;` `,` `"` `\`, whitespace, controls, non-ASCII — contract §4.1), plus `%` itself,
+ * percent-encoded (`;` `,` `"` `\`, whitespace, controls, non-ASCII — protocol §4.1), plus `%` itself,
  * so that the decoding read of §4.2 gives back exactly this URL and therefore exactly the same `aff`
  * (without it, `?aff=a%26b` would read back as `aff=a`). Throws on a lone surrogate; callers catch.
  */
@@ -31,7 +31,7 @@ export const encodeAffUrl = (url: string) => url.replace(/[^!#$&-+\--:<-[\]-~]/g
 
 /**
  * Value of the first cookie named exactly `name` in a `document.cookie` string or Cookie header,
- * URI-decoded (contract §4.2). A string search, no regular expression: the browser core reads its
+ * URI-decoded (protocol §4.2). A string search, no regular expression: the browser core reads its
  * cookies with this on every page, where a page's first regular expression costs ~1 ms of CPU.
  */
 export function readCookie(cookieString: string, name: string): string | null {
@@ -92,7 +92,7 @@ export function isStorableClickId(id: unknown): id is string {
 
 /**
  * The visitor's click id from a `document.cookie` string or Cookie header: `affitor_click_id`,
- * else the legacy `customer_code` (contract §4.2), URI-decoded (raw on failure); empty → null.
+ * else the legacy `customer_code` (protocol §4.2), URI-decoded (raw on failure); empty → null.
  */
 export function readClickId(cookieString: string): string | null {
   return readCookie(cookieString, CLICK_ID_COOKIE) || readCookie(cookieString, LEGACY_CLICK_ID_COOKIE) || null;
@@ -107,7 +107,7 @@ export function readClickIds(cookieString: string): string[] {
 
 /**
  * A cookie domain may only become the `domain=` attribute if it cannot smuggle in another
- * attribute or cookie: `;`, `,`, `=`, whitespace and control characters are refused (contract §2).
+ * attribute or cookie: `;`, `,`, `=`, whitespace and control characters are refused (protocol §2).
  */
 // Control characters are exactly what this refuses.
 // oxlint-disable-next-line no-control-regex
@@ -127,7 +127,7 @@ export interface CookieAttributes {
 }
 
 /**
- * `name=value` plus the contract's attributes (§4.1), in the script's order:
+ * `name=value` plus the contract's attributes (protocol §4.1), in the script's order:
  * `expires=<UTC>; path=/; SameSite=Lax[; domain=<d>][; Secure]`, never HttpOnly (JS must read it).
  * `encodedValue` must already be encoded (e.g. `encodeURIComponent`); nothing else from outside
  * may reach this string, which is why the domain is re-checked here.
@@ -146,7 +146,7 @@ export function formatCookie(name: string, encodedValue: string, attrs: CookieAt
 }
 
 /**
- * The visitor's consent choice, `1` or `0` (consent mode, issue 5). A server helper that re-issues
+ * The visitor's consent choice, `1` or `0` (consent mode). A server helper that re-issues
  * attribution cookies must not do so when this is `0`.
  */
 export const CONSENT_COOKIE = 'affitor_consent';

@@ -1,4 +1,4 @@
-// The Affitor part of `stripe.checkout.sessions.create` params (docs/protocol.md §9.1–§9.2).
+// The Affitor part of `stripe.checkout.sessions.create` params (docs/protocol.md §9.1–protocol §9.2).
 
 export interface AffitorCheckoutIds {
   /** The visitor's click id (`affitor_click_id` cookie); may be empty on repeat purchases. */

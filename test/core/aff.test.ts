@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAff } from '../../src/core/aff';
 import { decodeCookieValue, encodeAffUrl } from '../../src/shared/cookies';
 
-describe('parseAff (contract §3.1)', () => {
+describe('parseAff (protocol §3.1)', () => {
   it('reads the aff query parameter, decoded, case-sensitive', () => {
     expect(parseAff('https://shop.example/?aff=Partner1')).toBe('Partner1');
     expect(parseAff('https://shop.example/p?x=1&aff=a%20b#h')).toBe('a b');
@@ -21,7 +21,7 @@ describe('parseAff (contract §3.1)', () => {
   });
 });
 
-describe('encodeAffUrl (affitor_aff_url value, contract §4.1)', () => {
+describe('encodeAffUrl (affitor_aff_url value, protocol §4.1)', () => {
   it('leaves an ordinary URL as it is', () => {
     const url = 'https://shop.example/landing?aff=P1&utm_source=x#top';
     expect(encodeAffUrl(url)).toBe(url);

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-// Attribution and clicks (docs/protocol.md §3.2–§3.4) through the real click module: which visits
+// Attribution and clicks (docs/protocol.md §3.2–protocol §3.4) through the real click module: which visits
 // send a click, what is written ahead, what a retry reuses, what the next page resends.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attribute, click, clickId, getClickIds, hasAttribution, navigate, startPage, trackClick } from '../../src/core/click';

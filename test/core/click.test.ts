@@ -14,7 +14,7 @@ const record = (over: Partial<PendingClick> = {}): PendingClick => ({
   ...over,
 });
 
-describe('pending click record (contract §3.4)', () => {
+describe('pending click record (protocol §3.4)', () => {
   it('round-trips through the cookie encoding', () => {
     const value = encodePendingClick(record({ existing_click_id: 'cust_1_5' }))!;
     expect(value).not.toMatch(/[;,\s"]/);
@@ -40,7 +40,7 @@ describe('pending click record (contract §3.4)', () => {
   });
 });
 
-describe('affitor_click_ids list (contract §4.1)', () => {
+describe('affitor_click_ids list (protocol §4.1)', () => {
   it('appends, dedupes by moving a re-click to the end, keeps the newest 20', () => {
     expect(appendClickId([], 'a')).toEqual(['a']);
     expect(appendClickId(['a', 'b', 'c'], 'a')).toEqual(['b', 'c', 'a']);

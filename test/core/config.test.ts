@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultSettings, parseFlag, parseProgramId, readSettings, tagOptions } from '../../src/core/config';
 import { isSafeCookieDomain } from '../../src/shared/cookies';
 
-describe('config parsing (contract §2)', () => {
+describe('config parsing (protocol §2)', () => {
   it('parses the program id like parseInt(v, 10); NaN is null', () => {
     expect(parseProgramId('123')).toBe(123);
     expect(parseProgramId(' 42abc')).toBe(42);

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { domainCandidates, getCookie, rereadCookies, resetCookieJar, setCookie } from '../../src/core/cookie-jar';
 
-describe('root-domain candidates (contract §4.3)', () => {
+describe('root-domain candidates (protocol §4.3)', () => {
   it('goes broadest first', () => {
     expect(domainCandidates('a.b.example.com')).toEqual(['.example.com', '.b.example.com', '.a.b.example.com']);
     expect(domainCandidates('shop.test')).toEqual(['.shop.test']);

@@ -1,4 +1,4 @@
-// Issue 5 security check: the shipped scripts never build code or markup from strings, so they
+// Security check: the shipped scripts never build code or markup from strings, so they
 // need no 'unsafe-eval' and pass require-trusted-types-for 'script' (e2e checks both in Chromium).
 // `npm test` builds dist/ first; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';

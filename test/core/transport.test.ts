@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_ATTEMPTS, isRetryable, isSuccess, retry, retryDelay } from '../../src/core/transport';
 
-describe('retryDelay (contract §3.4 plus jitter)', () => {
+describe('retryDelay (protocol §3.4 plus jitter)', () => {
   it('doubles from 1 s and caps at 8 s at full scale', () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, 1))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
   });

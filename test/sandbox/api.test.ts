@@ -83,7 +83,7 @@ describe('POST /api/v1/track/click', () => {
     expect(unknown.body.data.programId).toBeNull();
   });
 
-  it('§10.1: existing_click_id from the same program keeps the click id and switches the partner (last click wins)', async () => {
+  it('protocol §10.1: existing_click_id from the same program keeps the click id and switches the partner (last click wins)', async () => {
     const id = await c.click('PARTNER_A');
     const r = await c.post('/api/v1/track/click', { affiliate_url: 'https://shop.example/?aff=PARTNER_B', existing_click_id: id });
     expect(r.body).toMatchObject({ success: true, click_id: id, partner_code: 'PARTNER_B' });
@@ -91,7 +91,7 @@ describe('POST /api/v1/track/click', () => {
     expect((await c.state()).counts.customers).toBe(1);
   });
 
-  it('§10.1: an unknown or foreign existing_click_id creates a new customer', async () => {
+  it('protocol §10.1: an unknown or foreign existing_click_id creates a new customer', async () => {
     const unknown = await c.post('/api/v1/track/click', { affiliate_url: 'https://shop.example/?aff=PARTNER_B', existing_click_id: 'cust_1_1' });
     expect(unknown.body.click_id).not.toBe('cust_1_1');
     const foreign = await c.click('OTHER_PROGRAM_PARTNER');
@@ -102,7 +102,7 @@ describe('POST /api/v1/track/click', () => {
     expect(await customerOf(foreign)).toMatchObject({ partner_code: 'OTHER_PROGRAM_PARTNER' });
   });
 
-  it('§10.2: after conversion the partner is locked; a later click is only recorded', async () => {
+  it('protocol §10.2: after conversion the partner is locked; a later click is only recorded', async () => {
     const id = await c.click('PARTNER_A');
     expect((await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 1000, transaction_id: 'lock_1' }, c.auth())).status).toBe(200);
     const r = await c.post('/api/v1/track/click', { affiliate_url: 'https://shop.example/?aff=PARTNER_B', existing_click_id: id });
@@ -113,7 +113,7 @@ describe('POST /api/v1/track/click', () => {
     expect(state.events[0].explanation).toContain('partner locked after conversion');
   });
 
-  it('§10.19: a retried click (same session_id + affiliate_url) returns the original answer and stores nothing', async () => {
+  it('protocol §10.19: a retried click (same session_id + affiliate_url) returns the original answer and stores nothing', async () => {
     const body = { affiliate_url: 'https://shop.example/?aff=PARTNER_A', session_id: 'sess_retry_1700000000000' };
     const first = await c.post('/api/v1/track/click', body);
     const before = (await c.state()).counts;
@@ -184,21 +184,21 @@ describe('POST /api/v1/track/lead', () => {
     expect(r.body).toEqual({ error });
   });
 
-  it('§10.6: a Bearer lead for another program’s customer → Customer does not belong to this program', async () => {
+  it('protocol §10.6: a Bearer lead for another program’s customer → Customer does not belong to this program', async () => {
     const id = await c.click();
     const r = await c.post('/api/v1/track/lead', { click_id: id }, OTHER_KEY);
     expect(r.status).toBe(400);
     expect(r.body).toEqual({ error: 'Customer does not belong to this program' });
   });
 
-  it('§10.3: status never regresses (lead after conversion → 400 with the current status)', async () => {
+  it('protocol §10.3: status never regresses (lead after conversion → 400 with the current status)', async () => {
     const id = await c.click();
     await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 500, transaction_id: 'regress_1' }, c.auth());
     const r = await c.post('/api/v1/track/lead', { click_id: id, customer_key: 'late' });
     expect(r.body).toEqual({ error: 'Customer status cannot be updated to lead. Current status: conversion' });
   });
 
-  it('§10.5: a lead takes a customer_key from an unconverted holder, but not from a converted one', async () => {
+  it('protocol §10.5: a lead takes a customer_key from an unconverted holder, but not from a converted one', async () => {
     const first = await c.click();
     await c.post('/api/v1/track/lead', { click_id: first, customer_key: 'shared' });
     const second = await c.click('PARTNER_B');
@@ -213,7 +213,7 @@ describe('POST /api/v1/track/lead', () => {
     expect(r.body).toEqual({ error: 'Customer status cannot be updated to lead. Current status: conversion' });
   });
 
-  it('§10.16–§10.17: lead_auth server_required → provisional without Bearer; a Bearer lead settles it', async () => {
+  it('protocol §10.16–§10.17: lead_auth server_required → provisional without Bearer; a Bearer lead settles it', async () => {
     await c.post('/sandbox/program', { lead_auth: 'server_required' });
     const id = await c.click();
     const r = await c.post('/api/v1/track/lead', { click_id: id, customer_key: 'prov_1' });
@@ -228,7 +228,7 @@ describe('POST /api/v1/track/lead', () => {
     expect(await customerOf(id)).toMatchObject({ status: 'lead', customer_key: 'prov_1', provisional_key: null });
   });
 
-  it('§10.17: an attributed sale by the provisional key settles it', async () => {
+  it('protocol §10.17: an attributed sale by the provisional key settles it', async () => {
     await c.post('/sandbox/program', { lead_auth: 'server_required' });
     const id = await c.click();
     await c.post('/api/v1/track/lead', { click_id: id, customer_key: 'prov_2' });
@@ -258,7 +258,7 @@ describe('POST /api/v1/track/sale', () => {
     expect(await customerOf(id)).toMatchObject({ status: 'conversion' });
   });
 
-  it('§10.11: commission from the settings (rate rounded to cents, or fixed)', async () => {
+  it('protocol §10.11: commission from the settings (rate rounded to cents, or fixed)', async () => {
     await c.post('/sandbox/program', { commission_rate: 25 });
     const a = await c.click();
     await c.post('/api/v1/track/sale', { click_id: a, amount_cents: 999, transaction_id: 'rate_1' }, c.auth());
@@ -279,7 +279,7 @@ describe('POST /api/v1/track/sale', () => {
     expect(partners.find((p: any) => p.code === 'PARTNER_A')).toMatchObject({ sales: 0, commission_cents: 0 });
   });
 
-  it('§10.4: customer_key is looked up before click_id', async () => {
+  it('protocol §10.4: customer_key is looked up before click_id', async () => {
     const keyed = await c.click('PARTNER_A');
     await c.post('/api/v1/track/lead', { click_id: keyed, customer_key: 'by_key' });
     const other = await c.click('PARTNER_B');
@@ -322,7 +322,7 @@ describe('POST /api/v1/track/sale', () => {
     expect(r.body).toEqual({ error });
   });
 
-  it('§10.6: another program’s key → No affiliate attribution found for this customer in this program', async () => {
+  it('protocol §10.6: another program’s key → No affiliate attribution found for this customer in this program', async () => {
     const id = await c.click();
     const r = await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 100, transaction_id: 'cross_1' }, OTHER_KEY);
     expect(r.status).toBe(400);
@@ -344,7 +344,7 @@ describe('POST /api/v1/track/sale', () => {
     expect(r2.body).toEqual({ error: 'partnerId required to create commission' });
   });
 
-  it('§10.9: a reused transaction_id → 409 with body A, across programs and for test sales', async () => {
+  it('protocol §10.9: a reused transaction_id → 409 with body A, across programs and for test sales', async () => {
     const id = await c.click();
     await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 100, transaction_id: 'dup_1' }, c.auth());
     const again = await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 100, transaction_id: 'dup_1' }, c.auth());
@@ -357,14 +357,14 @@ describe('POST /api/v1/track/sale', () => {
     expect((await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 100, transaction_id: 'test_dup' }, c.auth())).status).toBe(409);
   });
 
-  it('§10.10: the duplicate check comes before the customer lookup, and validation before the duplicate check', async () => {
+  it('protocol §10.10: the duplicate check comes before the customer lookup, and validation before the duplicate check', async () => {
     const id = await c.click();
     await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 100, transaction_id: 'order_a' }, c.auth());
     expect((await c.post('/api/v1/track/sale', { amount_cents: 100, transaction_id: 'order_a' }, c.auth())).status).toBe(409);
     expect((await c.post('/api/v1/track/sale', { amount_cents: 0, transaction_id: 'order_a' }, c.auth())).status).toBe(400);
   });
 
-  it('§10.7–§10.8: past the attribution window → 200 attributed:false, nothing created, id stays free', async () => {
+  it('protocol §10.7–§10.8: past the attribution window → 200 attributed:false, nothing created, id stays free', async () => {
     const id = await c.click();
     expect((await c.post('/sandbox/shift', { click_id: id, days: 75.5 })).status).toBe(200);
     const r = await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 1000, transaction_id: 'late_1' }, c.auth());
@@ -386,7 +386,7 @@ describe('POST /api/v1/track/sale', () => {
     expect((await c.post('/api/v1/track/sale', { click_id: id, amount_cents: 1000, transaction_id: 'late_1' }, c.auth())).body.message).toBe('Sale tracked successfully');
   });
 
-  it('§10.8: a re-click from the new partner restarts the window; after conversion renewals ignore it', async () => {
+  it('protocol §10.8: a re-click from the new partner restarts the window; after conversion renewals ignore it', async () => {
     const id = await c.click('PARTNER_A');
     await c.post('/sandbox/shift', { click_id: id, days: 70 });
     await c.post('/api/v1/track/click', { affiliate_url: 'https://shop.example/?aff=PARTNER_B', existing_click_id: id });
@@ -423,7 +423,7 @@ describe('POST /api/v1/track/refund', () => {
     expect(again.body).toEqual({ success: true, status: 'skipped', reason: 'already reversed', commission_id: commissionId });
   });
 
-  it('§10.13: partial refunds deduct proportionally, capped at the remainder; reaching the total → reversed', async () => {
+  it('protocol §10.13: partial refunds deduct proportionally, capped at the remainder; reaching the total → reversed', async () => {
     const commissionId = await sale('r_part', 10000); // commission 4000
     const first = await c.post('/api/v1/track/refund', { transaction_id: 'r_part', refund_amount_cents: 2500 }, c.auth());
     expect(first.body).toEqual({ success: true, status: 'refunded', deductionAmount: 10, commission_id: commissionId });

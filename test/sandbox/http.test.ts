@@ -1,5 +1,5 @@
-// The HTTP surface around the tracking rules: CORS (§10.21), body limits, malformed input, fault
-// injection (§10.22), the admin API, the event stream and the pages.
+// The HTTP surface around the tracking rules: CORS (protocol §10.21), body limits, malformed input, fault
+// injection (protocol §10.22), the admin API, the event stream and the pages.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ beforeEach(async () => {
 const CLICK = '/api/v1/track/click';
 const aClick = (session: string) => ({ affiliate_url: 'http://shop.test/?aff=PARTNER_A', session_id: session });
 
-describe('CORS (§10.21)', () => {
+describe('CORS (protocol §10.21)', () => {
   it.each(['click', 'lead', 'sale', 'refund'])('OPTIONS /api/v1/track/%s answers the preflight', async (endpoint) => {
     const res = await fetch(`${c.sandbox.url}/api/v1/track/${endpoint}`, {
       method: 'OPTIONS',
@@ -137,7 +137,7 @@ describe('malformed input never crashes the sandbox', () => {
   });
 });
 
-describe('fault injection (§10.22)', () => {
+describe('fault injection (protocol §10.22)', () => {
   it('503 × N, then normal answers; faulted requests store nothing', async () => {
     expect((await c.post('/sandbox/faults', { click: { mode: '503', count: 2 } })).body).toEqual({ click: { mode: '503', count: 2, delayMs: 3000 } });
     const statuses = [];

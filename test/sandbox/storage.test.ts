@@ -90,7 +90,7 @@ describe('SQLite file storage', () => {
       // The failed sale rolled back entirely: its id is still free.
       expect((await c.post('/api/v1/track/sale', { click_id: clickId, amount_cents: 100, transaction_id: 'during_break' }, c.auth())).status).toBe(200);
 
-      // §5.3: when only the commission fails, the sale exists and its id stays used.
+      // protocol §5.3: when only the commission fails, the sale exists and its id stays used.
       saboteur.exec('ALTER TABLE commissions RENAME TO commissions_broken');
       const other = await c.click('PARTNER_B');
       const failed = await c.post('/api/v1/track/sale', { click_id: other, amount_cents: 100, transaction_id: 'commission_fails' }, c.auth());
@@ -107,7 +107,7 @@ describe('SQLite file storage', () => {
 });
 
 describe('time-based rules (controlled clock)', () => {
-  it('§10.19 dedupes retries only within 24 h', async () => {
+  it('protocol §10.19 dedupes retries only within 24 h', async () => {
     let now = Date.UTC(2026, 0, 1);
     const c = await sandboxClient({ now: () => now });
     try {

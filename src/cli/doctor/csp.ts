@@ -18,7 +18,7 @@ export function parsePolicies(value: string, source: Policy['source']): Policy[]
       const directives = new Map<string, string[]>();
       for (const part of policy.split(';')) {
         const [name, ...sources] = part.trim().split(/\s+/);
-        // The first occurrence of a directive wins; later duplicates are ignored (CSP3 §2.2.1).
+        // The first occurrence of a directive wins; later duplicates are ignored (CSP Level 3, section 2.2.1).
         if (name && !directives.has(name.toLowerCase())) directives.set(name.toLowerCase(), sources);
       }
       return { source, directives };

@@ -1,5 +1,5 @@
 // POST /api/v1/track/<endpoint>: fault injection (docs/protocol.md §10.22), the Idempotency-Key
-// (§10.23), then the endpoint's rules inside the group commit, then the answer and the feed.
+// (protocol §10.23), then the endpoint's rules inside the group commit, then the answer and the feed.
 import type { EventType } from '../endpoints.js';
 import { FAILURE_MESSAGES } from '../endpoints.js';
 import { TRACK_CORS } from '../http/cors.js';

@@ -1,4 +1,4 @@
-// POST /api/v1/track/click (docs/protocol.md §5.1; §10.1, §10.2, §10.19).
+// POST /api/v1/track/click (docs/protocol.md §5.1; protocol §10.1, §10.2, §10.19).
 import type { Rules } from './context.js';
 import type { RequestContext, TrackResult } from './event-log.js';
 import { testEvent } from './test-mode.js';

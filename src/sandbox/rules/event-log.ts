@@ -50,7 +50,7 @@ export class EventLog {
   /** Stores the event row and builds the result the HTTP layer answers with. */
   record(type: EventType, at: number, status: number, responseBody: Record<string, unknown>, details: EventDetails): TrackResult {
     const stored = { ...details.body };
-    // docs/protocol.md §10.14–§10.15: the raw email never reaches disk or the console.
+    // docs/protocol.md §10.14–protocol §10.15: the raw email never reaches disk or the console.
     if (typeof stored.email === 'string') stored.email = maskEmail(stored.email);
     if (type === 'click' && stored.user_agent === undefined && details.ctx?.userAgent) stored.user_agent = details.ctx.userAgent;
     const row = {

@@ -1,4 +1,4 @@
-// POST /api/v1/track/lead (docs/protocol.md §5.2; §10.3, §10.5, §10.6, §10.16, §10.17).
+// POST /api/v1/track/lead (docs/protocol.md §5.2; protocol §10.3, §10.5, §10.6, §10.16, §10.17).
 import type { CustomerRow } from '../schema.js';
 import { authenticate, knownProgramId, unauthorized } from './auth.js';
 import type { Rules } from './context.js';

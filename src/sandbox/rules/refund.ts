@@ -1,4 +1,4 @@
-// POST /api/v1/track/refund (docs/protocol.md §5.4; §10.12, §10.13).
+// POST /api/v1/track/refund (docs/protocol.md §5.4; protocol §10.12, §10.13).
 import { authenticate, unauthorized } from './auth.js';
 import type { Rules } from './context.js';
 import type { RequestContext, TrackResult } from './event-log.js';

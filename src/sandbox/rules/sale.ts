@@ -1,4 +1,4 @@
-// POST /api/v1/track/sale (docs/protocol.md §5.3; §10.4, §10.6–§10.11). The checks run in the order of §10.10:
+// POST /api/v1/track/sale (docs/protocol.md §5.3; protocol §10.4, §10.6–§10.11). The checks run in the order of §10.10:
 // auth → test → transaction_id → amount_cents → duplicate → customer → program → partner → window → create.
 import type { CustomerRow, ProgramRow } from '../schema.js';
 import { authenticate, unauthorized } from './auth.js';
@@ -145,7 +145,7 @@ function flagsFor(fields: SaleFields): string[] {
   return flags;
 }
 
-/** docs/protocol.md §10.4, §10.6 and §10.10: customer_key first (also a provisional one), then click_id; then program and partner. */
+/** docs/protocol.md §10.4, protocol §10.6 and §10.10: customer_key first (also a provisional one), then click_id; then program and partner. */
 function findAttributedCustomer(
   rules: Rules,
   body: Body,

@@ -1,4 +1,4 @@
-// Test mode (docs/protocol.md §5.5, §10.18): the event is stored as `is_test` with no side effects and
+// Test mode (docs/protocol.md §5.5, protocol §10.18): the event is stored as `is_test` with no side effects and
 // answered with its own id.
 import { CLICK_ID_COOKIE, readCookie } from '../../shared/cookies.js';
 import type { EventType } from '../endpoints.js';
