@@ -9,7 +9,7 @@ import {
 import { parseAff } from './aff.js';
 import { botReason } from './bots.js';
 import { settings } from './config.js';
-import { getCookie, rereadCookies, setCookie } from './cookie-jar.js';
+import { getCookie, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
 import { gate, retryWhileAllowed, send } from './gate.js';
 import { Line } from './lines.js';
@@ -148,13 +148,14 @@ export function attribute(aff: string | null, url = location.href) {
   if (needed && !bot() && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
   // A browser that refuses the lock (an opaque origin) gets the pass without it.
   click = locks
-    .request('affitor_click', () => {
-      rereadCookies();
+    .request('affitor_click', async () => {
+      await readCookiesAfresh();
       pendingToCheck = true;
       clickUrl = null;
-      return pass();
+      await pass();
     })
-    .catch(pass);
+    // A promise returned from catch is flattened at run time; TypeScript's typing of it is not.
+    .catch(pass) as Promise<void>;
 }
 
 /** An SPA navigation: a URL with a new `aff` is a landing (docs/protocol.md §3.5). */

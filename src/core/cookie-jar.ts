@@ -91,6 +91,20 @@ export const rereadCookies = () => {
   jar = undefined;
 };
 
+/**
+ * Another tab's writes, for certain: `document.cookie` in this tab may still show the copy Chromium
+ * caches per renderer, updated asynchronously after another tab writes, so a tab granted the click
+ * lock right after the first tab saved its click id could read "no click id" and click again.
+ * `cookieStore` (secure contexts, like Web Locks) asks the browser's own store. Without it the next
+ * read goes to `document.cookie`.
+ */
+export async function readCookiesAfresh() {
+  jar = undefined;
+  try {
+    jar = (await cookieStore.getAll()).map((cookie) => cookie.name + '=' + cookie.value).join('; ');
+  } catch (e) {}
+}
+
 /** Test hook: forget the cached cookies and probed domain (a unit test's fresh "page"). */
 export const resetCookieJar = () => {
   jar = rootDomain = undefined;
