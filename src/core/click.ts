@@ -152,7 +152,7 @@ export function attribute(aff: string | null, url = location.href) {
       await readCookiesAfresh();
       pendingToCheck = true;
       clickUrl = null;
-      await pass();
+      return pass();
     })
     // A promise returned from catch is flattened at run time; TypeScript's typing of it is not.
     .catch(pass) as Promise<void>;

@@ -39,8 +39,7 @@ export async function post(url: string, body: object): Promise<Outcome> {
 
 export const isSuccess = (status: number) => status > 199 && status < 300;
 
-/** Network failure, 408, 429 and 5xx are worth another attempt; any other 4xx is final. */
-export const isRetryable = (status: number) => !status || status == 408 || status == 429 || status > 499;
+export { isRetryable } from '../shared/status.js';
 
 /** At most this many attempts per click or lead per page load (docs/protocol.md §3.4). */
 export const MAX_ATTEMPTS = 5;

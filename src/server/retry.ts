@@ -1,12 +1,14 @@
 // Retry policy of the server client (docs/protocol.md §8.3, protocol §12.3), as pure functions so it is
 // tested on its own.
+import { isRetryable } from '../shared/status.js';
+import type { AffitorResult } from './responses.js';
 
 /**
  * A later attempt of the same request may succeed: no answer (0), 408, 429, 5xx. The client retries
  * these within the call except 500 (see {@link retriedWithinTheCall}); `AffitorResult.retryable`
  * and the Stripe handler's redelivery decision start from this rule.
  */
-export const isRetryable = (status: number) => status === 0 || status === 408 || status === 429 || status >= 500;
+export { isRetryable };
 
 /**
  * 500 is retryable later but not retried at once: Affitor answers 500 "Failed to create commission"
@@ -51,3 +53,15 @@ export function retryDelayMs(retry: number, retryAfter: string | null, now = Dat
   const asked = parseRetryAfter(retryAfter, now);
   return asked === null ? backoff : Math.max(backoff, Math.min(asked, RETRY_AFTER_CAP_MS));
 }
+
+/**
+ * Whether a webhook handler should ask the provider to deliver the event again (answer 5xx): the
+ * call failed in a way a later attempt can cure — `retryable`, or a key or API URL that is wrong
+ * until the shop fixes it (`unauthorized`, `unexpected_response`). Never for a duplicate, and never
+ * when the call may already have been applied (`outcomeUnknown`): a redelivery could apply it twice.
+ */
+export const worthRedelivery = (result: AffitorResult) =>
+  !result.ok &&
+  result.duplicate !== true &&
+  result.outcomeUnknown !== true &&
+  (result.retryable || result.code === 'unauthorized' || result.code === 'unexpected_response');

@@ -2,6 +2,7 @@
 import type { Affitor } from '../server/client.js';
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import type { AffitorResult } from '../server/responses.js';
+import { worthRedelivery } from '../server/retry.js';
 import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper.js';
 import { StripeSignatureError, verifyStripeWebhook } from './signature.js';
 import type { ChargeLike, StripeEventLike } from './types.js';
@@ -65,7 +66,6 @@ export interface StripeWebhookOutcome {
 }
 
 /** Failures an operator fixes (the key, the API base) while Stripe keeps redelivering; nothing was recorded. */
-const isConfigurationError = (r: AffitorResult) => r.code === 'unauthorized' || r.code === 'unexpected_response';
 
 const idempotencyKey = (event: StripeEventLike, call: string) => (event.id ? { idempotencyKey: `stripe:${event.id}:${call}` } : {});
 
@@ -121,7 +121,7 @@ export async function handleStripeWebhook(options: StripeWebhookOptions): Promis
   if (result) {
     outcome.duplicate = result.duplicate === true || result.replayed === true;
     outcome.outcomeUnknown = result.outcomeUnknown === true;
-    outcome.retryable = !result.ok && !outcome.duplicate && !outcome.outcomeUnknown && (result.retryable || isConfigurationError(result));
+    outcome.retryable = worthRedelivery(result);
     if (outcome.retryable) outcome.httpStatus = 500;
     if (!result.ok && !outcome.duplicate) {
       outcome.error = outcome.outcomeUnknown

@@ -3,6 +3,7 @@
 import type { Affitor } from '../server/client.js';
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import type { AffitorResult } from '../server/responses.js';
+import { worthRedelivery } from '../server/retry.js';
 import { WebhookSignatureError } from './crypto.js';
 
 /** Request headers as any server framework gives them: Fetch `Headers`, Node's `req.headers`, or a plain object. */
@@ -62,7 +63,7 @@ export interface WebhookOutcome<Event> {
   result: AffitorResult | null;
   /** 409: the sale was already recorded (a redelivery). Success. */
   duplicate: boolean;
-  /** Worth a redelivery: network failure, timeout, 401/403 (fix the key, the provider retries), 408, 429, 5xx. */
+  /** Worth a redelivery (see `worthRedelivery`): never for a call that may already have been applied. */
   retryable: boolean;
   /** What to answer the provider: 400 bad signature, 500 retryable, else 200. */
   httpStatus: 200 | 400 | 500;
@@ -70,7 +71,6 @@ export interface WebhookOutcome<Event> {
   error?: string;
 }
 
-const isRetryable = (r: AffitorResult) => r.status === 0 || r.status === 401 || r.status === 403 || r.status === 408 || r.status === 429 || r.status >= 500;
 
 /**
  * Verify → map → record, never throwing: the body of each provider's `handle…Webhook`.
@@ -107,7 +107,7 @@ export async function runWebhook<Event>(
   }
   const result = outcome.result;
   outcome.duplicate = result.duplicate === true;
-  outcome.retryable = !result.ok && !outcome.duplicate && isRetryable(result);
+  outcome.retryable = worthRedelivery(result);
   if (outcome.retryable) outcome.httpStatus = 500;
   if (!result.ok && !outcome.duplicate) outcome.error = result.error;
   return outcome;

@@ -73,7 +73,9 @@ describe('failures', () => {
     await deliver(order('order_created', { custom_data: ours() }));
     const refund = order('order_refunded', { refunded_amount: 1225, custom_data: ours() });
     await sb.fault('refund', 'drop_after');
-    expect(await deliver(refund)).toMatchObject({ httpStatus: 500, retryable: true });
+    // May have been applied: not handed back for redelivery (which could apply it twice); a
+    // redelivery the provider makes anyway is answered from the first attempt (same key).
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, result: { outcomeUnknown: true } });
     expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
     expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
   });

@@ -99,7 +99,9 @@ describe('redeliveries and failures', () => {
     await deliver(transaction('transaction.completed', { custom_data: ours() }));
     const refund = adjustment('adjustment.updated', { type: 'partial', total: '1225' });
     await sb.fault('refund', 'drop_after');
-    expect(await deliver(refund)).toMatchObject({ httpStatus: 500, retryable: true });
+    // May have been applied: not handed back for redelivery (which could apply it twice); a
+    // redelivery the provider makes anyway is answered from the first attempt (same key).
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, result: { outcomeUnknown: true } });
     expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
     expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
     expect((await sb.sales())[0].reversed_cents).toBe(490);

@@ -4,6 +4,7 @@ import type { EventType } from '../endpoints.js';
 import { FAILURE_MESSAGES } from '../endpoints.js';
 import { TRACK_CORS } from '../http/cors.js';
 import { readJsonBody, sendJson } from '../http/io.js';
+import { sleep } from '../../shared/sleep.js';
 import { idempotencyKeyOf, type KeyedOutcome } from '../idempotency.js';
 import type { RequestContext, TrackResult } from '../tracking.js';
 import type { Call, SandboxParts } from './context.js';
@@ -36,7 +37,7 @@ export async function track(sandbox: SandboxParts, endpoint: EventType, { req, r
       // given up by then ("applied after the client timed out"), and a repeat with the same
       // Idempotency-Key arriving meanwhile waits for it.
       feed.note(`fault injected: ${endpoint} delayed ${fault.delayMs} ms (${fault.count} more to go)`);
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      await sleep(fault.delayMs);
     }
     return sandbox.writes.run(() => write(() => sandbox.api.track(endpoint, body, ctx)));
   };
