@@ -80,16 +80,8 @@ await esbuild.build({
 });
 
 // The sandbox: Node only; better-sqlite3 is loaded lazily so library users never need it.
-await esbuild.build({
-  entryPoints: ['src/sandbox/cli.ts'],
-  outfile: 'dist/sandbox/cli.js',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node18',
-  packages: 'external',
-  sourcemap: true,
-});
+const nodeCommon = { bundle: true, format: 'esm', platform: 'node', target: 'node18', packages: 'external', sourcemap: true };
+await esbuild.build({ ...nodeCommon, entryPoints: ['src/sandbox/cli.ts'], outfile: 'dist/sandbox/cli.js' });
 // The command line: one self-contained module per command (bin/affitor-tracker.mjs loads
 // dist/cli/<command>.js). A command that uses another build (the sandbox, another command such as
 // init) imports that file rather than bundling a second copy, which also keeps the other's
@@ -114,12 +106,7 @@ const otherBuildsAreExternal = {
 await esbuild.build({
   entryPoints: cliCommands.map((command) => `src/cli/${command}.ts`),
   outdir: 'dist/cli',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node18',
-  packages: 'external',
-  sourcemap: true,
+  ...nodeCommon,
   plugins: [otherBuildsAreExternal],
 });
 if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });

@@ -168,6 +168,13 @@ export interface Answer {
   retryAfter: string | null;
 }
 
+/** An answer that is not Affitor's (a redirect, a 2xx that is not a JSON object): never a success. */
+const unexpectedResponse = (status: number, error: string, body: unknown, retryAfter: string | null): Answer => ({
+  result: { ok: false, status, data: null, code: 'unexpected_response', error },
+  body,
+  retryAfter,
+});
+
 /**
  * Reads one HTTP answer. A redirect is never followed (the request is sent with
  * `redirect: 'manual'`): following it would turn the POST into a GET that records nothing.
@@ -178,19 +185,13 @@ export async function readAnswer(res: ResponseLike, url: string): Promise<Answer
   // Node answers a manual redirect with the 3xx itself; a browser with an opaque status-0 response.
   if ((res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect') {
     const location = header('location');
-    return {
-      result: {
-        ok: false,
-        status: res.status,
-        data: null,
-        code: 'unexpected_response',
-        error:
-          `${url} answered a redirect${res.status ? ` (${res.status}` : ''}${location ? ` to ${location}` : ''}${res.status ? ')' : ''}; ` +
-          'redirects are not followed, because they turn the POST into a GET that records nothing. Set apiUrl/apiBase to the final address.',
-      },
-      body: null,
+    return unexpectedResponse(
+      res.status,
+      `${url} answered a redirect${res.status ? ` (${res.status}` : ''}${location ? ` to ${location}` : ''}${res.status ? ')' : ''}; ` +
+        'redirects are not followed, because they turn the POST into a GET that records nothing. Set apiUrl/apiBase to the final address.',
+      null,
       retryAfter,
-    };
+    );
   }
   const text = await res.text();
   let body: unknown = text || null;
@@ -205,19 +206,13 @@ export async function readAnswer(res: ResponseLike, url: string): Promise<Answer
   }
   const ok = res.status >= 200 && res.status < 300;
   if (ok && !(isJson && body !== null && typeof body === 'object' && !Array.isArray(body))) {
-    return {
-      result: {
-        ok: false,
-        status: res.status,
-        data: null,
-        code: 'unexpected_response',
-        error:
-          `${url} answered ${res.status} with ${text ? `a body that is not a JSON object (${JSON.stringify(text.slice(0, 60))})` : 'an empty body'}, ` +
-          'not an Affitor answer: a proxy or captive portal in between, or apiUrl/apiBase points at something else. Nothing is known to be recorded.',
-      },
+    return unexpectedResponse(
+      res.status,
+      `${url} answered ${res.status} with ${text ? `a body that is not a JSON object (${JSON.stringify(text.slice(0, 60))})` : 'an empty body'}, ` +
+        'not an Affitor answer: a proxy or captive portal in between, or apiUrl/apiBase points at something else. Nothing is known to be recorded.',
       body,
       retryAfter,
-    };
+    );
   }
   const result: Answer['result'] = { ok, status: res.status, data: ok ? body : null, code: codeFor(res.status) };
   if (header('idempotent-replayed') === 'true') result.replayed = true;
