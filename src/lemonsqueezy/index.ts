@@ -1,6 +1,6 @@
 // `affitor-tracker/lemonsqueezy`: custom data for Lemon Squeezy checkouts (API and URLs), and a
 // webhook verifier, mapper and one-call handler. No runtime dependency on a Lemon Squeezy package.
-import { headerValue, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
+import { headerValue, recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
 import { mapLemonSqueezyEvent } from './mapper.js';
 import { verifyLemonSqueezyWebhook } from './signature.js';
 import type { LemonSqueezyEventLike } from './types.js';
@@ -18,9 +18,9 @@ export interface LemonSqueezyWebhookOptions extends WebhookHandlerOptions {
  */
 export function handleLemonSqueezyWebhook(options: LemonSqueezyWebhookOptions): Promise<WebhookOutcome<LemonSqueezyEventLike>> {
   return runWebhook(
-    options,
     () => verifyLemonSqueezyWebhook(options.rawBody, headerValue(options.headers, 'x-signature'), options.secret),
     (event) => mapLemonSqueezyEvent(event, { programId: options.programId }),
+    recordMapping(options.affitor),
   );
 }
 

@@ -1,6 +1,6 @@
 // `affitor-tracker/polar`: checkout metadata for Polar, and a webhook verifier (Standard Webhooks),
 // mapper and one-call handler. No runtime dependency on a Polar package.
-import { runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
+import { recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
 import { mapPolarEvent } from './mapper.js';
 import { verifyPolarWebhook } from './signature.js';
 import type { PolarEventLike } from './types.js';
@@ -20,9 +20,9 @@ export interface PolarWebhookOptions extends WebhookHandlerOptions {
  */
 export function handlePolarWebhook(options: PolarWebhookOptions): Promise<WebhookOutcome<PolarEventLike>> {
   return runWebhook(
-    options,
     () => verifyPolarWebhook(options.rawBody, options.headers, options.secret, { toleranceSeconds: options.toleranceSeconds }),
     (event) => mapPolarEvent(event, { programId: options.programId }),
+    recordMapping(options.affitor),
   );
 }
 

@@ -33,7 +33,7 @@ describe('order → renewal → refund on the sandbox', () => {
     // The same number as the order: still a sale of its own.
     const renewal = subscriptionInvoice('subscription_payment_success', { id: '2871401', custom_data: ours() });
     expect(await deliver(renewal)).toMatchObject({ httpStatus: 200, result: { ok: true } });
-    expect(await deliver(renewal)).toMatchObject({ httpStatus: 200, retryable: false });
+    expect(await deliver(renewal)).toMatchObject({ httpStatus: 200, retryable: false, duplicate: true });
     expect((await sb.sales()).map((s) => [s.transaction_id, s.amount_cents, s.is_recurring, s.subscription_id])).toEqual([
       ['2871401', 2900, 0, null],
       ['subscription_invoice_2871401', 2900, 1, '845102'],
@@ -75,7 +75,7 @@ describe('failures', () => {
     await sb.fault('refund', 'drop_after');
     // May have been applied: not handed back for redelivery (which could apply it twice); a
     // redelivery the provider makes anyway is answered from the first attempt (same key).
-    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, result: { outcomeUnknown: true } });
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, outcomeUnknown: true, result: { outcomeUnknown: true } });
     expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
     expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
   });

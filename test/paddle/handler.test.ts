@@ -101,7 +101,7 @@ describe('redeliveries and failures', () => {
     await sb.fault('refund', 'drop_after');
     // May have been applied: not handed back for redelivery (which could apply it twice); a
     // redelivery the provider makes anyway is answered from the first attempt (same key).
-    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, result: { outcomeUnknown: true } });
+    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, outcomeUnknown: true, result: { outcomeUnknown: true } });
     expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
     expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
     expect((await sb.sales())[0].reversed_cents).toBe(490);

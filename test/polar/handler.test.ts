@@ -22,7 +22,7 @@ describe('order → renewal → refund on the sandbox', () => {
     expect(await deliver(order('order.paid', { id: 'o_first', billing_reason: 'subscription_create', metadata: ours() }))).toMatchObject({ httpStatus: 200, result: { ok: true } });
     const renewal = order('order.paid', { id: 'o_renewal', billing_reason: 'subscription_cycle', metadata: {}, subscription_metadata: ours() });
     expect(await deliver(renewal, 'msg_renewal')).toMatchObject({ httpStatus: 200, result: { ok: true } });
-    expect(await deliver(renewal, 'msg_renewal')).toMatchObject({ httpStatus: 200, retryable: false });
+    expect(await deliver(renewal, 'msg_renewal')).toMatchObject({ httpStatus: 200, retryable: false, duplicate: true });
     expect((await sb.sales()).map((s) => [s.transaction_id, s.amount_cents, s.currency, s.is_recurring, s.sale_type])).toEqual([
       ['o_first', 2900, 'USD', 0, 'subscription'],
       ['o_renewal', 2900, 'USD', 1, 'subscription'],
