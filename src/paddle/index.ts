@@ -26,12 +26,9 @@ export function handlePaddleWebhook(options: PaddleWebhookOptions): Promise<Webh
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { mapPaddleEvent } from './mapper.js';
 export type { PaddleMapOptions } from './mapper.js';
 export { verifyPaddleWebhook } from './signature.js';
 export type { PaddleVerifyOptions } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHeaders, WebhookMapping, WebhookOutcome, WebhookHandlerOptions } from '../webhooks/handler.js';
 export type { PaddleAdjustmentLike, PaddleCustomData, PaddleEventLike, PaddleTransactionLike } from './types.js';

@@ -26,12 +26,9 @@ export function handlePolarWebhook(options: PolarWebhookOptions): Promise<Webhoo
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { mapPolarEvent } from './mapper.js';
 export type { PolarMapOptions } from './mapper.js';
 export { verifyPolarWebhook } from './signature.js';
 export type { PolarVerifyOptions } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
 export type { PolarEventLike, PolarMetadata, PolarOrderLike, PolarRefundLike } from './types.js';
