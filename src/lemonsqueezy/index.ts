@@ -1,6 +1,6 @@
 // `affitor-tracker/lemonsqueezy`: custom data for Lemon Squeezy checkouts (API and URLs), and a
 // webhook verifier, mapper and one-call handler. No runtime dependency on a Lemon Squeezy package.
-import { headerValue, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
+import { headerValue, recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
 import { mapLemonSqueezyEvent } from './mapper.js';
 import { verifyLemonSqueezyWebhook } from './signature.js';
 import type { LemonSqueezyEventLike } from './types.js';
@@ -18,18 +18,15 @@ export interface LemonSqueezyWebhookOptions extends WebhookHandlerOptions {
  */
 export function handleLemonSqueezyWebhook(options: LemonSqueezyWebhookOptions): Promise<WebhookOutcome<LemonSqueezyEventLike>> {
   return runWebhook(
-    options,
     () => verifyLemonSqueezyWebhook(options.rawBody, headerValue(options.headers, 'x-signature'), options.secret),
     (event) => mapLemonSqueezyEvent(event, { programId: options.programId }),
+    recordMapping(options.affitor),
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { lemonSqueezyCheckoutUrl } from './checkout.js';
 export { mapLemonSqueezyEvent, renewalTransactionId } from './mapper.js';
 export type { LemonSqueezyMapOptions } from './mapper.js';
 export { verifyLemonSqueezyWebhook } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
 export type { LemonSqueezyEventLike, LemonSqueezyOrderLike, LemonSqueezySubscriptionInvoiceLike } from './types.js';

@@ -1,6 +1,6 @@
 // `affitor-tracker/paddle`: custom data for Paddle Billing checkouts, and a webhook verifier,
 // mapper and one-call handler. No runtime dependency on a Paddle package.
-import { runWebhook, type WebhookHandlerOptions, type WebhookOutcome, headerValue } from '../webhooks/handler.js';
+import { recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome, headerValue } from '../webhooks/handler.js';
 import { mapPaddleEvent } from './mapper.js';
 import { verifyPaddleWebhook } from './signature.js';
 import type { PaddleEventLike } from './types.js';
@@ -20,18 +20,15 @@ export interface PaddleWebhookOptions extends WebhookHandlerOptions {
  */
 export function handlePaddleWebhook(options: PaddleWebhookOptions): Promise<WebhookOutcome<PaddleEventLike>> {
   return runWebhook(
-    options,
     () => verifyPaddleWebhook(options.rawBody, headerValue(options.headers, 'paddle-signature'), options.secret, { toleranceSeconds: options.toleranceSeconds }),
     (event) => mapPaddleEvent(event, { programId: options.programId }),
+    recordMapping(options.affitor),
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { mapPaddleEvent } from './mapper.js';
 export type { PaddleMapOptions } from './mapper.js';
 export { verifyPaddleWebhook } from './signature.js';
 export type { PaddleVerifyOptions } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHeaders, WebhookMapping, WebhookOutcome, WebhookHandlerOptions } from '../webhooks/handler.js';
 export type { PaddleAdjustmentLike, PaddleCustomData, PaddleEventLike, PaddleTransactionLike } from './types.js';

@@ -1,6 +1,6 @@
 // `affitor-tracker/polar`: checkout metadata for Polar, and a webhook verifier (Standard Webhooks),
 // mapper and one-call handler. No runtime dependency on a Polar package.
-import { runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
+import { recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
 import { mapPolarEvent } from './mapper.js';
 import { verifyPolarWebhook } from './signature.js';
 import type { PolarEventLike } from './types.js';
@@ -20,18 +20,15 @@ export interface PolarWebhookOptions extends WebhookHandlerOptions {
  */
 export function handlePolarWebhook(options: PolarWebhookOptions): Promise<WebhookOutcome<PolarEventLike>> {
   return runWebhook(
-    options,
     () => verifyPolarWebhook(options.rawBody, options.headers, options.secret, { toleranceSeconds: options.toleranceSeconds }),
     (event) => mapPolarEvent(event, { programId: options.programId }),
+    recordMapping(options.affitor),
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { mapPolarEvent } from './mapper.js';
 export type { PolarMapOptions } from './mapper.js';
 export { verifyPolarWebhook } from './signature.js';
 export type { PolarVerifyOptions } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
 export type { PolarEventLike, PolarMetadata, PolarOrderLike, PolarRefundLike } from './types.js';

@@ -1,10 +1,8 @@
-// One call for a self-hosted Stripe webhook route: verify, map, record, and say how to answer Stripe.
-import type { Affitor } from '../server/client.js';
-import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
-import type { AffitorResult } from '../server/responses.js';
-import { worthRedelivery } from '../server/retry.js';
+// One call for a self-hosted Stripe webhook route: verify, map, record (the runner every provider
+// handler shares, src/webhooks/handler.ts), and say how to answer Stripe.
+import { runWebhook, type WebhookAffitor, type WebhookOutcome } from '../webhooks/handler.js';
 import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper.js';
-import { StripeSignatureError, verifyStripeWebhook } from './signature.js';
+import { verifyStripeWebhook } from './signature.js';
 import type { ChargeLike, StripeEventLike } from './types.js';
 
 /** Returns the refunded sale's `transaction_id`, or null/undefined when it is not an Affitor sale. */
@@ -22,7 +20,7 @@ export interface StripeWebhookOptions {
    * under the idempotency key `stripe:<event.id>:<call>`, so a redelivered event is recognised by
    * an API that honours `Idempotency-Key`.
    */
-  affitor: Pick<Affitor, 'trackSale' | 'trackRefund'>;
+  affitor: WebhookAffitor;
   /** Ignore events whose metadata names another program. */
   programId?: string | number;
   /**
@@ -35,37 +33,8 @@ export interface StripeWebhookOptions {
   toleranceSeconds?: number;
 }
 
-export interface StripeWebhookOutcome {
-  /** The verified event; null when verification failed. */
-  event: StripeEventLike | null;
-  mapped: StripeMapping | null;
-  /** The input of the Affitor call whose result is `result` (a refund may try several keys). */
-  sent: TrackSaleInput | TrackRefundInput | null;
-  /** The last Affitor call's result; null when nothing was sent. */
-  result: AffitorResult | null;
-  /**
-   * Already recorded: a 409 (the sale exists), a lead/sale answered as a repeat, or the API's
-   * stored answer to this event's key (a redelivery, or an earlier attempt whose answer was lost). Success.
-   */
-  duplicate: boolean;
-  /**
-   * Worth Stripe redelivering: the result is `retryable` (no answer, 408, 429, 5xx), or the
-   * configuration is wrong and will be fixed while Stripe keeps redelivering for 3 days (401/403,
-   * a redirect or non-JSON answer from `apiUrl`). Never for {@link outcomeUnknown}.
-   */
-  retryable: boolean;
-  /**
-   * A partial refund got no usable answer and may have been recorded; it is not redelivered, since
-   * an API that does not honour `Idempotency-Key` would deduct it twice. Check it in Affitor.
-   */
-  outcomeUnknown: boolean;
-  /** What to answer Stripe: 400 bad signature, 500 retryable, else 200. */
-  httpStatus: 200 | 400 | 500;
-  /** Why it failed, when it did. */
-  error?: string;
-}
-
-/** Failures an operator fixes (the key, the API base) while Stripe keeps redelivering; nothing was recorded. */
+/** The same outcome as every provider handler's, with Stripe's event and mapping. */
+export type StripeWebhookOutcome = WebhookOutcome<StripeEventLike, StripeMapping>;
 
 const idempotencyKey = (event: StripeEventLike, call: string) => (event.id ? { idempotencyKey: `stripe:${event.id}:${call}` } : {});
 
@@ -81,55 +50,19 @@ const idempotencyKey = (event: StripeEventLike, call: string) => (event.id ? { i
  * too counts every sale twice, and no 409 will catch it. With Connect, only set the metadata
  * (`withAffitorCheckout`).
  */
-export async function handleStripeWebhook(options: StripeWebhookOptions): Promise<StripeWebhookOutcome> {
-  const outcome: StripeWebhookOutcome = {
-    event: null,
-    mapped: null,
-    sent: null,
-    result: null,
-    duplicate: false,
-    retryable: false,
-    outcomeUnknown: false,
-    httpStatus: 200,
-  };
-  try {
-    outcome.event = await verifyStripeWebhook(options.rawBody, options.signature, options.secret, {
-      toleranceSeconds: options.toleranceSeconds,
-    });
-  } catch (err) {
-    outcome.httpStatus = 400;
-    outcome.error = err instanceof StripeSignatureError ? err.message : String(err);
-    return outcome;
-  }
-  const event = outcome.event;
-  const mapped = (outcome.mapped = mapStripeEvent(event, { programId: options.programId }));
-  try {
-    if (mapped.action === 'sale') {
-      outcome.sent = mapped.input;
-      outcome.result = await options.affitor.trackSale(mapped.input, idempotencyKey(event, 'sale'));
-    } else if (mapped.action === 'refund' || mapped.reason === 'unresolved_transaction_id') {
-      await refund(options, event, mapped, outcome);
-    }
-  } catch (err) {
-    // A throwing resolver (e.g. a failed Stripe API call) is worth a redelivery.
-    outcome.retryable = true;
-    outcome.httpStatus = 500;
-    outcome.error = err instanceof Error ? err.message : String(err);
-    return outcome;
-  }
-  const result = outcome.result;
-  if (result) {
-    outcome.duplicate = result.duplicate === true || result.replayed === true;
-    outcome.outcomeUnknown = result.outcomeUnknown === true;
-    outcome.retryable = worthRedelivery(result);
-    if (outcome.retryable) outcome.httpStatus = 500;
-    if (!result.ok && !outcome.duplicate) {
-      outcome.error = outcome.outcomeUnknown
-        ? `${result.error}: the partial refund may have been recorded; it is not sent again (an API that ignores Idempotency-Key would deduct it twice) — check it in Affitor`
-        : result.error;
-    }
-  }
-  return outcome;
+export function handleStripeWebhook(options: StripeWebhookOptions): Promise<StripeWebhookOutcome> {
+  return runWebhook(
+    () => verifyStripeWebhook(options.rawBody, options.signature, options.secret, { toleranceSeconds: options.toleranceSeconds }),
+    (event) => mapStripeEvent(event, { programId: options.programId }),
+    async (mapped, event, outcome) => {
+      if (mapped.action === 'sale') {
+        outcome.sent = mapped.input;
+        outcome.result = await options.affitor.trackSale(mapped.input, idempotencyKey(event, 'sale'));
+      } else if (mapped.action === 'refund' || mapped.reason === 'unresolved_transaction_id') {
+        await refund(options, event, mapped, outcome);
+      }
+    },
+  );
 }
 
 /** Tries the charge's own ids in order, moving on only on 404, then the resolver. */

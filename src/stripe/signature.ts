@@ -1,7 +1,7 @@
 // Stripe webhook signature verification (WebCrypto, shared with the other providers in
 // src/webhooks/crypto.ts). Scheme: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]`, where
 // v1 = HMAC-SHA256(secret, `${t}.${rawBody}`).
-import { anyHmacSha256Matches, checkTimestamp, hexToBytes, parseSignedJson, rawBodyBytes, signedMessage, WebhookSignatureError } from '../webhooks/crypto.js';
+import { anyHmacSha256Matches, checkTimestamp, parseSignedJson, parseTimestampedHeader, rawBodyBytes, signedMessage, WebhookSignatureError } from '../webhooks/crypto.js';
 import type { StripeEventLike } from './types.js';
 
 /** The error every webhook verifier of this package throws; the Stripe name is kept for existing code. */
@@ -30,21 +30,7 @@ export async function verifyStripeWebhook(
   if (!secret) throw new StripeSignatureError('No webhook signing secret: pass the endpoint\'s `whsec_…` secret (Stripe Dashboard → Webhooks, or `stripe listen`).');
   const body = rawBodyBytes(rawBody);
   if (!signatureHeader) throw new StripeSignatureError('No Stripe-Signature header: pass the request\'s `stripe-signature` header.');
-  let timestamp = NaN;
-  const signatures: Uint8Array<ArrayBuffer>[] = [];
-  for (const part of signatureHeader.split(',')) {
-    const eq = part.indexOf('=');
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 't') timestamp = /^\d+$/.test(value) ? Number(value) : NaN;
-    else if (key === 'v1') {
-      const bytes = hexToBytes(value);
-      if (bytes) signatures.push(bytes);
-    }
-  }
-  if (!Number.isFinite(timestamp) || signatures.length === 0) {
-    throw new StripeSignatureError('Malformed Stripe-Signature header: expected "t=<timestamp>,v1=<signature>".');
-  }
+  const { timestamp, signatures } = parseTimestampedHeader(signatureHeader, { header: 'Stripe-Signature', separator: ',', timestampKey: 't', signatureKey: 'v1' });
   checkTimestamp('Stripe-Signature', timestamp, options.toleranceSeconds ?? 300, options.now ?? Date.now());
   const valid = await anyHmacSha256Matches(secret, signedMessage(`${timestamp}.`, body), signatures);
   if (!valid) {

@@ -58,6 +58,38 @@ export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> | null {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** How a provider writes a timestamped header: Stripe `t=<unix>,v1=<hex>`, Paddle `ts=<unix>;h1=<hex>`. */
+export interface TimestampedScheme {
+  header: string;
+  separator: string;
+  timestampKey: string;
+  signatureKey: string;
+}
+
+/**
+ * The timestamp and every well-formed hex signature of a timestamped header (several while the
+ * provider rotates a secret); throws naming the expected form when either is missing.
+ */
+export function parseTimestampedHeader(value: string, scheme: TimestampedScheme): { timestamp: number; signatures: Uint8Array<ArrayBuffer>[] } {
+  let timestamp = NaN;
+  const signatures: Uint8Array<ArrayBuffer>[] = [];
+  for (const part of value.split(scheme.separator)) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const text = part.slice(eq + 1).trim();
+    if (key === scheme.timestampKey) timestamp = /^\d+$/.test(text) ? Number(text) : NaN;
+    else if (key === scheme.signatureKey) {
+      const bytes = hexToBytes(text);
+      if (bytes) signatures.push(bytes);
+    }
+  }
+  if (!Number.isFinite(timestamp) || signatures.length === 0) {
+    const { header, separator, timestampKey, signatureKey } = scheme;
+    throw new WebhookSignatureError(`Malformed ${header} header: expected "${timestampKey}=<timestamp>${separator}${signatureKey}=<signature>".`);
+  }
+  return { timestamp, signatures };
+}
+
 /**
  * True when any of `signatures` is HMAC-SHA256(key, message). Several signatures arrive while a
  * provider rotates its secret. The comparison is WebCrypto's HMAC verify, which is constant-time.

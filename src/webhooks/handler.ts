@@ -1,5 +1,5 @@
-// What the Paddle, Lemon Squeezy and Polar handlers share: the headers they read, the mapper's
-// result, the outcome (the same shape as `handleStripeWebhook`'s) and the one record step.
+// What every provider's webhook handler shares (Stripe, Paddle, Lemon Squeezy, Polar): the headers
+// they read, the mapper's result, the outcome and the one verify → map → record runner.
 import type { Affitor } from '../server/client.js';
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import type { AffitorResult } from '../server/responses.js';
@@ -53,62 +53,101 @@ export interface WebhookHandlerOptions {
   programId?: string | number;
 }
 
-export interface WebhookOutcome<Event> {
+export interface WebhookOutcome<Event, Mapping = WebhookMapping> {
   /** The verified event; null when verification failed. */
   event: Event | null;
-  mapped: WebhookMapping | null;
-  /** The input of the Affitor call whose result is `result`. */
+  mapped: Mapping | null;
+  /** The input of the Affitor call whose result is `result` (a Stripe refund may try several keys). */
   sent: TrackSaleInput | TrackRefundInput | null;
-  /** The Affitor call's result; null when nothing was sent. */
+  /** The last Affitor call's result; null when nothing was sent. */
   result: AffitorResult | null;
-  /** 409: the sale was already recorded (a redelivery). Success. */
+  /**
+   * Already recorded: a 409 (the sale exists), a repeat the API recognised, or the API's stored
+   * answer to this event's key (a redelivery, or an earlier attempt whose answer was lost). Success.
+   */
   duplicate: boolean;
-  /** Worth a redelivery (see `worthRedelivery`): never for a call that may already have been applied. */
+  /**
+   * Worth a redelivery (see `worthRedelivery`): no answer, 408, 429 or 5xx, or a configuration the
+   * shop fixes while the provider keeps redelivering (401/403, a redirect or non-JSON answer from
+   * `apiUrl`). Never for {@link outcomeUnknown}.
+   */
   retryable: boolean;
+  /**
+   * A partial refund got no usable answer and may have been recorded; it is not redelivered, since
+   * an API that does not honour `Idempotency-Key` would deduct it twice. Check it in Affitor.
+   */
+  outcomeUnknown: boolean;
   /** What to answer the provider: 400 bad signature, 500 retryable, else 200. */
   httpStatus: 200 | 400 | 500;
   /** Why it failed, when it did. */
   error?: string;
 }
 
+/**
+ * A handler's record step: makes the Affitor call(s) `mapped` implies, setting `outcome.sent` and
+ * `outcome.result` before each call settles, so a later throw leaves the last attempt in the outcome.
+ */
+export type RecordStep<Event, Mapping> = (mapped: Mapping, event: Event, outcome: WebhookOutcome<Event, Mapping>) => Promise<void>;
+
+/** The providers' record step: one call for a sale or a refund, under the mapping's idempotency key. */
+export const recordMapping =
+  <Event>(affitor: WebhookAffitor): RecordStep<Event, WebhookMapping> =>
+  async (mapped, _event, outcome) => {
+    if (mapped.action === 'ignore') return;
+    const key = { idempotencyKey: mapped.idempotencyKey };
+    outcome.sent = mapped.input;
+    outcome.result = mapped.action === 'sale' ? await affitor.trackSale(mapped.input, key) : await affitor.trackRefund(mapped.input, key);
+  };
 
 /**
- * Verify → map → record, never throwing: the body of each provider's `handle…Webhook`.
+ * Verify → map → record, never throwing: the body of every `handle…Webhook` (Stripe's too).
  * `verify` throws {@link WebhookSignatureError} for a bad signature (→ 400).
  */
-export async function runWebhook<Event>(
-  options: WebhookHandlerOptions,
+export async function runWebhook<Event, Mapping>(
   verify: () => Promise<Event>,
-  map: (event: Event) => WebhookMapping,
-): Promise<WebhookOutcome<Event>> {
-  const outcome: WebhookOutcome<Event> = { event: null, mapped: null, sent: null, result: null, duplicate: false, retryable: false, httpStatus: 200 };
+  map: (event: Event) => Mapping,
+  record: RecordStep<Event, Mapping>,
+): Promise<WebhookOutcome<Event, Mapping>> {
+  const outcome: WebhookOutcome<Event, Mapping> = {
+    event: null,
+    mapped: null,
+    sent: null,
+    result: null,
+    duplicate: false,
+    retryable: false,
+    outcomeUnknown: false,
+    httpStatus: 200,
+  };
+  let event: Event;
   try {
-    outcome.event = await verify();
+    event = outcome.event = await verify();
   } catch (err) {
     outcome.httpStatus = 400;
     outcome.error = err instanceof WebhookSignatureError ? err.message : String(err);
     return outcome;
   }
-  const mapped = (outcome.mapped = map(outcome.event));
-  if (mapped.action === 'ignore') return outcome;
-  outcome.sent = mapped.input;
+  const mapped = (outcome.mapped = map(event));
   try {
-    outcome.result =
-      mapped.action === 'sale'
-        ? await options.affitor.trackSale(mapped.input, { idempotencyKey: mapped.idempotencyKey })
-        : await options.affitor.trackRefund(mapped.input, { idempotencyKey: mapped.idempotencyKey });
+    await record(mapped, event, outcome);
   } catch (err) {
-    // The server client never rejects on HTTP or network failures, and the mappers only emit valid
-    // input, so a throw is a wrapping client's failure: worth a redelivery rather than a lost sale.
+    // The server client never rejects on HTTP or network failures and the mappers only emit valid
+    // input, so a throw is a wrapping client's or a resolver's failure (e.g. a failed Stripe API
+    // call): worth a redelivery rather than a lost sale.
     outcome.retryable = true;
     outcome.httpStatus = 500;
     outcome.error = err instanceof Error ? err.message : String(err);
     return outcome;
   }
   const result = outcome.result;
-  outcome.duplicate = result.duplicate === true;
+  if (!result) return outcome;
+  outcome.duplicate = result.duplicate === true || result.replayed === true;
+  outcome.outcomeUnknown = result.outcomeUnknown === true;
   outcome.retryable = worthRedelivery(result);
   if (outcome.retryable) outcome.httpStatus = 500;
-  if (!result.ok && !outcome.duplicate) outcome.error = result.error;
+  if (!result.ok && !outcome.duplicate) {
+    outcome.error = outcome.outcomeUnknown
+      ? `${result.error}: the partial refund may have been recorded; it is not sent again (an API that ignores Idempotency-Key would deduct it twice) — check it in Affitor`
+      : result.error;
+  }
   return outcome;
 }
