@@ -30,8 +30,11 @@
 // through status and the body only; 5,158 → 5,201 B (+43 B) for the cross-tab landing decision
 // reading the cookies from `cookieStore` once the lock is granted (document.cookie could still show
 // the renderer's stale copy and the second tab clicked again: 1 in 8 runs of e2e/script/tabs.spec.ts);
-// 5,201 → 4,939 B (-262 B): a second minification pass, terser's, after esbuild's (build.mjs).
-// Lower SIZE_CEILING_BYTES whenever the
+// 5,201 → 4,939 B (-262 B): a second minification pass, terser's, after esbuild's (build.mjs);
+// 4,939 → 4,979 B (+40 B) for AffitorTracker instances with their own API and program id: a
+// click's and a lead's retries keep going to the API they started with, and the pending click and
+// stored leads carry that API (only when it is not the page's) to the next page load
+// (docs/protocol.md §12.2). Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -40,7 +43,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4939;
+const SIZE_CEILING_BYTES = 4979;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

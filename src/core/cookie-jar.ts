@@ -6,17 +6,12 @@
 // `document.cookie`, and that must not reach the page.
 import { DAY_MS } from '../shared/constants.js';
 import { cookieDays, readCookie } from '../shared/cookies.js';
+import { settings } from './config.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
-/** Configured `domain=`; '' means "use the probed root domain" (protocol §4.3). */
-let configuredDomain = '';
 /** The probed root domain ('' = host-only), once known. */
 let rootDomain: string | undefined;
-
-export const setCookieDomain = (domain: string) => {
-  configuredDomain = domain;
-};
 
 /** `document.cookie` ('' when cookies are unavailable), read once until {@link rereadCookies}. */
 export function readCookies(): string {
@@ -71,9 +66,13 @@ export function domainCandidates(host: string): string[] {
 
 const PROBE = 'affitor_domain_test';
 
-/** `domain=` for our cookies: the configured one, else the broadest one that sticks (probed once per page). */
+/**
+ * `domain=` for our cookies: the page's configured one (protocol §12.2: one domain per page, so
+ * that no cookie is written twice under two), else the broadest one that sticks (probed once per
+ * page; '' = host-only).
+ */
 function cookieDomain(): string {
-  if (configuredDomain) return configuredDomain;
+  if (settings.cookieDomain) return settings.cookieDomain;
   if (rootDomain == null) {
     rootDomain = domainCandidates(location.hostname).find((domain) => {
       setCookie(PROBE, '1', 1, domain);
