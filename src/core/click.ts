@@ -11,7 +11,7 @@ import { botReason } from './bots.js';
 import { settings } from './config.js';
 import { getCookie, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
-import { gate, retryWhileAllowed, send } from './gate.js';
+import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
 import { error, note } from './log.js';
 import { referrer } from './spa.js';
@@ -111,7 +111,7 @@ export const clickBody = (record: PendingClick, pageTitle: string) =>
  * None while tracking is off: nothing may be read for, or passed on to, a visitor without consent.
  */
 export function getClickId(): string | null {
-  if (!gate.allowed()) return null;
+  if (!trackingAllowed()) return null;
   let id = clickId || getCookie(CLICK_ID_COOKIE);
   if (!id && (id = getCookie(LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
   return id;
@@ -135,7 +135,7 @@ export function getClickIds(): string[] {
  */
 export function attribute(aff: string | null, url = location.href) {
   lastAff = aff;
-  if (!gate.allowed()) return aff && gate.hold(url);
+  if (!trackingAllowed()) return aff && gate.hold(url);
   const pass = () => {
     passClick = undefined;
     decide(aff, url);
@@ -208,7 +208,7 @@ function decide(aff: string | null, url: string) {
  * is off (consent), or the visitor is a bot.
  */
 export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
-  if (!gate.allowed()) gate.wait(() => trackClick(url, existingClickId));
+  if (!trackingAllowed()) gate.wait(() => trackClick(url, existingClickId));
   else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
   return Promise.resolve(click);
 }

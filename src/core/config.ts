@@ -60,7 +60,8 @@ export const parseFlag = (v: unknown) => /^\s*true\s*$/i.test(v as string);
 export const findTag = () => document.querySelector('script[data-affitor-program-id],script[data-affitor-program]');
 
 /** The options a script tag may carry, each as `data-affitor-<name>`. */
-export const TAG_OPTIONS = ['program-id', 'program', 'debug', 'api-base', 'cookie-domain', 'consent', 'allow-bots'];
+// Byte trick (the script ships this): one string split, not seven quoted array items.
+export const TAG_OPTIONS = 'program-id program debug api-base cookie-domain consent allow-bots'.split(' ');
 
 /**
  * Options from a script tag: option `fooBar` from `data-affitor-foo-bar`, for each name listed (the

@@ -7,7 +7,7 @@ import { parseFlag } from './config.js';
 import { rewriteEmbeds, rewriteLinks } from './decorate.js';
 import { Line } from './lines.js';
 import { note } from './log.js';
-import { trackingAllowed } from './tracker.js';
+import { trackingAllowed } from './gate.js';
 import type { AffitorInitOptions } from './types.js';
 
 /** The query parameter that carries a click id to another of the merchant's sites. */

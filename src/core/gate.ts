@@ -35,8 +35,11 @@ export const useGate = (next: Gate) => {
   gate = next;
 };
 
+/** Whether the visitor may be tracked now. One function rather than `gate.allowed()` at each call: the minifier shortens its name. */
+export const trackingAllowed = () => gate.allowed();
+
 /** Posts to `api` (an AffitorTracker instance's), else the page's API. */
 export const send: Send = (path, body, api) => post((api || settings.apiBase) + path, body);
 
 /** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
-export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, () => gate.allowed());
+export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, trackingAllowed);

@@ -13,7 +13,7 @@ import { sleep } from '../shared/sleep.js';
 import { click, clickPending, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
 import { settings } from './config.js';
 import { getCookie, setCookie } from './cookie-jar.js';
-import { gate, retryWhileAllowed, send } from './gate.js';
+import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
 import { error, note } from './log.js';
 import { isRetryable, isSuccess } from './transport.js';
@@ -45,7 +45,7 @@ export const resetLeads = () => {
  * After an opt-out nothing is stored (optOut erased it all).
  */
 function storeLeads(change: (leads: PendingLeads) => void) {
-  if (!gate.allowed()) return;
+  if (!trackingAllowed()) return;
   try {
     const leads = (JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) as PendingLeads | null) || {};
     change(leads);
@@ -57,10 +57,12 @@ function storeLeads(change: (leads: PendingLeads) => void) {
   } catch (e) {}
 }
 
-/** Sends a stored lead to `api`, else the page's API; resolves after the first attempt, later attempts continue in the background. */
+/**
+ * Sends a stored lead to `api`, else the page's API; resolves after the first attempt, later
+ * attempts continue in the background. Called by `dispatch` only, which has marked the key sent.
+ */
 const deliver = (key: string, body: LeadBody, api?: string | null) =>
   new Promise<void>((firstDone) => {
-    sent[key] = 1;
     void retryWhileAllowed(async () => {
       const [status, answer, detail] = await send(LEAD_PATH, body, api);
       const ok = isSuccess(status);
@@ -99,7 +101,7 @@ function dispatch(key: string, body: LeadBody, api?: string | null): Promise<voi
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
-  if (!gate.allowed()) return gate.wait(() => signup(customerKey, email));
+  if (!trackingAllowed()) return gate.wait(() => signup(customerKey, email));
   // The settings this lead is made with (an instance's, while its call starts: config.ts).
   const s = settings;
   try {
@@ -133,9 +135,10 @@ export function resumeLeads() {
   if (getCookie(PENDING_LEAD_COOKIE))
     storeLeads((leads) => {
       for (const key in leads) {
-        if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
+        const [body, created, api] = leads[key];
+        if (Date.now() - created < RESEND_WINDOW_MS) {
           note(Line.ResendingSignup);
-          void dispatch(key, leads[key][0], leads[key][2]);
+          void dispatch(key, body, api);
         } else delete leads[key];
       }
     });

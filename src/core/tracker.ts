@@ -11,7 +11,7 @@ import {
 } from './click.js';
 import { type Settings, readSettings, settings, useSettings } from './config.js';
 import { MARKER } from './facade.js';
-import { type Gate, closedWithoutConsentMode, gate, send, useGate } from './gate.js';
+import { type Gate, closedWithoutConsentMode, gate, send, trackingAllowed, useGate } from './gate.js';
 import { forgetLeads, resumeLeads, signup } from './lead.js';
 import { Line } from './lines.js';
 import { type Printer, error, note, setDebug, setPrinter } from './log.js';
@@ -60,8 +60,6 @@ export function useConsentMode(create: (begin: (url: string) => void) => Consent
   if (!consentMode) useGate((consentMode = create(begin)).gate);
 }
 
-/** Whether the visitor may be tracked now (for the optional features). */
-export const trackingAllowed = () => gate.allowed();
 
 /**
  * Attribution for `url` (the page's, or the landing held until consent). Without consent this only
@@ -69,7 +67,7 @@ export const trackingAllowed = () => gate.allowed();
  */
 export function begin(url: string, options?: AffitorInitOptions | null) {
   const aff = parseAff(url);
-  const on = gate.allowed();
+  const on = trackingAllowed();
   if (on && !started) startPage();
   if (on && settings.debug && debugHooks.run) {
     debugHooks.run([settings, aff, clickBody(newPendingClick(location.href), document.title), send, setPrinter]);
@@ -139,7 +137,7 @@ export const tracker: AffitorApi = {
   consent(granted?: boolean) {
     if (!granted) return optOut();
     if (gate == closedWithoutConsentMode && settings.consentRequired) return error(FAIL_CLOSED);
-    const was = gate.allowed();
+    const was = trackingAllowed();
     setChoice(true);
     if (!was) {
       if (consentMode) consentMode.granted();
