@@ -3,7 +3,7 @@
 // retries and the next page's resends included — over the page's one attribution (cookies, guard).
 // Two recording API servers stand for two APIs. Each runs on plain http (shop.test) and on a
 // secure origin (localhost: Web Locks and cookieStore take the landing's other path).
-import { test, expect, cookieJar, type Shop } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS, cookieJar, type Shop } from '../support/fixtures';
 import { faults, startApiServer, type ApiServer } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 import { bundleApp } from '../support/bundle';
@@ -35,10 +35,7 @@ async function appPage(shop: Shop, api: ApiServer, other: ApiServer, host: strin
 
 const evaluate = <T>(page: import('@playwright/test').Page, fn: string) => page.evaluate(fn) as Promise<T>;
 
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   test.describe(`${origin}:`, () => {
     otherApi('two instances: each click and lead reaches its own API with its own program id', async ({ page, api, other, shop }) => {
       const url = await appPage(shop, api, other, host);

@@ -72,7 +72,8 @@ export function tagOptions(tag: Element | null, names = TAG_OPTIONS): AffitorIni
   const options: Record<string, string | undefined> = {};
   names.forEach((name) => {
     const value = tag && tag.getAttribute('data-affitor-' + name);
-    if (value != null) options[name.split('-').map((word, i) => (i ? word[0].toUpperCase() + word.slice(1) : word)).join('')] = value;
+    // `program-id` → `programId`: reduce without a start value begins with the first word.
+    if (value != null) options[name.split('-').reduce((camel, word) => camel + word[0].toUpperCase() + word.slice(1))] = value;
   });
   options.programId = options.programId || options.program;
   return options;

@@ -9,7 +9,10 @@ import type { WebhookMapping } from '../webhooks/handler.js';
 import type { LemonSqueezyEventLike, LemonSqueezyOrderLike, LemonSqueezySubscriptionInvoiceLike } from './types.js';
 
 export interface LemonSqueezyMapOptions {
-  /** Your program id: events whose custom data names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: events whose custom data names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 

@@ -8,7 +8,10 @@ import type { WebhookMapping } from '../webhooks/handler.js';
 import type { PaddleAdjustmentLike, PaddleEventLike, PaddleTransactionLike } from './types.js';
 
 export interface PaddleMapOptions {
-  /** Your program id: transactions whose custom data names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: transactions whose custom data names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 

@@ -1,15 +1,14 @@
 // `affitor-tracker/polar`: checkout metadata for Polar, and a webhook verifier (Standard Webhooks),
 // mapper and one-call handler. No runtime dependency on a Polar package.
+import type { TimestampOptions } from '../webhooks/crypto.js';
 import { recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
 import { mapPolarEvent } from './mapper.js';
 import { verifyPolarWebhook } from './signature.js';
 import type { PolarEventLike } from './types.js';
 
-export interface PolarWebhookOptions extends WebhookHandlerOptions {
+export interface PolarWebhookOptions extends WebhookHandlerOptions, Pick<TimestampOptions, 'toleranceSeconds'> {
   /** The endpoint's secret, `polar_whs_…`. */
   secret: string;
-  /** Signature tolerance in seconds (default 300). */
-  toleranceSeconds?: number;
 }
 
 /**

@@ -8,7 +8,10 @@ import type { WebhookMapping } from '../webhooks/handler.js';
 import type { PolarEventLike, PolarOrderLike, PolarRefundLike } from './types.js';
 
 export interface PolarMapOptions {
-  /** Your program id: orders whose metadata names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: orders whose metadata names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 

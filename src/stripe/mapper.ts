@@ -32,7 +32,10 @@ export type StripeMapping =
   | { action: 'ignore'; reason: IgnoreReason };
 
 export interface MapOptions {
-  /** Your program id: events whose metadata names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: events whose metadata names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 

@@ -2,11 +2,7 @@
 // Lemon Squeezy, Polar), with WebCrypto so it runs unchanged in Node, Deno, Bun, Cloudflare
 // Workers and Vercel Edge. Each provider's module only says what is signed and how the header
 // encodes the signatures.
-
-/** A webhook that is not provably from the provider: answer it 400, never process it. */
-export class WebhookSignatureError extends Error {
-  override name = 'WebhookSignatureError';
-}
+import { WebhookSignatureError } from './signature-error.js';
 
 const encoder = new TextEncoder();
 
@@ -110,9 +106,25 @@ export async function anyHmacSha256Matches(
   return valid;
 }
 
-/** Throws unless `timestamp` (unix seconds) is within `toleranceSeconds` of `nowMs`. */
-export function checkTimestamp(header: string, timestamp: number, toleranceSeconds: number, nowMs: number): void {
-  const age = Math.floor(nowMs / 1000) - timestamp;
+/** The age check of the timestamped schemes (Stripe, Paddle, Polar). */
+export interface TimestampOptions {
+  /**
+   * Maximum age of the signature's timestamp, in seconds, either way: an older capture is refused
+   * as a replay. The value of Stripe's libraries and of Standard Webhooks.
+   * @default 300
+   */
+  toleranceSeconds?: number;
+  /**
+   * Clock, ms since epoch (tests).
+   * @default Date.now()
+   */
+  now?: number;
+}
+
+/** Throws unless `timestamp` (unix seconds) is within the tolerance of the clock. */
+export function checkTimestamp(header: string, timestamp: number, options: TimestampOptions): void {
+  const toleranceSeconds = options.toleranceSeconds ?? 300;
+  const age = Math.floor((options.now ?? Date.now()) / 1000) - timestamp;
   if (Math.abs(age) > toleranceSeconds) {
     throw new WebhookSignatureError(
       `${header} timestamp is ${age >= 0 ? `${age} s old` : `${-age} s in the future`}, outside the ${toleranceSeconds} s ` +
