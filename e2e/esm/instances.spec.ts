@@ -159,3 +159,23 @@ for (const [origin, host] of BOTH_ORIGINS) {
     });
   });
 }
+
+otherApi("cookie domain: an instance's is the page's when the page's tracker names none; one domain for every cookie", async ({ page, api, other, shop }) => {
+  const source =
+    `window.c = new lib.AffitorTracker({ programId: 3, apiBase: ${JSON.stringify(other.origin)}, cookieDomain: 'www.shop.test' });` +
+    `window.d = new lib.AffitorTracker({ programId: 4, apiBase: ${JSON.stringify(other.origin)}, cookieDomain: 'shop.test' });`;
+  // On www.shop.test the probed domain would be .shop.test.
+  const url = await appPage(shop, api, other, 'www.shop.test', '/app', source);
+  await page.goto(url);
+  await page.evaluate(`c.trackClick(location.origin + '/l?aff=P1')`);
+  // A second instance naming another domain writes under the page's, so no cookie exists twice.
+  await page.evaluate(`d.trackClick(location.origin + '/l?aff=P2')`);
+  const cookies = (await page.context().cookies()).filter((c) => c.name.startsWith('affitor_') || c.name == 'customer_code');
+  expect(cookies.map((c) => [c.name, c.domain]).sort()).toEqual([
+    ['affitor_aff_url', '.www.shop.test'],
+    ['affitor_click_id', '.www.shop.test'],
+    ['affitor_click_ids', '.www.shop.test'],
+    ['customer_code', '.www.shop.test'],
+  ]);
+  expect(await page.evaluate(`c.getClickIds()`)).toEqual(['cust_1_1', 'cust_1_2']);
+});
