@@ -1,5 +1,6 @@
 // One source, several targets (see ARCHITECTURE.md):
-//   dist/affitor-tracker.js  the <script> tag: minified ES2017 IIFE + source map + SRI hash;
+//   dist/affitor-tracker.js  the <script> tag: ES2017 IIFE minified by esbuild then terser, + source
+//                            map (back to src/) + SRI hash of the final bytes;
 //                            variants .consent.js and .plus.js, and .debug.js (debug extras)
 //   dist/index.js            browser ESM library (same core as the script)
 //   dist/server.js           server client       dist/stripe.js   Stripe helpers
@@ -8,14 +9,16 @@
 //   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
 //   dist/types/              .d.ts for the three library entries
 import * as esbuild from 'esbuild';
+import { minify } from 'terser';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, cpSync, existsSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve as resolvePath } from 'node:path';
 
 // A build starts from an empty dist/, so no file of an earlier layout survives into the package.
 // (The e2e pages server waits for a tracker file that a concurrent rebuild has just removed.)
 rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist');
 
 // The scripts: every byte of the main one ships to every visitor. Variants add what only some
 // sites need, so the main script does not pay for it: `.consent` (consent mode), `.plus`
@@ -26,12 +29,27 @@ const scriptCommon = {
   format: 'iife',
   target: 'es2017',
   minify: true,
-  sourcemap: true,
+  sourcemap: 'external',
   legalComments: 'none',
-  // V8's explicit compile hint: compile every function eagerly while the script streams in, off
-  // the main thread, instead of pre-parsing them there and compiling each again on its first call.
-  // Measured: a plain visit's main-thread ScriptDuration 8.45 → 5.22 ms (median of 21) for 29 bytes.
-  banner: { js: '//# allFunctionsCalledOnLoad' },
+  write: false,
+};
+// A second minification pass (build time only): terser's compressor, run to a fixed point, finds
+// what esbuild's one pass leaves (inlining single-use functions, merging statements): ~260 B gzip
+// on the main script. Its two unsafe options are sound for this code, which never calls its own
+// functions with `new`, nor compares anything but numbers: `unsafe_arrows` (a function expression
+// that does not use `this` or `arguments` becomes an arrow), `unsafe_comps` (`a < 0` → `0 > a`).
+// Measured and left off: `unsafe` (String(x) → x + "", which throws for a Symbol), and
+// `booleans_as_integers` (true → 1 would reach the wire and `getData()`).
+const terserOptions = {
+  ecma: 2017,
+  compress: { passes: 3, unsafe_arrows: true, unsafe_comps: true },
+  format: {
+    // V8's explicit compile hint, first line: compile every function eagerly while the script
+    // streams in, off the main thread, instead of pre-parsing them there and compiling each again
+    // on its first call. Measured: a plain visit's main-thread ScriptDuration 8.45 → 5.22 ms
+    // (median of 21) for 29 bytes.
+    preamble: '//# allFunctionsCalledOnLoad',
+  },
 };
 const SCRIPTS = {
   'affitor-tracker.js': 'src/script.ts',
@@ -40,7 +58,15 @@ const SCRIPTS = {
   'affitor-tracker.debug.js': 'src/debug-extras.ts',
 };
 for (const [file, entry] of Object.entries(SCRIPTS)) {
-  await esbuild.build({ ...scriptCommon, entryPoints: [entry], outfile: `dist/${file}` });
+  const { outputFiles } = await esbuild.build({ ...scriptCommon, entryPoints: [entry], outfile: `dist/${file}` });
+  const output = (suffix) => outputFiles.find((f) => f.path.endsWith(suffix)).text;
+  // The map chains: terser maps its output onto esbuild's, whose map points into src/.
+  const { code, map } = await minify(output('.js'), {
+    ...terserOptions,
+    sourceMap: { content: output('.js.map'), filename: file, url: `${file}.map`, includeSources: true },
+  });
+  writeFileSync(`dist/${file}`, code);
+  writeFileSync(`dist/${file}.map`, map);
 }
 
 const sriOf = (file) => {

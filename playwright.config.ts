@@ -19,7 +19,7 @@ export default defineConfig({
   timeout: 30_000,
   reporter: [['list']],
   use: {
-    // The tracker sends no click for automation (issue 5 item 6): navigator.webdriver, a
+    // The tracker sends no click for automation (src/core/bots.ts): navigator.webdriver, a
     // `HeadlessChrome` user agent, crawlers. Every spec sees a normal desktop Chrome instead; the
     // bot specs (e2e/features/bots.spec.ts) put those signals back on purpose.
     userAgent: DESKTOP_CHROME_UA,

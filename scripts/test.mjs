@@ -8,6 +8,7 @@ const stages = [
   ['build', 'node', ['build.mjs']],
   ['typecheck', 'npx', ['tsc', '--noEmit']],
   ['import cycles (src/)', 'node', ['scripts/check-cycles.mjs']],
+  ['citations (docs/protocol.md)', 'node', ['scripts/check-citations.mjs']],
   ['lint (oxlint, type-aware)', 'npx', ['oxlint', '--type-aware', '--deny-warnings']],
   ['package (publint, attw, pack list)', 'node', ['scripts/check-package.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run']],

@@ -3,11 +3,13 @@
 // Importing it has no side effects, and on a server (no `window`) every call is a silent no-op.
 import { isTracker, publish } from './core/facade.js';
 import { DEFAULT_API_BASE } from './shared/constants.js';
-import { error } from './core/log.js';
+import { click } from './core/click.js';
+import { type Settings, defaultSettings, readSettings, settings, useSettings } from './core/config.js';
+import { error, setDebug } from './core/log.js';
 import { createConsent } from './core/consent.js';
 import { runDebugExtras } from './core/debug.js';
 import { enablePlus } from './core/plus.js';
-import { debugHooks, tracker, useConsentMode } from './core/tracker.js';
+import { begin, debugHooks, tracker, useConsentMode } from './core/tracker.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types.js';
 
 export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types.js';
@@ -16,22 +18,99 @@ const inBrowser = () => typeof window != 'undefined' && typeof document != 'unde
 const noData: AffitorData = { clickId: null, programId: null, hasAttribution: false, affiliateUrl: null };
 
 /**
- * A handle on the page's tracker. There is one tracker per page (protocol §8.1): every instance
- * reads and drives the same state, the one published as `window.affitor`.
+ * The library has every optional feature (consent mode, other domains, clean URL, Stripe links),
+ * each opt-in, and the debug extras built in (a bundle needs no second file); switched on by the
+ * first `init` of either kind.
+ */
+function prepareLibrary() {
+  useConsentMode(createConsent);
+  enablePlus();
+  debugHooks.run = runDebugExtras;
+}
+
+/** Passed by `init()` to construct the page's tracker, which has no settings of its own. */
+const PAGE_TRACKER: AffitorInitOptions = {};
+
+/**
+ * Affitor's `AffitorTracker` (protocol §12.2). An instance honours its own options: its calls
+ * (`init`, `trackClick`, `signup`, `trackLead`) go to its `apiBase` with its `programId` and
+ * `debug`, and its `cookieDomain` is the page's cookie domain unless the page's tracker names one.
+ * What it tracks is the visitor's, so it is the page's: the cookies, the pending click, stored
+ * signups, the in-flight click guard, the session — every instance and the page's tracker
+ * (`init()`, `window.affitor`) read and extend the same attribution. The object `init()` returns
+ * is the page's tracker itself, with the page's settings.
  */
 export class AffitorTracker implements AffitorApi {
-  get programId(): number | null {
-    return inBrowser() ? tracker.programId : null;
+  /** This instance's settings; null for the page's tracker (and on a server). */
+  private own: Settings | null;
+
+  constructor(options?: AffitorInitOptions | null) {
+    // Omitted options take the defaults, as in Affitor's SDK: the production API, the probed
+    // cookie domain, debug off; the program id falls back to the script tag, then the global.
+    this.own = inBrowser() && options !== PAGE_TRACKER ? readSettings(options, defaultSettings()) : null;
   }
+
+  get programId(): number | null {
+    return this.own ? this.own.programId : inBrowser() ? tracker.programId : null;
+  }
+
+  /**
+   * Runs a call of the page's tracker with this instance's settings current for its synchronous
+   * start, which is when the core captures what the call uses later (src/core/config.ts). Only
+   * the API, program id and debug flag are the instance's: consent, bots and the cookies' domain
+   * are the page's, which an instance's `cookieDomain` becomes when the page has none.
+   */
+  private call<T>(run: () => T, onServer: T): T {
+    if (!inBrowser()) return onServer;
+    const own = this.own;
+    if (!own) return run();
+    if (own.cookieDomain && !settings.cookieDomain) useSettings(Object.assign({}, settings, { cookieDomain: own.cookieDomain }));
+    const page = settings;
+    useSettings(
+      Object.assign({}, page, {
+        programId: own.programId,
+        debug: own.debug,
+        apiBase: own.apiBase,
+        api: own.apiBase != page.apiBase ? own.apiBase : undefined,
+      }),
+    );
+    try {
+      return run();
+    } finally {
+      useSettings(page);
+    }
+  }
+
+  /**
+   * The page's tracker: protocol §3.2 with these options. An instance: its options change (omitted
+   * ones keep their value) and the page's attribution pass runs with them — the landing's click
+   * goes to its API; once a prerendered page is shown. It installs no SPA hooks (Affitor's SDK has
+   * none either): the page's tracker does.
+   */
   init(options?: AffitorInitOptions | null): this {
-    if (inBrowser()) tracker.init(options);
+    if (!inBrowser()) return this;
+    prepareLibrary();
+    if (!this.own) {
+      tracker.init(options);
+      return this;
+    }
+    try {
+      const own = (this.own = readSettings(options, this.own));
+      if (own.debug) setDebug(true);
+      const pass = () => this.call(() => begin(location.href, options), undefined);
+      if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', pass, { once: true });
+      else pass();
+    } catch (e) {
+      error(e);
+    }
     return this;
   }
   signup(customerKey: string | number, email?: string | null): Promise<void> {
-    return inBrowser() ? tracker.signup(customerKey, email) : Promise.resolve();
+    return this.call(() => tracker.signup(customerKey, email), Promise.resolve());
   }
+  /** Resolves once the click has answered and its cookies are written (or it is out of attempts). */
   trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
-    return inBrowser() ? tracker.trackClick(affiliateUrl, existingClickId) : Promise.resolve();
+    return this.call(() => tracker.trackClick(affiliateUrl, existingClickId), Promise.resolve());
   }
   getClickId(): string | null {
     return inBrowser() ? tracker.getClickId() : null;
@@ -40,13 +119,18 @@ export class AffitorTracker implements AffitorApi {
     return inBrowser() ? tracker.getClickIds() : [];
   }
   getData(): AffitorData {
-    return inBrowser() ? tracker.getData() : { ...noData };
+    return this.call(() => tracker.getData(), { ...noData });
   }
+  /** The page's tracker: once the page's attribution is settled; an instance: once the page's latest click is. */
   ready(callback: (data: AffitorData) => void): void {
-    if (inBrowser()) tracker.ready(callback);
+    if (!inBrowser()) return;
+    if (!this.own) return tracker.ready(callback);
+    Promise.resolve(click)
+      .then(() => callback(this.getData()))
+      .catch(error);
   }
   trackLead(data: AffitorLegacyLead): Promise<void> {
-    return inBrowser() ? tracker.trackLead(data) : Promise.resolve();
+    return this.call(() => tracker.trackLead(data), Promise.resolve());
   }
   consent(granted: boolean): void {
     if (inBrowser()) tracker.consent(granted);
@@ -65,17 +149,13 @@ let current: AffitorApi | null = null;
  */
 export function init(options?: AffitorInitOptions): AffitorTracker | null {
   if (!inBrowser()) return null;
-  // The library has every optional feature (consent mode, other domains, clean URL, Stripe links),
-  // each opt-in, and the debug extras built in (a bundle needs no second file).
-  useConsentMode(createConsent);
-  enablePlus();
-  debugHooks.run = runDebugExtras;
+  prepareLibrary();
   if (current) current.init(options);
   else if (isTracker(window.affitor)) {
     current = window.affitor;
     if (options) current.init(options);
   } else {
-    current = new AffitorTracker().init(options);
+    current = new AffitorTracker(PAGE_TRACKER).init(options);
     publish(tracker);
   }
   return current as AffitorTracker;

@@ -29,8 +29,14 @@
 // Temporal time-zone source, and little more; 5,158 B (-5 B) reading answers
 // through status and the body only; 5,158 → 5,201 B (+43 B) for the cross-tab landing decision
 // reading the cookies from `cookieStore` once the lock is granted (document.cookie could still show
-// the renderer's stale copy and the second tab clicked again: 1 in 8 runs of e2e/script/tabs.spec.ts). Lower
-// SIZE_CEILING_BYTES whenever the
+// the renderer's stale copy and the second tab clicked again: 1 in 8 runs of e2e/script/tabs.spec.ts);
+// 5,201 → 4,939 B (-262 B): a second minification pass, terser's, after esbuild's (build.mjs);
+// 4,939 → 4,979 B (+40 B) for AffitorTracker instances with their own API and program id: a
+// click's and a lead's retries keep going to the API they started with, and the pending click and
+// stored leads carry that API (only when it is not the page's) to the next page load
+// (docs/protocol.md §12.2); 4,979 → 4,970 B (-9 B): the script's cookie writes built by the
+// server's builder (`cookieLine` in src/shared/cookies.ts, +9 B), paid for by a shorter debug-extras
+// loader (one promise) and tag-option name conversion. Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -39,7 +45,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5201;
+const SIZE_CEILING_BYTES = 4970;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

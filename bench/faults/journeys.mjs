@@ -27,9 +27,7 @@ export const FAULTS = [
     label: 'API 5xx then recovery (next 2 clicks answer 503)',
     async run(j) {
       await j.sandbox.admin.setFaults({ click: { mode: '503', count: 2 } });
-      const page = await j.newPage();
-      await j.land(page);
-      return j.browseAndBuy(page);
+      return j.landAndBuy(await j.newPage());
     },
   },
   {
@@ -40,9 +38,7 @@ export const FAULTS = [
     variants: ['drop', 'drop_after'],
     async run(j) {
       await j.sandbox.admin.setFaults({ click: { mode: j.variant, count: 2 } });
-      const page = await j.newPage();
-      await j.land(page);
-      return j.browseAndBuy(page);
+      return j.landAndBuy(await j.newPage());
     },
   },
   {
@@ -50,9 +46,7 @@ export const FAULTS = [
     label: 'API latency 3 s (visitor moves on meanwhile)',
     async run(j) {
       await j.sandbox.admin.setFaults({ click: { mode: 'delay', count: 1, delayMs: 3000 } });
-      const page = await j.newPage();
-      await j.land(page);
-      return j.browseAndBuy(page);
+      return j.landAndBuy(await j.newPage());
     },
   },
   {
@@ -69,10 +63,7 @@ export const FAULTS = [
       await page.goto(j.landingUrl, { waitUntil: 'load' });
       await page.waitForURL((url) => url.pathname === '/pricing', { timeout: PAGE_TIMEOUT_MS });
       await j.waitForTracker(page);
-      await sleep(SECOND_PAGE_DWELL_MS);
-      await j.follow(page, '/signup');
-      await j.signup(page);
-      return j.checkout(page);
+      return j.buyFromPricing(page);
     },
   },
   {
@@ -112,10 +103,7 @@ export const FAULTS = [
         j.violation(`before consent: cookies [${cookies.map((c) => c.name).join(', ')}], ${clicks.length} click(s) at the API`);
       }
       await page.evaluate(() => window.affitor.consent(true));
-      await sleep(SECOND_PAGE_DWELL_MS);
-      await j.follow(page, '/signup');
-      await j.signup(page);
-      return j.checkout(page);
+      return j.buyFromPricing(page);
     },
   },
   {
@@ -128,8 +116,7 @@ export const FAULTS = [
           if (/[?&]aff=/.test(location.search)) history.replaceState(history.state, '', location.pathname);
         });
       });
-      await j.land(page);
-      return j.browseAndBuy(page);
+      return j.landAndBuy(page);
     },
   },
   {
@@ -253,10 +240,19 @@ export async function runJourney(spec) {
     async browseAndBuy(page, { signedUp = false } = {}) {
       await sleep(LANDING_DWELL_MS);
       await j.follow(page, '/pricing');
+      return j.buyFromPricing(page, { signedUp });
+    },
+    /** From the pricing page on: read it, go to sign up, sign up (unless done already), buy. */
+    async buyFromPricing(page, { signedUp = false } = {}) {
       await sleep(SECOND_PAGE_DWELL_MS);
       await j.follow(page, '/signup');
       if (!signedUp) await j.signup(page);
       return j.checkout(page);
+    },
+    /** The ordinary journey from the partner link on. */
+    async landAndBuy(page) {
+      await j.land(page);
+      return j.browseAndBuy(page);
     },
   };
   try {

@@ -59,6 +59,20 @@ async function appPage(shop: Shop, api: ApiServer, tag: TagOptions | false = fal
 const rendered = async (page: Page, id = 'inside'): Promise<AffitorData | null> =>
   JSON.parse((await page.locator('#' + id).textContent({ timeout: 10_000 })) || 'null');
 
+/** Lands on `landing` with its click held in flight, runs `whileHeld`, then answers it: exactly one click is sent. */
+const landWithHeldClick = (page: Page, api: ApiServer, landing: string, whileHeld: () => Promise<void>) =>
+  expectApiCalls(api, {
+    endpoint: 'click',
+    count: 1,
+    action: async () => {
+      await page.goto(landing);
+      await api.waitFor('click', 1);
+      await whileHeld();
+      api.release();
+    },
+    settleMs: 1500,
+  });
+
 for (const host of ['shop.test', 'localhost']) {
   test.describe(`on http://${host}`, () => {
     test('data becomes the click id when the landing’s click answers, with no reload; signup carries it', async ({ page, api, shop }) => {
@@ -88,19 +102,11 @@ for (const host of ['shop.test', 'localhost']) {
       await appPage(shop, api);
       api.respond('click', faults.hold());
       const landing = shop.url('/app?aff=P1', host);
-      await expectApiCalls(api, {
-        endpoint: 'click',
-        count: 1,
-        action: async () => {
-          await page.goto(landing);
-          await api.waitFor('click', 1);
-          // While the click is in flight: the same props again, then a new program id.
-          await page.evaluate(() => (window as any).app.rerender());
-          await page.evaluate(() => (window as any).app.setProgramId(2));
-          await expect.poll(() => rendered(page).then((d) => d?.programId)).toBe(2);
-          api.release();
-        },
-        settleMs: 1500,
+      await landWithHeldClick(page, api, landing, async () => {
+        // While the click is in flight: the same props again, then a new program id.
+        await page.evaluate(() => (window as any).app.rerender());
+        await page.evaluate(() => (window as any).app.setProgramId(2));
+        await expect.poll(() => rendered(page).then((d) => d?.programId)).toBe(2);
       });
       await expect.poll(() => rendered(page)).toEqual({ clickId: 'cust_1_1', programId: 2, hasAttribution: true, affiliateUrl: landing });
 
@@ -166,17 +172,7 @@ test('a <script> tag already on the page is adopted: one click, one window.affit
   await appPage(shop, api, {});
   api.respond('click', faults.hold());
   const landing = shop.url('/app?aff=P1');
-  await expectApiCalls(api, {
-    endpoint: 'click',
-    count: 1,
-    action: async () => {
-      await page.goto(landing);
-      await api.waitFor('click', 1);
-      await expect.poll(() => rendered(page).then((d) => d?.programId)).toBe(1);
-      api.release();
-    },
-    settleMs: 1500,
-  });
+  await landWithHeldClick(page, api, landing, () => expect.poll(() => rendered(page).then((d) => d?.programId)).toBe(1));
   await expect.poll(() => rendered(page).then((d) => d?.clickId)).toBe('cust_1_1');
   expect(await page.evaluate(() => (window as any).entry.getTracker() === (window as any).affitor)).toBe(true);
   expect(await page.evaluate(() => (window as any).affitor.$affitor)).toBe(1);

@@ -15,30 +15,25 @@ type Run = (context: DebugContext) => void;
 
 /**
  * Runs the debug extras, loading them on first use from `scriptUrl`'s directory: same origin, so
- * a CSP that allows the script allows them. Passes made before they arrive wait for them.
+ * a CSP that allows the script allows them. Passes made before they arrive wait for them, in
+ * order; where they cannot load, one error names the file and debug mode only notes its lines.
  */
 export function debugExtrasLoader(scriptUrl: string | undefined): Run {
-  let run: Run | undefined;
-  let waiting: DebugContext[] | undefined;
+  let url = DEBUG_EXTRAS_FILE;
+  let extras: Promise<Run | void> | undefined;
   return (context) => {
-    if (run) return run(context);
-    if (waiting) return waiting.push(context);
-    waiting = [context];
-    let url = DEBUG_EXTRAS_FILE;
-    const failed = (e?: unknown) => error('Debug mode could not load ' + url + ' (CSP script-src? not served beside the tracker?)', e || '');
-    try {
-      url = new URL(DEBUG_EXTRAS_FILE, scriptUrl).href;
-      const script = document.createElement('script');
-      (script as unknown as Record<string, (extras: Run) => void>)[DEBUG_EXTRAS_HANDOVER] = (extras) => {
-        run = extras;
-        waiting!.splice(0).forEach(extras);
-      };
-      script.onerror = () => failed();
-      script.src = url;
-      document.head.appendChild(script);
-    } catch (e) {
-      failed(e);
-    }
+    extras =
+      extras ||
+      new Promise<Run>((loaded, failed) => {
+        // Throws (→ failed) without a script URL to resolve against.
+        url = new URL(DEBUG_EXTRAS_FILE, scriptUrl).href;
+        const script = document.createElement('script');
+        (script as unknown as Record<string, (extras: Run) => void>)[DEBUG_EXTRAS_HANDOVER] = loaded;
+        script.onerror = () => failed();
+        script.src = url;
+        document.head.appendChild(script);
+      }).catch((e) => error('Debug mode could not load ' + url + ' (CSP script-src? not served beside the tracker?)', e || ''));
+    void extras.then((run) => run && run(context));
   };
 }
 

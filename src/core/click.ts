@@ -65,6 +65,8 @@ export interface PendingClick {
   existing_click_id?: string;
   attempts: number;
   first_ts: number;
+  /** Where an AffitorTracker instance's click goes, when not to the page's API (config.ts `Settings.api`). */
+  api?: string;
 }
 
 export const newPendingClick = (affiliateUrl: string, existingClickId?: string | null): PendingClick => ({
@@ -76,6 +78,7 @@ export const newPendingClick = (affiliateUrl: string, existingClickId?: string |
   existing_click_id: existingClickId || undefined,
   attempts: 0,
   first_ts: Date.now(),
+  api: settings.api,
 });
 
 /** Cookie value for a record, or null when it is too big to persist. */
@@ -101,7 +104,7 @@ export function resendablePendingClick(text: string | null, now: number): Pendin
 
 /** The click request body (docs/protocol.md §3.3): the record minus its bookkeeping, plus fresh device fields. */
 export const clickBody = (record: PendingClick, pageTitle: string) =>
-  Object.assign({}, record, { page_title: pageTitle, attempts: undefined, first_ts: undefined }, deviceFields());
+  Object.assign({}, record, { page_title: pageTitle, attempts: undefined, first_ts: undefined, api: undefined }, deviceFields());
 
 /**
  * Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2).
@@ -229,7 +232,10 @@ export function forgetClicks() {
   generation++;
 }
 
-/** The one way a click goes out: a landing's, a resent record's, trackClick's. */
+/**
+ * The one way a click goes out: a landing's, a resent record's, trackClick's. Every attempt goes to
+ * the record's API: an instance's click names it (config.ts `Settings.api`).
+ */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
   const reason = bot();
   if (reason) return note(Line.Bot, reason);
@@ -240,7 +246,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     if (current != generation) return;
     record.attempts++;
     writePendingClick(record);
-    const [status, body] = await send(CLICK_PATH, clickBody(record, pageTitle));
+    const [status, body] = await send(CLICK_PATH, clickBody(record, pageTitle), record.api);
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.

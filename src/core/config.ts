@@ -1,7 +1,10 @@
 // Settings from init options and from the script tag's data-affitor-* attributes (docs/protocol.md
 // protocol §2). `readSettings` returns the page's new settings and changes nothing; the composition root
 // (tracker.ts) makes them current with `useSettings`, and modules read `settings` (as Plausible's
-// tracker modules read its `config`).
+// tracker modules read its `config`). While a call of an AffitorTracker instance starts, its own
+// settings are current (src/index.ts puts them in for the synchronous start of the call and the
+// page's back after it, protocol §12.2): what a call does later — retries, the answer's cookies, a
+// resend on the next page — uses what it captured when it started, never `settings` of then.
 import { DEFAULT_API_BASE } from '../shared/constants.js';
 import { isSafeCookieDomain } from '../shared/cookies.js';
 import { error } from './log.js';
@@ -18,6 +21,13 @@ export interface Settings {
   consentRequired: boolean;
   /** Send clicks from visitors that look like bots: for tests and monitoring. */
   allowBots: boolean;
+  /**
+   * Set only in an AffitorTracker instance's call settings (src/index.ts), and only when its API
+   * is not the page's: that API, which the records its calls leave (the pending click, a stored
+   * signup) carry with them. A record without one goes to the API of the page that sends it — as
+   * every record written before instances had their own API does.
+   */
+  api?: string;
 }
 
 export const defaultSettings = (): Settings => ({
@@ -62,7 +72,8 @@ export function tagOptions(tag: Element | null, names = TAG_OPTIONS): AffitorIni
   const options: Record<string, string | undefined> = {};
   names.forEach((name) => {
     const value = tag && tag.getAttribute('data-affitor-' + name);
-    if (value != null) options[name.split('-').map((word, i) => (i ? word[0].toUpperCase() + word.slice(1) : word)).join('')] = value;
+    // `program-id` → `programId`: reduce without a start value begins with the first word.
+    if (value != null) options[name.split('-').reduce((camel, word) => camel + word[0].toUpperCase() + word.slice(1))] = value;
   });
   options.programId = options.programId || options.program;
   return options;

@@ -4,19 +4,13 @@
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
-import { DAY_MS } from '../shared/constants.js';
-import { cookieDays, readCookie } from '../shared/cookies.js';
+import { cookieLine, readCookie } from '../shared/cookies.js';
+import { settings } from './config.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
-/** Configured `domain=`; '' means "use the probed root domain" (protocol §4.3). */
-let configuredDomain = '';
 /** The probed root domain ('' = host-only), once known. */
 let rootDomain: string | undefined;
-
-export const setCookieDomain = (domain: string) => {
-  configuredDomain = domain;
-};
 
 /** `document.cookie` ('' when cookies are unavailable), read once until {@link rereadCookies}. */
 export function readCookies(): string {
@@ -36,18 +30,13 @@ export function readCookies(): string {
 export const getCookie = (name: string): string | null => readCookie(readCookies(), name) || null;
 
 /**
- * Writes `name=value` with the contract's attributes (protocol §4.1); `days < 0` deletes it. `value` is
- * already encoded, and the attribute part is built only from our constants and a validated or
- * probed domain: nothing from the URL or the server reaches it.
+ * Writes `name=value` with the contract's attributes (protocol §4.1, the shared `cookieLine`);
+ * `days < 0` deletes it. `value` is already encoded, and the domain is validated or probed: nothing
+ * from the URL or the server reaches the attributes.
  */
 export function setCookie(name: string, value: string, days: number, domain = cookieDomain()) {
   try {
-    document.cookie =
-      name + '=' + value +
-      '; expires=' + new Date(Date.now() + cookieDays(days) * DAY_MS).toUTCString() +
-      '; path=/; SameSite=Lax' +
-      (domain ? '; domain=' + domain : '') +
-      (location.protocol == 'https:' ? '; Secure' : '');
+    document.cookie = cookieLine(name, value, days, domain, location.protocol == 'https:');
   } catch (e) {
     // No cookies: this visit keeps no attribution, and the page is not disturbed.
   }
@@ -71,9 +60,13 @@ export function domainCandidates(host: string): string[] {
 
 const PROBE = 'affitor_domain_test';
 
-/** `domain=` for our cookies: the configured one, else the broadest one that sticks (probed once per page). */
+/**
+ * `domain=` for our cookies: the page's configured one (protocol §12.2: one domain per page, so
+ * that no cookie is written twice under two), else the broadest one that sticks (probed once per
+ * page; '' = host-only).
+ */
 function cookieDomain(): string {
-  if (configuredDomain) return configuredDomain;
+  if (settings.cookieDomain) return settings.cookieDomain;
   if (rootDomain == null) {
     rootDomain = domainCandidates(location.hostname).find((domain) => {
       setCookie(PROBE, '1', 1, domain);

@@ -35,8 +35,8 @@ export const useGate = (next: Gate) => {
   gate = next;
 };
 
-/** Posts to the API of the current settings. */
-export const send: Send = (path, body) => post(settings.apiBase + path, body);
+/** Posts to `api` (an AffitorTracker instance's), else the page's API. */
+export const send: Send = (path, body, api) => post((api || settings.apiBase) + path, body);
 
 /** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
 export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, () => gate.allowed());

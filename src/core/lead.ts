@@ -25,8 +25,12 @@ export const CLICK_WAIT_MS = 3000;
 
 /** A lead's request body; without `click_id` while it waits for its landing's click. */
 type LeadBody = Record<string, unknown>;
-/** Stored leads by dedupe key: `[request body, creation ms]`. */
-type PendingLeads = Record<string, [body: LeadBody, created: number]>;
+/**
+ * Stored leads by dedupe key: `[request body, creation ms, API]`; the API only for an AffitorTracker
+ * instance's lead whose API is not the page's (config.ts), else null, or absent in leads stored
+ * before instances had their own API.
+ */
+type PendingLeads = Record<string, [body: LeadBody, created: number, api?: string | null]>;
 
 /** Dedupe keys of the leads sent, in flight or retrying on this page. */
 let sent: Record<string, 1> = {};
@@ -53,12 +57,12 @@ function storeLeads(change: (leads: PendingLeads) => void) {
   } catch (e) {}
 }
 
-/** Sends a stored lead; resolves after the first attempt, later attempts continue in the background. */
-const deliver = (key: string, body: LeadBody) =>
+/** Sends a stored lead to `api`, else the page's API; resolves after the first attempt, later attempts continue in the background. */
+const deliver = (key: string, body: LeadBody, api?: string | null) =>
   new Promise<void>((firstDone) => {
     sent[key] = 1;
     void retryWhileAllowed(async () => {
-      const [status, answer, detail] = await send(LEAD_PATH, body);
+      const [status, answer, detail] = await send(LEAD_PATH, body, api);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
       if (ok) note(Line.SignupTracked, answer);
@@ -85,17 +89,19 @@ function attribution() {
  * as it is, for the next page load, which resends the click before it (and whose cookies then hold
  * the same click id for a lead stored without one).
  */
-function dispatch(key: string, body: LeadBody): Promise<void> | void {
+function dispatch(key: string, body: LeadBody, api?: string | null): Promise<void> | void {
   sent[key] = 1;
-  if ('click_id' in body) return deliver(key, body);
+  if ('click_id' in body) return deliver(key, body, api);
   void Promise.resolve(click).then(() => {
-    if (!clickPending()) return deliver(key, Object.assign({}, body, attribution()));
+    if (!clickPending()) return deliver(key, Object.assign({}, body, attribution()), api);
   });
 }
 
 export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
   if (!gate.allowed()) return gate.wait(() => signup(customerKey, email));
+  // The settings this lead is made with (an instance's, while its call starts: config.ts).
+  const s = settings;
   try {
     // Only a non-empty string or a finite number is a key: anything else would reach the wire as
     // "[object Object]" or "NaN", so it is refused like a missing key.
@@ -108,15 +114,15 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
       email: email || null,
       page_url: location.href,
       session_id: sessionId,
-      program_id: settings.programId,
-      debug_mode: settings.debug,
+      program_id: s.programId,
+      debug_mode: s.debug,
     };
     if (!clickPending()) Object.assign(body, attribution());
     const dedupeKey = JSON.stringify([key, body.email, body.click_id]);
     if (sent[dedupeKey]) return note(Line.SignupDuplicate);
     const created = Date.now();
-    storeLeads((leads) => (leads[dedupeKey] = [body, created]));
-    await dispatch(dedupeKey, body);
+    storeLeads((leads) => (leads[dedupeKey] = [body, created, s.api]));
+    await dispatch(dedupeKey, body, s.api);
   } catch (e) {
     error('Error tracking signup: ' + String(e));
   }
@@ -129,7 +135,7 @@ export function resumeLeads() {
       for (const key in leads) {
         if (Date.now() - leads[key][1] < RESEND_WINDOW_MS) {
           note(Line.ResendingSignup);
-          void dispatch(key, leads[key][0]);
+          void dispatch(key, leads[key][0], leads[key][2]);
         } else delete leads[key];
       }
     });

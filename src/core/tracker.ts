@@ -2,14 +2,14 @@
 // switches consent mode and the debug extras on where the build has them, and runs each
 // attribution pass; the modules it calls import only leaves (settings, gate, cookie jar,
 // transport, log), never each other in a circle. `tracker` is what `window.affitor` is; the ESM
-// entry's `AffitorTracker` is a view of it.
+// entry's `AffitorTracker` instances call it with their own settings current (config.ts), over the
+// same page-wide attribution state (docs/protocol.md §12.2).
 import { parseAff } from './aff.js';
 import {
   affiliateUrl, attribute, click, clickBody, forgetClicks, getClickId, getClickIds, hasAttribution, navigate, newPendingClick,
   startPage, trackClick,
 } from './click.js';
 import { type Settings, readSettings, settings, useSettings } from './config.js';
-import { setCookieDomain } from './cookie-jar.js';
 import { MARKER } from './facade.js';
 import { type Gate, closedWithoutConsentMode, gate, send, useGate } from './gate.js';
 import { forgetLeads, resumeLeads, signup } from './lead.js';
@@ -67,7 +67,7 @@ export const trackingAllowed = () => gate.allowed();
  * Attribution for `url` (the page's, or the landing held until consent). Without consent this only
  * keeps the landing in memory; with it, the first pass also resends what earlier pages left pending.
  */
-function begin(url: string, options?: AffitorInitOptions | null) {
+export function begin(url: string, options?: AffitorInitOptions | null) {
   const aff = parseAff(url);
   const on = gate.allowed();
   if (on && !started) startPage();
@@ -104,7 +104,6 @@ export const tracker: AffitorApi = {
     try {
       useSettings(readSettings(options, settings));
       setDebug(settings.debug);
-      setCookieDomain(settings.cookieDomain);
       // A page prerendered by Speculation Rules is not seen yet: its attribution (click, cookies,
       // resends) waits until it is shown, and never happens if it never is.
       if ((document as { prerendering?: boolean }).prerendering) {

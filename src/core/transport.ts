@@ -9,8 +9,8 @@ import { note } from './log.js';
 /** `[status, parsed JSON body, error]`; status 0 = the request failed or fetch threw (the error is third). */
 export type Outcome = [status: number, body?: Record<string, unknown>, detail?: unknown];
 
-/** Posts `body` as JSON to `path` of the API; resolves with the outcome, never rejects. */
-export type Send = (path: string, body: object) => Promise<Outcome>;
+/** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
+export type Send = (path: string, body: object, api?: string | null) => Promise<Outcome>;
 
 export async function post(url: string, body: object): Promise<Outcome> {
   try {

@@ -24,12 +24,9 @@ export function handleLemonSqueezyWebhook(options: LemonSqueezyWebhookOptions): 
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { lemonSqueezyCheckoutUrl } from './checkout.js';
 export { mapLemonSqueezyEvent, renewalTransactionId } from './mapper.js';
 export type { LemonSqueezyMapOptions } from './mapper.js';
 export { verifyLemonSqueezyWebhook } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
 export type { LemonSqueezyEventLike, LemonSqueezyOrderLike, LemonSqueezySubscriptionInvoiceLike } from './types.js';

@@ -4,12 +4,15 @@
 //   order_refunded / subscription_payment_refunded        → refund of that sale.
 // Attribution comes from `meta.custom_data`, which Lemon Squeezy repeats on every event of the
 // order and its subscription.
-import { attributionFrom, otherProgram } from '../webhooks/custom-data.js';
+import { saleAttribution } from '../webhooks/custom-data.js';
 import type { WebhookMapping } from '../webhooks/handler.js';
 import type { LemonSqueezyEventLike, LemonSqueezyOrderLike, LemonSqueezySubscriptionInvoiceLike } from './types.js';
 
 export interface LemonSqueezyMapOptions {
-  /** Your program id: events whose custom data names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: events whose custom data names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 
@@ -25,10 +28,8 @@ type Paid = LemonSqueezyOrderLike | LemonSqueezySubscriptionInvoiceLike;
 function sale(event: LemonSqueezyEventLike, paid: Paid, options: LemonSqueezyMapOptions, input: { invoiceId: string; renewal?: { subscriptionId: string } }): WebhookMapping {
   if (paid.status !== 'paid') return { action: 'ignore', reason: 'unpaid' };
   if (!(paid.total > 0)) return { action: 'ignore', reason: 'zero_amount' };
-  const custom = event.meta.custom_data;
-  if (otherProgram(custom, options.programId)) return { action: 'ignore', reason: 'other_program' };
-  const ids = attributionFrom(custom);
-  if (!ids.clickId && !ids.customerExternalId) return { action: 'ignore', reason: 'no_attribution_metadata' };
+  const ids = saleAttribution(event.meta.custom_data, options.programId);
+  if ('reason' in ids) return ids;
   return {
     action: 'sale',
     input: {

@@ -1,7 +1,8 @@
 // Lemon Squeezy webhook signatures: `X-Signature: <hex>`, HMAC-SHA256(secret, rawBody). The scheme
 // has no timestamp (a captured request verifies forever: the idempotency keys keep a replay from
 // being applied twice) and no rotation (change the secret in the dashboard and here together).
-import { anyHmacSha256Matches, hexToBytes, parseSignedJson, rawBodyBytes, WebhookSignatureError } from '../webhooks/crypto.js';
+import { anyHmacSha256Matches, hexToBytes, parseSignedJson, rawBodyBytes } from '../webhooks/crypto.js';
+import { WebhookSignatureError } from '../webhooks/signature-error.js';
 import type { LemonSqueezyEventLike } from './types.js';
 
 /**

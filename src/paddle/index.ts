@@ -1,15 +1,14 @@
 // `affitor-tracker/paddle`: custom data for Paddle Billing checkouts, and a webhook verifier,
 // mapper and one-call handler. No runtime dependency on a Paddle package.
+import type { TimestampOptions } from '../webhooks/crypto.js';
 import { recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome, headerValue } from '../webhooks/handler.js';
 import { mapPaddleEvent } from './mapper.js';
 import { verifyPaddleWebhook } from './signature.js';
 import type { PaddleEventLike } from './types.js';
 
-export interface PaddleWebhookOptions extends WebhookHandlerOptions {
+export interface PaddleWebhookOptions extends WebhookHandlerOptions, Pick<TimestampOptions, 'toleranceSeconds'> {
   /** The notification destination's secret key. */
   secret: string;
-  /** Signature tolerance in seconds (default 300). */
-  toleranceSeconds?: number;
 }
 
 /**
@@ -26,12 +25,9 @@ export function handlePaddleWebhook(options: PaddleWebhookOptions): Promise<Webh
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { mapPaddleEvent } from './mapper.js';
 export type { PaddleMapOptions } from './mapper.js';
 export { verifyPaddleWebhook } from './signature.js';
 export type { PaddleVerifyOptions } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHeaders, WebhookMapping, WebhookOutcome, WebhookHandlerOptions } from '../webhooks/handler.js';
 export type { PaddleAdjustmentLike, PaddleCustomData, PaddleEventLike, PaddleTransactionLike } from './types.js';

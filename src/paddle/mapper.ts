@@ -3,12 +3,15 @@
 //     origin `subscription_recurring` → renewal (`isRecurring`), other subscription origins ignored;
 //   adjustment.created / adjustment.updated (action `refund`, status `approved`) → refund of the
 //     adjusted transaction, full for a `full` adjustment, else its total.
-import { attributionFrom, otherProgram } from '../webhooks/custom-data.js';
+import { saleAttribution } from '../webhooks/custom-data.js';
 import type { WebhookMapping } from '../webhooks/handler.js';
 import type { PaddleAdjustmentLike, PaddleEventLike, PaddleTransactionLike } from './types.js';
 
 export interface PaddleMapOptions {
-  /** Your program id: transactions whose custom data names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: transactions whose custom data names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 
@@ -25,9 +28,8 @@ function saleFromTransaction(event: PaddleEventLike, txn: PaddleTransactionLike,
   const renewal = txn.origin === 'subscription_recurring';
   // One-off charges, proration and payment-method checks on a subscription are not renewals (as Stripe's non-cycle invoices).
   if (!renewal && txn.origin && !FIRST_PAYMENT_ORIGINS.has(txn.origin)) return { action: 'ignore', reason: 'not_renewal' };
-  if (otherProgram(txn.custom_data, options.programId)) return { action: 'ignore', reason: 'other_program' };
-  const ids = attributionFrom(txn.custom_data);
-  if (!ids.clickId && !ids.customerExternalId) return { action: 'ignore', reason: 'no_attribution_metadata' };
+  const ids = saleAttribution(txn.custom_data, options.programId);
+  if ('reason' in ids) return ids;
   const subscription = !!txn.subscription_id || renewal || !!txn.items?.some((item) => item.price?.billing_cycle);
   return {
     action: 'sale',

@@ -1,15 +1,12 @@
 // Paddle Billing webhook signatures: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>…]`, where
 // h1 = HMAC-SHA256(secret, `${ts}:${rawBody}`); during a secret rotation Paddle sends one h1 per
 // valid secret.
-import { anyHmacSha256Matches, checkTimestamp, hexToBytes, parseSignedJson, rawBodyBytes, signedMessage, WebhookSignatureError } from '../webhooks/crypto.js';
+import { anyHmacSha256Matches, checkTimestamp, parseSignedJson, parseTimestampedHeader, rawBodyBytes, signedMessage, type TimestampOptions } from '../webhooks/crypto.js';
+import { WebhookSignatureError } from '../webhooks/signature-error.js';
 import type { PaddleEventLike } from './types.js';
 
-export interface PaddleVerifyOptions {
-  /** Maximum age of the signature's timestamp, in seconds (default 300). */
-  toleranceSeconds?: number;
-  /** Clock, ms since epoch (tests). */
-  now?: number;
-}
+/** The signature's age check; the same options as every timestamped verifier's. */
+export type PaddleVerifyOptions = TimestampOptions;
 
 /**
  * Verifies a Paddle Billing webhook and returns the parsed event; throws
@@ -25,22 +22,8 @@ export async function verifyPaddleWebhook(
   if (!secret) throw new WebhookSignatureError("No webhook secret: pass the notification destination's secret key (Paddle → Developer tools → Notifications), `pdl_ntfset_…`.");
   const body = rawBodyBytes(rawBody);
   if (!signatureHeader) throw new WebhookSignatureError("No Paddle-Signature header: pass the request's `paddle-signature` header.");
-  let timestamp = NaN;
-  const signatures: Uint8Array<ArrayBuffer>[] = [];
-  for (const part of signatureHeader.split(';')) {
-    const eq = part.indexOf('=');
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 'ts') timestamp = /^\d+$/.test(value) ? Number(value) : NaN;
-    else if (key === 'h1') {
-      const bytes = hexToBytes(value);
-      if (bytes) signatures.push(bytes);
-    }
-  }
-  if (!Number.isFinite(timestamp) || signatures.length === 0) {
-    throw new WebhookSignatureError('Malformed Paddle-Signature header: expected "ts=<timestamp>;h1=<signature>".');
-  }
-  checkTimestamp('Paddle-Signature', timestamp, options.toleranceSeconds ?? 300, options.now ?? Date.now());
+  const { timestamp, signatures } = parseTimestampedHeader(signatureHeader, { header: 'Paddle-Signature', separator: ';', timestampKey: 'ts', signatureKey: 'h1' });
+  checkTimestamp('Paddle-Signature', timestamp, options);
   if (!(await anyHmacSha256Matches(secret, signedMessage(`${timestamp}:`, body), signatures))) {
     throw new WebhookSignatureError(
       "No signature matches the body: check the secret (each notification destination has its own) and that the body is the exact raw bytes Paddle sent.",

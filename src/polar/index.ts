@@ -1,15 +1,14 @@
 // `affitor-tracker/polar`: checkout metadata for Polar, and a webhook verifier (Standard Webhooks),
 // mapper and one-call handler. No runtime dependency on a Polar package.
+import type { TimestampOptions } from '../webhooks/crypto.js';
 import { recordMapping, runWebhook, type WebhookHandlerOptions, type WebhookOutcome } from '../webhooks/handler.js';
 import { mapPolarEvent } from './mapper.js';
 import { verifyPolarWebhook } from './signature.js';
 import type { PolarEventLike } from './types.js';
 
-export interface PolarWebhookOptions extends WebhookHandlerOptions {
+export interface PolarWebhookOptions extends WebhookHandlerOptions, Pick<TimestampOptions, 'toleranceSeconds'> {
   /** The endpoint's secret, `polar_whs_…`. */
   secret: string;
-  /** Signature tolerance in seconds (default 300). */
-  toleranceSeconds?: number;
 }
 
 /**
@@ -26,12 +25,9 @@ export function handlePolarWebhook(options: PolarWebhookOptions): Promise<Webhoo
   );
 }
 
-export { affitorCustomData } from '../webhooks/custom-data.js';
-export type { AffitorCheckoutIds } from '../webhooks/custom-data.js';
+export * from '../webhooks/entry.js';
 export { mapPolarEvent } from './mapper.js';
 export type { PolarMapOptions } from './mapper.js';
 export { verifyPolarWebhook } from './signature.js';
 export type { PolarVerifyOptions } from './signature.js';
-export { WebhookSignatureError } from '../webhooks/crypto.js';
-export type { IgnoreReason, WebhookAffitor, WebhookHandlerOptions, WebhookHeaders, WebhookMapping, WebhookOutcome } from '../webhooks/handler.js';
 export type { PolarEventLike, PolarMetadata, PolarOrderLike, PolarRefundLike } from './types.js';

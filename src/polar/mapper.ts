@@ -3,12 +3,15 @@
 //     `subscription_cycle` → renewal (`isRecurring`), `subscription_update` ignored;
 //   refund.created / refund.updated (succeeded)  → refund of the order: the refund's amount plus its tax;
 //   order.refunded, fully refunded               → full refund (a no-op once the refund events reversed it).
-import { attributionFrom, otherProgram } from '../webhooks/custom-data.js';
+import { saleAttribution } from '../webhooks/custom-data.js';
 import type { WebhookMapping } from '../webhooks/handler.js';
 import type { PolarEventLike, PolarOrderLike, PolarRefundLike } from './types.js';
 
 export interface PolarMapOptions {
-  /** Your program id: orders whose metadata names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: orders whose metadata names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 
@@ -21,17 +24,14 @@ function saleFromOrder(event: PolarEventLike, order: PolarOrderLike, options: Po
   if (!renewal && !FIRST_PAYMENTS.has(order.billing_reason)) return { action: 'ignore', reason: 'not_renewal' };
   // The checkout's metadata is on the order, and on its subscription (what a renewal may only carry).
   const metadata = { ...order.subscription?.metadata, ...order.metadata };
-  if (otherProgram(metadata, options.programId)) return { action: 'ignore', reason: 'other_program' };
-  const ids = attributionFrom(metadata);
   // Polar's own link to your user: the customer's external id (`external_customer_id` at checkout).
-  const customerExternalId = ids.customerExternalId || order.customer?.external_id || undefined;
-  if (!ids.clickId && !customerExternalId) return { action: 'ignore', reason: 'no_attribution_metadata' };
+  const ids = saleAttribution(metadata, options.programId, { customerExternalId: order.customer?.external_id || undefined });
+  if ('reason' in ids) return ids;
   const subscription = !!order.subscription_id || order.billing_reason !== 'purchase';
   return {
     action: 'sale',
     input: {
-      clickId: ids.clickId,
-      customerExternalId,
+      ...ids,
       amount: order.total_amount,
       currency: order.currency?.toUpperCase(),
       invoiceId: order.id,

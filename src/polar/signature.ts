@@ -10,17 +10,14 @@ import {
   parseSignedJson,
   rawBodyBytes,
   signedMessage,
-  WebhookSignatureError,
+  type TimestampOptions,
 } from '../webhooks/crypto.js';
+import { WebhookSignatureError } from '../webhooks/signature-error.js';
 import { headerValue, type WebhookHeaders } from '../webhooks/handler.js';
 import type { PolarEventLike } from './types.js';
 
-export interface PolarVerifyOptions {
-  /** Maximum age of `webhook-timestamp`, in seconds (default 300, as Standard Webhooks). */
-  toleranceSeconds?: number;
-  /** Clock, ms since epoch (tests). */
-  now?: number;
-}
+/** The age check of `webhook-timestamp`; the same options as every timestamped verifier's. */
+export type PolarVerifyOptions = TimestampOptions;
 
 /**
  * Verifies a Polar webhook and returns the parsed event; throws {@link WebhookSignatureError}
@@ -47,7 +44,7 @@ export async function verifyPolarWebhook(
     .map((entry) => (entry.startsWith('v1,') ? base64ToBytes(entry.slice(3)) : null))
     .filter((bytes): bytes is Uint8Array<ArrayBuffer> => !!bytes);
   if (signatures.length === 0) throw new WebhookSignatureError('Malformed webhook-signature header: expected "v1,<base64 signature>".');
-  checkTimestamp('webhook-timestamp', Number(timestampHeader), options.toleranceSeconds ?? 300, options.now ?? Date.now());
+  checkTimestamp('webhook-timestamp', Number(timestampHeader), options);
   if (!(await anyHmacSha256Matches(secret, signedMessage(`${id}.${timestampHeader}.`, body), signatures))) {
     throw new WebhookSignatureError(
       "No signature matches the body: check the secret (each Polar endpoint has its own) and that the body is the exact raw bytes Polar sent.",

@@ -28,22 +28,56 @@ export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024;
 const CLOSE_GRACE_MS = 5000;
 
 export interface SandboxOptions {
+  /**
+   * Port to listen on; 0 picks a free one (tests).
+   * @default 8787
+   */
   port?: number;
+  /**
+   * Address to bind; a host name given here is also answered (see `allowedHosts`).
+   * @default '127.0.0.1'
+   */
   host?: string;
-  /** SQLite file, or ':memory:' for a throwaway run. Default: ./.affitor-sandbox.db */
+  /**
+   * SQLite file, or ':memory:' for a throwaway run.
+   * @default '.affitor-sandbox.db', in the working directory
+   */
   db?: string;
+  /**
+   * The program's id.
+   * @default 1
+   */
   programId?: number;
-  /** The program's key. Default: the one stored in the data file, or a new random one (see admin.ts). */
+  /**
+   * The program's key.
+   * @default the one stored in the data file, or a new random one (see admin.ts)
+   */
   apiKey?: string;
+  /**
+   * Partners to create or update.
+   * @default [], which on a fresh database means the demo partners
+   */
   partners?: PartnerInput[];
+  /**
+   * Program settings to apply over the stored ones.
+   * @default {}, the stored settings unchanged
+   */
   settings?: Partial<ProgramSettings>;
+  /**
+   * Largest request body read, in bytes; a larger one is answered 413.
+   * @default 102400
+   */
   bodyLimitBytes?: number;
   /**
    * Host names to answer besides localhost, *.localhost and IP addresses (every other Host gets a 403,
    * against DNS rebinding); `.example.test` admits its subdomains. A host name to bind to is added.
+   * @default []
    */
   allowedHosts?: string[];
-  /** Clock for the tracking rules (tests). */
+  /**
+   * Clock for the tracking rules (tests).
+   * @default Date.now
+   */
   now?: () => number;
 }
 

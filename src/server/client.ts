@@ -153,7 +153,16 @@ class AffitorClient<Style extends ReplyStyle> {
   }
 
   /** The program's go-live checklist (`GET /api/v1/programs/me/readiness`, Bearer, docs/protocol.md §12.4). */
-  readiness(options: { forceRecheck?: boolean } = {}): Promise<Reply<Style, Readiness>> {
+  readiness(
+    options: {
+      /**
+       * Sends `?force_recheck=true`: the gates are checked again, not answered from an earlier check
+       * (the sandbox checks afresh on every reading anyway).
+       * @default false
+       */
+      forceRecheck?: boolean;
+    } = {},
+  ): Promise<Reply<Style, Readiness>> {
     const query = options.forceRecheck === true ? '?force_recheck=true' : '';
     const path = `/api/v1/programs/me/readiness${query}`;
     return this.finish(this.send({ method: 'GET', path, bearer: true, retries: this.settings.retries, repeatIsHarmless: true }));

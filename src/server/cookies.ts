@@ -53,13 +53,20 @@ export interface CookieRefreshOptions {
    * script's probe accepts (e.g. `.example.com` on `shop.example.com`). Omit on localhost and IP
    * hosts, where the script writes host-only cookies. A different value would create a second
    * cookie of the same name instead of extending the script's.
+   * @default undefined, host-only cookies
    */
   domain?: string;
   /** Adds `Secure`; the script does so on `https:` pages. */
   secure: boolean;
-  /** New lifetime from now, in days (default 60, capped at 400, Chrome's maximum). */
+  /**
+   * New lifetime from now, in days, capped at 400 (Chrome's maximum).
+   * @default 60
+   */
   days?: number;
-  /** Clock, ms since epoch (tests). */
+  /**
+   * Clock, ms since epoch (tests).
+   * @default Date.now()
+   */
   now?: number;
 }
 

@@ -1,7 +1,7 @@
 // Cookie names and value encoding, shared by the browser core (which writes the cookies) and the
 // server helpers (which read them from a Cookie header and may re-issue them). Keeping both sides
 // on one module is what stops the "script writes one name, server reads another" class of bug.
-import { DAY_S, MAX_CLICK_IDS } from './constants.js';
+import { DAY_MS, DAY_S, MAX_CLICK_IDS } from './constants.js';
 
 export const CLICK_ID_COOKIE = 'affitor_click_id';
 /** Legacy copy of the click id; still written, and read when `affitor_click_id` is missing. */
@@ -37,6 +37,7 @@ export const encodeAffUrl = (url: string) => url.replace(/[^!#$&-+\--:<-[\]-~]/g
 export function readCookie(cookieString: string, name: string): string | null {
   for (const part of cookieString.split(';')) {
     const pair = part.trim();
+    // Loose `==` (both sides are numbers): the script ships this module, and ships every byte.
     if (pair.indexOf(name + '=') == 0) return decodeCookieValue(pair.slice(name.length + 1));
   }
   return null;
@@ -83,6 +84,7 @@ export const MAX_CLICK_ID_BYTES = 190;
  */
 export function isStorableClickId(id: unknown): id is string {
   try {
+    // Loose `==` (typeof is always a string): a byte less in the script, which ships this module.
     return typeof id == 'string' && !!id && encodeURIComponent(id).length <= MAX_CLICK_ID_BYTES;
   } catch {
     // A lone surrogate cannot be encoded at all.
@@ -127,22 +129,43 @@ export interface CookieAttributes {
 }
 
 /**
- * `name=value` plus the contract's attributes (protocol §4.1), in the script's order:
- * `expires=<UTC>; path=/; SameSite=Lax[; domain=<d>][; Secure]`, never HttpOnly (JS must read it).
- * `encodedValue` must already be encoded (e.g. `encodeURIComponent`); nothing else from outside
- * may reach this string, which is why the domain is re-checked here.
+ * The one cookie builder of the script and the server: `name=value` plus the contract's attributes
+ * (protocol §4.1), `expires=<UTC>[; Max-Age=<s>]; path=/; SameSite=Lax[; domain=<d>][; Secure]`,
+ * never HttpOnly (JS must read it). Positional because the script ships its call; `formatCookie`
+ * is the named form. The lifetime is capped by {@link cookieDays}; a negative one gives a past
+ * date, which deletes the cookie. Nothing from outside may reach this string: `encodedValue` must
+ * already be encoded (e.g. `encodeURIComponent`) and `domain` pass {@link isSafeCookieDomain}.
+ * One expression without a default parameter, so that the minifier writes it into the script's
+ * one caller instead of a function call (`now || …`: a clock of 0 is no real clock).
+ */
+export const cookieLine = (name: string, encodedValue: string, days: number, domain?: string, secure?: boolean, maxAge?: boolean, now?: number): string =>
+  name + '=' + encodedValue +
+  '; expires=' + new Date((now || Date.now()) + cookieDays(days) * DAY_MS).toUTCString() +
+  (maxAge ? '; Max-Age=' + Math.round(cookieDays(days) * DAY_S) : '') +
+  '; path=/; SameSite=Lax' +
+  (domain ? '; domain=' + domain : '') +
+  (secure ? '; Secure' : '');
+
+export interface CookieAttributes {
+  /** Lifetime in days from `now`, capped by {@link cookieDays}; `<= 0` deletes the cookie. */
+  days: number;
+  /** `domain=` attribute; must pass {@link isSafeCookieDomain}. Omit for a host-only cookie. */
+  domain?: string;
+  /** Adds `Secure`: the script does so exactly when the page is `https:`. */
+  secure: boolean;
+  /** Adds `Max-Age` (seconds, same lifetime): HTTP `Set-Cookie` only; Max-Age beats a skewed client clock. */
+  maxAge?: boolean;
+  /** Clock, ms since epoch (tests). */
+  now?: number;
+}
+
+/**
+ * {@link cookieLine} with named attributes, for the server and the debug self-test. The domain is
+ * re-checked here; a lifetime `<= 0` gives `expires` = now and `Max-Age=0`.
  */
 export function formatCookie(name: string, encodedValue: string, attrs: CookieAttributes): string {
   if (attrs.domain && !isSafeCookieDomain(attrs.domain)) throw new TypeError(`unsafe cookie domain ${JSON.stringify(attrs.domain)}`);
-  const seconds = Math.max(0, Math.round(cookieDays(attrs.days) * DAY_S));
-  return (
-    name + '=' + encodedValue +
-    '; expires=' + new Date((attrs.now ?? Date.now()) + seconds * 1000).toUTCString() +
-    (attrs.maxAge ? '; Max-Age=' + seconds : '') +
-    '; path=/; SameSite=Lax' +
-    (attrs.domain ? '; domain=' + attrs.domain : '') +
-    (attrs.secure ? '; Secure' : '')
-  );
+  return cookieLine(name, encodedValue, Math.max(0, attrs.days), attrs.domain, attrs.secure, attrs.maxAge, attrs.now);
 }
 
 /**

@@ -1,5 +1,6 @@
 // One call for a self-hosted Stripe webhook route: verify, map, record (the runner every provider
 // handler shares, src/webhooks/handler.ts), and say how to answer Stripe.
+import type { TimestampOptions } from '../webhooks/crypto.js';
 import { runWebhook, type WebhookAffitor, type WebhookOutcome } from '../webhooks/handler.js';
 import { idOf, mapStripeEvent, refundDetails, type StripeMapping } from './mapper.js';
 import { verifyStripeWebhook } from './signature.js';
@@ -8,7 +9,7 @@ import type { ChargeLike, StripeEventLike } from './types.js';
 /** Returns the refunded sale's `transaction_id`, or null/undefined when it is not an Affitor sale. */
 export type ResolveTransactionId = (charge: ChargeLike) => string | null | undefined | Promise<string | null | undefined>;
 
-export interface StripeWebhookOptions {
+export interface StripeWebhookOptions extends Pick<TimestampOptions, 'toleranceSeconds'> {
   /** The exact request body (string or bytes), not parsed JSON. */
   rawBody: string | Uint8Array;
   /** The `Stripe-Signature` header. */
@@ -21,16 +22,18 @@ export interface StripeWebhookOptions {
    * an API that honours `Idempotency-Key`.
    */
   affitor: WebhookAffitor;
-  /** Ignore events whose metadata names another program. */
+  /**
+   * Your program id: events whose metadata names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
   /**
    * Consulted for a `charge.refunded` only when the charge's own ids (its invoice, its
    * PaymentIntent) are not a recorded sale — in practice: subscription charges on Stripe API
    * 2025-03-31+ (Basil removed `Charge.invoice`), and sales recorded under `session.id` by other code.
+   * @default undefined, only the charge's own ids are tried (see {@link invoiceTransactionIdResolver})
    */
   resolveTransactionId?: ResolveTransactionId;
-  /** Signature tolerance in seconds (default 300). */
-  toleranceSeconds?: number;
 }
 
 /** The same outcome as every provider handler's, with Stripe's event and mapping. */

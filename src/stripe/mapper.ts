@@ -10,6 +10,7 @@
 // `session.id` need `resolveTransactionId` to be refunded.
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import { CLIENT_REFERENCE_PREFIX, clickIdFromClientReference } from '../shared/stripe-reference.js';
+import { saleAttribution, type Attribution, type NotOurSale } from '../webhooks/custom-data.js';
 import type { ChargeLike, CheckoutSessionLike, Expandable, InvoiceLike, StripeEventLike, StripeMetadata } from './types.js';
 
 export type IgnoreReason =
@@ -31,7 +32,10 @@ export type StripeMapping =
   | { action: 'ignore'; reason: IgnoreReason };
 
 export interface MapOptions {
-  /** Your program id: events whose metadata names another `program_id` are ignored (`other_program`). */
+  /**
+   * Your program id: events whose metadata names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 
@@ -48,32 +52,22 @@ export function checkoutSaleTransactionId(session: CheckoutSessionLike): string 
   return session.id;
 }
 
-type Attribution = { clickId?: string; customerExternalId?: string };
-
 /**
- * Ids from metadata (current keys, then legacy aliases), else from `client_reference_id`:
+ * Ids from metadata (as every provider's custom data), else from `client_reference_id`:
  * `affitor_<clickId>` (set by the script's Payment Link decoration) is a click id, never a
  * customer key; any other reference is the merchant's user id, as in the official recipe.
  */
-function attribution(md: StripeMetadata, clientReferenceId?: string | null): Attribution {
-  const m = md || {};
+function attribution(md: StripeMetadata, options: MapOptions, clientReferenceId?: string | null): Attribution | NotOurSale {
   const ref = clientReferenceId || undefined;
   const ours = !!ref && ref.startsWith(CLIENT_REFERENCE_PREFIX);
-  return {
-    clickId: m.affitor_click_id || m.customer_code || clickIdFromClientReference(ref) || undefined,
-    customerExternalId: m.affitor_customer_key || m.customer_key || m.user_id || (ours ? undefined : ref),
-  };
+  return saleAttribution(md, options.programId, { clickId: clickIdFromClientReference(ref) ?? undefined, customerExternalId: ours ? undefined : ref });
 }
-
-const otherProgram = (md: StripeMetadata, options: MapOptions) =>
-  options.programId != null && !!md?.program_id && md.program_id !== String(options.programId);
 
 function saleFromSession(session: CheckoutSessionLike, options: MapOptions): StripeMapping {
   if (!session.amount_total || session.amount_total <= 0) return { action: 'ignore', reason: 'zero_amount' };
   if (session.payment_status !== 'paid') return { action: 'ignore', reason: 'unpaid' };
-  if (otherProgram(session.metadata, options)) return { action: 'ignore', reason: 'other_program' };
-  const ids = attribution(session.metadata, session.client_reference_id);
-  if (!ids.clickId && !ids.customerExternalId) return { action: 'ignore', reason: 'no_attribution_metadata' };
+  const ids = attribution(session.metadata, options, session.client_reference_id);
+  if ('reason' in ids) return ids;
   const subscription = session.mode === 'subscription';
   return {
     action: 'sale',
@@ -94,9 +88,8 @@ function saleFromRenewal(invoice: InvoiceLike, options: MapOptions): StripeMappi
   // Basil (2025-03-31) moved the subscription's details under `parent`; older versions have them at the top.
   const details = invoice.parent?.subscription_details || invoice.subscription_details;
   const md = details?.metadata;
-  if (otherProgram(md, options)) return { action: 'ignore', reason: 'other_program' };
-  const ids = attribution(md);
-  if (!ids.clickId && !ids.customerExternalId) return { action: 'ignore', reason: 'no_attribution_metadata' };
+  const ids = attribution(md, options);
+  if ('reason' in ids) return ids;
   return {
     action: 'sale',
     input: {

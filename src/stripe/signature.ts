@@ -1,19 +1,16 @@
 // Stripe webhook signature verification (WebCrypto, shared with the other providers in
 // src/webhooks/crypto.ts). Scheme: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=…]`, where
 // v1 = HMAC-SHA256(secret, `${t}.${rawBody}`).
-import { anyHmacSha256Matches, checkTimestamp, hexToBytes, parseSignedJson, rawBodyBytes, signedMessage, WebhookSignatureError } from '../webhooks/crypto.js';
+import { anyHmacSha256Matches, checkTimestamp, parseSignedJson, parseTimestampedHeader, rawBodyBytes, signedMessage, type TimestampOptions } from '../webhooks/crypto.js';
+import { WebhookSignatureError } from '../webhooks/signature-error.js';
 import type { StripeEventLike } from './types.js';
 
 /** The error every webhook verifier of this package throws; the Stripe name is kept for existing code. */
 export const StripeSignatureError = WebhookSignatureError;
 export type StripeSignatureError = WebhookSignatureError;
 
-export interface VerifyOptions {
-  /** Maximum age of the signature's timestamp, in seconds (default 300, as Stripe's libraries). */
-  toleranceSeconds?: number;
-  /** Clock, ms since epoch (tests). */
-  now?: number;
-}
+/** The signature's age check; the same options as every timestamped verifier's. */
+export type VerifyOptions = TimestampOptions;
 
 /**
  * Verifies a Stripe webhook and returns the parsed event; throws {@link StripeSignatureError}
@@ -30,22 +27,8 @@ export async function verifyStripeWebhook(
   if (!secret) throw new StripeSignatureError('No webhook signing secret: pass the endpoint\'s `whsec_…` secret (Stripe Dashboard → Webhooks, or `stripe listen`).');
   const body = rawBodyBytes(rawBody);
   if (!signatureHeader) throw new StripeSignatureError('No Stripe-Signature header: pass the request\'s `stripe-signature` header.');
-  let timestamp = NaN;
-  const signatures: Uint8Array<ArrayBuffer>[] = [];
-  for (const part of signatureHeader.split(',')) {
-    const eq = part.indexOf('=');
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 't') timestamp = /^\d+$/.test(value) ? Number(value) : NaN;
-    else if (key === 'v1') {
-      const bytes = hexToBytes(value);
-      if (bytes) signatures.push(bytes);
-    }
-  }
-  if (!Number.isFinite(timestamp) || signatures.length === 0) {
-    throw new StripeSignatureError('Malformed Stripe-Signature header: expected "t=<timestamp>,v1=<signature>".');
-  }
-  checkTimestamp('Stripe-Signature', timestamp, options.toleranceSeconds ?? 300, options.now ?? Date.now());
+  const { timestamp, signatures } = parseTimestampedHeader(signatureHeader, { header: 'Stripe-Signature', separator: ',', timestampKey: 't', signatureKey: 'v1' });
+  checkTimestamp('Stripe-Signature', timestamp, options);
   const valid = await anyHmacSha256Matches(secret, signedMessage(`${timestamp}.`, body), signatures);
   if (!valid) {
     throw new StripeSignatureError(

@@ -2,11 +2,7 @@
 // Lemon Squeezy, Polar), with WebCrypto so it runs unchanged in Node, Deno, Bun, Cloudflare
 // Workers and Vercel Edge. Each provider's module only says what is signed and how the header
 // encodes the signatures.
-
-/** A webhook that is not provably from the provider: answer it 400, never process it. */
-export class WebhookSignatureError extends Error {
-  override name = 'WebhookSignatureError';
-}
+import { WebhookSignatureError } from './signature-error.js';
 
 const encoder = new TextEncoder();
 
@@ -58,6 +54,38 @@ export function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> | null {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** How a provider writes a timestamped header: Stripe `t=<unix>,v1=<hex>`, Paddle `ts=<unix>;h1=<hex>`. */
+export interface TimestampedScheme {
+  header: string;
+  separator: string;
+  timestampKey: string;
+  signatureKey: string;
+}
+
+/**
+ * The timestamp and every well-formed hex signature of a timestamped header (several while the
+ * provider rotates a secret); throws naming the expected form when either is missing.
+ */
+export function parseTimestampedHeader(value: string, scheme: TimestampedScheme): { timestamp: number; signatures: Uint8Array<ArrayBuffer>[] } {
+  let timestamp = NaN;
+  const signatures: Uint8Array<ArrayBuffer>[] = [];
+  for (const part of value.split(scheme.separator)) {
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    const text = part.slice(eq + 1).trim();
+    if (key === scheme.timestampKey) timestamp = /^\d+$/.test(text) ? Number(text) : NaN;
+    else if (key === scheme.signatureKey) {
+      const bytes = hexToBytes(text);
+      if (bytes) signatures.push(bytes);
+    }
+  }
+  if (!Number.isFinite(timestamp) || signatures.length === 0) {
+    const { header, separator, timestampKey, signatureKey } = scheme;
+    throw new WebhookSignatureError(`Malformed ${header} header: expected "${timestampKey}=<timestamp>${separator}${signatureKey}=<signature>".`);
+  }
+  return { timestamp, signatures };
+}
+
 /**
  * True when any of `signatures` is HMAC-SHA256(key, message). Several signatures arrive while a
  * provider rotates its secret. The comparison is WebCrypto's HMAC verify, which is constant-time.
@@ -78,9 +106,25 @@ export async function anyHmacSha256Matches(
   return valid;
 }
 
-/** Throws unless `timestamp` (unix seconds) is within `toleranceSeconds` of `nowMs`. */
-export function checkTimestamp(header: string, timestamp: number, toleranceSeconds: number, nowMs: number): void {
-  const age = Math.floor(nowMs / 1000) - timestamp;
+/** The age check of the timestamped schemes (Stripe, Paddle, Polar). */
+export interface TimestampOptions {
+  /**
+   * Maximum age of the signature's timestamp, in seconds, either way: an older capture is refused
+   * as a replay. The value of Stripe's libraries and of Standard Webhooks.
+   * @default 300
+   */
+  toleranceSeconds?: number;
+  /**
+   * Clock, ms since epoch (tests).
+   * @default Date.now()
+   */
+  now?: number;
+}
+
+/** Throws unless `timestamp` (unix seconds) is within the tolerance of the clock. */
+export function checkTimestamp(header: string, timestamp: number, options: TimestampOptions): void {
+  const toleranceSeconds = options.toleranceSeconds ?? 300;
+  const age = Math.floor((options.now ?? Date.now()) / 1000) - timestamp;
   if (Math.abs(age) > toleranceSeconds) {
     throw new WebhookSignatureError(
       `${header} timestamp is ${age >= 0 ? `${age} s old` : `${-age} s in the future`}, outside the ${toleranceSeconds} s ` +

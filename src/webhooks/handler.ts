@@ -4,7 +4,7 @@ import type { Affitor } from '../server/client.js';
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import type { AffitorResult } from '../server/responses.js';
 import { worthRedelivery } from '../server/retry.js';
-import { WebhookSignatureError } from './crypto.js';
+import { WebhookSignatureError } from './signature-error.js';
 
 /** Request headers as any server framework gives them: Fetch `Headers`, Node's `req.headers`, or a plain object. */
 export type WebhookHeaders =
@@ -49,7 +49,10 @@ export interface WebhookHandlerOptions {
   secret: string;
   /** A server client (`new Affitor({apiKey})`); only `trackSale` and `trackRefund` are used. */
   affitor: WebhookAffitor;
-  /** Ignore events whose custom data names another `program_id`. */
+  /**
+   * Your program id: events whose custom data names another `program_id` are ignored (`other_program`).
+   * @default undefined, no event is ignored for its program
+   */
   programId?: string | number;
 }
 

@@ -4,7 +4,7 @@
 import { vi } from 'vitest';
 import { resetClicks } from '../../src/core/click';
 import { defaultSettings, type Settings, useSettings } from '../../src/core/config';
-import { resetCookieJar, setCookieDomain } from '../../src/core/cookie-jar';
+import { resetCookieJar } from '../../src/core/cookie-jar';
 import { closedWithoutConsentMode, useGate } from '../../src/core/gate';
 import { resetLeads } from '../../src/core/lead';
 import { resetLog } from '../../src/core/log';
@@ -32,7 +32,6 @@ export function freshPage(settings: Partial<Settings> = {}) {
   resetPrivacy();
   resetTimeZone();
   useSettings({ ...defaultSettings(), programId: 1, apiBase: 'http://api.test', ...settings });
-  setCookieDomain('');
   useGate(closedWithoutConsentMode);
   vi.restoreAllMocks();
   // happy-dom says it is automation; the visitor here is a person (the bot test says otherwise).

@@ -2,7 +2,7 @@
 // and failures.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleLemonSqueezyWebhook } from '../../src/lemonsqueezy/index';
-import { providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
+import { expectPartialRefundAppliedOnce, expectSaleRecordedOnceThroughFailures, providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
 import { CUSTOM_DATA, LS_SECRET, order, signLemonSqueezy, subscriptionInvoice } from './fixtures';
 
 let sb: ProviderSandbox;
@@ -60,23 +60,11 @@ describe('failures', () => {
   });
 
   it('sandbox 503 → 500 so Lemon Squeezy redelivers; a lost answer → 500, and the redelivery records the sale once', async () => {
-    const event = order('order_created', { custom_data: ours() });
-    await sb.fault('sale', '503');
-    expect(await deliver(event)).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 503 } });
-    await sb.fault('sale', 'drop_after');
-    expect(await deliver(event)).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 0 } });
-    expect(await deliver(event)).toMatchObject({ httpStatus: 200, retryable: false });
-    expect(await sb.sales()).toHaveLength(1);
+    await expectSaleRecordedOnceThroughFailures(sb, deliver, order('order_created', { custom_data: ours() }));
   });
 
   it('a partial refund recorded but its answer lost: the redelivery does not reverse it twice', async () => {
     await deliver(order('order_created', { custom_data: ours() }));
-    const refund = order('order_refunded', { refunded_amount: 1225, custom_data: ours() });
-    await sb.fault('refund', 'drop_after');
-    // May have been applied: not handed back for redelivery (which could apply it twice); a
-    // redelivery the provider makes anyway is answered from the first attempt (same key).
-    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, outcomeUnknown: true, result: { outcomeUnknown: true } });
-    expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
-    expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([1225]);
+    await expectPartialRefundAppliedOnce(sb, deliver, order('order_refunded', { refunded_amount: 1225, custom_data: ours() }), 1225);
   });
 });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { verifyLemonSqueezyWebhook, WebhookSignatureError } from '../../src/lemonsqueezy/index';
 import { LS_SECRET, order, signLemonSqueezy } from './fixtures';
+import { rejectsWith } from '../webhooks/signature';
 
-const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WebhookSignatureError);
-  expect((err as Error).message).toMatch(message);
-};
+const rejects = rejectsWith(WebhookSignatureError);
 
 describe('verifyLemonSqueezyWebhook', () => {
   it('accepts the documented X-Signature (hex HMAC-SHA256 of the raw body) and returns the event', async () => {

@@ -4,14 +4,11 @@ import { Paddle } from '@paddle/paddle-node-sdk';
 import { describe, expect, it } from 'vitest';
 import { mapPaddleEvent, verifyPaddleWebhook, WebhookSignatureError } from '../../src/paddle/index';
 import { PADDLE_SECRET, signPaddle, transaction } from './fixtures';
+import { rejectsWith } from '../webhooks/signature';
 
 const paddle = new Paddle('pdl_sdbx_apikey_01hv8unused000000000000000_unusedunusedunusedunused');
 
-const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WebhookSignatureError);
-  expect((err as Error).message).toMatch(message);
-};
+const rejects = rejectsWith(WebhookSignatureError);
 
 describe('verifyPaddleWebhook', () => {
   it('accepts what Paddle\'s SDK accepts, and the SDK\'s typed event maps like the raw one', async () => {

@@ -1,7 +1,7 @@
 // handlePolarWebhook end to end on the real sandbox: order → renewal → refund, redeliveries and failures.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handlePolarWebhook } from '../../src/polar/index';
-import { providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
+import { expectSaleRecordedOnceThroughFailures, providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
 import { METADATA, order, POLAR_SECRET, refund, signPolar } from './fixtures';
 
 let sb: ProviderSandbox;
@@ -53,13 +53,7 @@ describe('failures', () => {
   });
 
   it('sandbox 503 and a lost answer → 500; the redelivery records the sale once', async () => {
-    const event = order('order.paid', { metadata: ours() });
-    await sb.fault('sale', '503');
-    expect(await deliver(event)).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 503 } });
-    await sb.fault('sale', 'drop_after');
-    expect(await deliver(event)).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 0 } });
-    expect(await deliver(event)).toMatchObject({ httpStatus: 200, retryable: false });
-    expect(await sb.sales()).toHaveLength(1);
+    await expectSaleRecordedOnceThroughFailures(sb, deliver, order('order.paid', { metadata: ours() }));
   });
 
   it('one refund reported by refund.created and refund.updated, and a redelivery, reverses once', async () => {

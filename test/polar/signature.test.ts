@@ -5,12 +5,9 @@ import { validateEvent, WebhookVerificationError } from '@polar-sh/sdk/webhooks'
 import { describe, expect, it } from 'vitest';
 import { mapPolarEvent, verifyPolarWebhook, WebhookSignatureError } from '../../src/polar/index';
 import { order, POLAR_SECRET, refund, signPolar } from './fixtures';
+import { rejectsWith } from '../webhooks/signature';
 
-const rejects = async (promise: Promise<unknown>, message: RegExp) => {
-  const err = await promise.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WebhookSignatureError);
-  expect((err as Error).message).toMatch(message);
-};
+const rejects = rejectsWith(WebhookSignatureError);
 
 describe('verifyPolarWebhook', () => {
   it('accepts what Polar\'s SDK accepts, for every fixture shape, and returns the raw event', async () => {

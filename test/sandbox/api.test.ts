@@ -1,22 +1,18 @@
 // docs/protocol.md §5 and §10 over real HTTP: every status and error string of the four tracking endpoints.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxClient, type Client } from './helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sandboxForEachTest } from './helpers';
 
-let c: Client;
+const c = sandboxForEachTest(async (sandbox) => {
+  await sandbox.post('/sandbox/program', { cookie_window_days: 60, attribution_window_days: 60, commission_type: 'percentage', commission_rate: 40, lead_auth: 'any' });
+  await sandbox.post('/sandbox/partners', { code: 'PARTNER_A', status: 'active' });
+  await sandbox.post('/sandbox/partners', { code: 'PARTNER_B', status: 'active' });
+});
 /** The fixture program's key: generated per sandbox like the main one, read from the state. */
 let OTHER_KEY: { Authorization: string };
 beforeAll(async () => {
-  c = await sandboxClient();
   const other = (await c.state()).programs.find((p: { id: number }) => p.id === c.sandbox.programId + 1000);
   OTHER_KEY = { Authorization: `Bearer ${other.api_key}` };
-});
-afterAll(() => c.sandbox.close());
-beforeEach(async () => {
-  await c.post('/sandbox/reset', {});
-  await c.post('/sandbox/program', { cookie_window_days: 60, attribution_window_days: 60, commission_type: 'percentage', commission_rate: 40, lead_auth: 'any' });
-  await c.post('/sandbox/partners', { code: 'PARTNER_A', status: 'active' });
-  await c.post('/sandbox/partners', { code: 'PARTNER_B', status: 'active' });
 });
 
 async function customerOf(clickId: string) {

@@ -1,4 +1,5 @@
 // Real-HTTP helpers for the sandbox tests: each test file starts its own in-process sandbox on port 0.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../../src/sandbox/server';
 
 export type Json = Record<string, any>;
@@ -38,4 +39,21 @@ export async function sandboxClient(options: SandboxOptions = {}): Promise<Clien
     state: () => client.get('/sandbox/state?limit=10000'),
   };
   return client;
+}
+
+/**
+ * One sandbox for the whole test file, reset before each test and then given `setup` (the program
+ * and partners the file's tests assume). The returned client is filled in before the first test runs.
+ */
+export function sandboxForEachTest(setup?: (c: Client) => Promise<unknown>): Client {
+  const shared = {} as Client;
+  beforeAll(async () => {
+    Object.assign(shared, await sandboxClient());
+  });
+  afterAll(() => shared.sandbox.close());
+  beforeEach(async () => {
+    await shared.post('/sandbox/reset', {});
+    await setup?.(shared);
+  });
+  return shared;
 }

@@ -2,17 +2,10 @@
 // injection (protocol §10.22), the admin API, the event stream and the pages.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxClient, type Client } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { sandboxForEachTest } from './helpers';
 
-let c: Client;
-beforeAll(async () => {
-  c = await sandboxClient();
-});
-afterAll(() => c.sandbox.close());
-beforeEach(async () => {
-  await c.post('/sandbox/reset', {});
-});
+const c = sandboxForEachTest();
 
 const CLICK = '/api/v1/track/click';
 const aClick = (session: string) => ({ affiliate_url: 'http://shop.test/?aff=PARTNER_A', session_id: session });

@@ -1,18 +1,12 @@
 // GET /api/v1/programs/me/readiness over real HTTP (docs/protocol.md §12.4): gates from what the
 // sandbox has really seen, the typed error envelope on 401 and 429.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sandboxClient, type Client, type Json } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { sandboxClient, sandboxForEachTest, type Json } from './helpers';
 
 const READINESS = '/api/v1/programs/me/readiness';
-let c: Client;
-beforeAll(async () => {
-  c = await sandboxClient();
-});
-afterAll(() => c.sandbox.close());
-beforeEach(async () => {
-  await c.post('/sandbox/reset', {});
-  await c.post('/sandbox/program', { commission_type: 'percentage', commission_rate: 40 });
-  await c.post('/sandbox/partners', { code: 'PARTNER_A', status: 'active' });
+const c = sandboxForEachTest(async (sandbox) => {
+  await sandbox.post('/sandbox/program', { commission_type: 'percentage', commission_rate: 40 });
+  await sandbox.post('/sandbox/partners', { code: 'PARTNER_A', status: 'active' });
 });
 
 async function readiness(query = '', headers: Record<string, string> = c.auth()): Promise<{ status: number; body: Json; headers: Headers }> {

@@ -6,8 +6,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { sandboxClient, type Client, type Json } from './helpers';
+import { describe, expect, it, vi } from 'vitest';
+import { sandboxClient, sandboxForEachTest, type Json } from './helpers';
 
 interface RawAnswer {
   status: number;
@@ -28,14 +28,7 @@ function raw(base: string, path: string, options: { method?: string; headers?: R
   });
 }
 
-let c: Client;
-beforeAll(async () => {
-  c = await sandboxClient();
-});
-afterAll(() => c.sandbox.close());
-beforeEach(async () => {
-  await c.post('/sandbox/reset', {});
-});
+const c = sandboxForEachTest();
 
 describe('DNS rebinding: only loopback, *.localhost, IP literals and configured hosts are answered', () => {
   it('a foreign Host gets 403 on every surface, and learns nothing', async () => {

@@ -3,7 +3,7 @@
 // (e2e/script/cookie-limits.spec.ts); these pin the boundaries.
 import { describe, expect, it } from 'vitest';
 import { MAX_CLICK_IDS } from '../../src/shared/constants';
-import { MAX_CLICK_ID_BYTES, cookieDays, encodeClickIds, formatCookie, isStorableClickId } from '../../src/shared/cookies';
+import { MAX_CLICK_ID_BYTES, cookieDays, cookieLine, encodeClickIds, formatCookie, isStorableClickId } from '../../src/shared/cookies';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -16,6 +16,23 @@ describe('cookieDays', () => {
     const cookie = formatCookie('affitor_click_id', 'cust_1_1', { days: 1e9, secure: false, maxAge: true, now: NOW });
     expect(cookie).toBe(
       `affitor_click_id=cust_1_1; expires=${new Date(NOW + 400 * 864e5).toUTCString()}; Max-Age=${400 * 86400}; path=/; SameSite=Lax`,
+    );
+  });
+});
+
+describe('cookieLine, the one builder of the script (setCookie) and the server (formatCookie)', () => {
+  it('gives formatCookie its text: attributes in the script\'s order, Max-Age between expires and path', () => {
+    const expires = new Date(NOW + 30 * 864e5).toUTCString();
+    expect(formatCookie('affitor_click_id', 'c1', { days: 30, domain: '.example.com', secure: true, maxAge: true, now: NOW })).toBe(
+      `affitor_click_id=c1; expires=${expires}; Max-Age=2592000; path=/; SameSite=Lax; domain=.example.com; Secure`,
+    );
+    expect(cookieLine('affitor_click_id', 'c1', 30, '', false, false, NOW)).toBe(`affitor_click_id=c1; expires=${expires}; path=/; SameSite=Lax`);
+  });
+
+  it('deletes with a past date in the script, and formatCookie with expires = now and Max-Age=0', () => {
+    expect(cookieLine('affitor_pending_click', '', -1, '', false, false, NOW)).toContain(`expires=${new Date(NOW - 864e5).toUTCString()};`);
+    expect(formatCookie('affitor_click_id', '', { days: -1, secure: false, maxAge: true, now: NOW })).toBe(
+      `affitor_click_id=; expires=${new Date(NOW).toUTCString()}; Max-Age=0; path=/; SameSite=Lax`,
     );
   });
 });

@@ -1,6 +1,8 @@
 // The real sandbox for the provider handler tests: one program (40% commission), one partner, and
 // a click whose id the checkouts carry, so sales and refunds are recorded and reversed for real.
+import { expect } from 'vitest';
 import { Affitor } from '../../src/server/index';
+import type { WebhookOutcome } from '../../src/webhooks/handler';
 import { sandboxClient, type Client, type Json } from '../sandbox/helpers';
 
 export interface ProviderSandbox {
@@ -38,4 +40,33 @@ export async function providerSandbox(): Promise<ProviderSandbox> {
     },
     close: () => client.sandbox.close(),
   };
+}
+
+/** One delivery of a provider event to its handler. */
+export type Deliver<Event> = (event: Event) => Promise<WebhookOutcome<unknown>>;
+
+/**
+ * A sale event the sandbox first refuses (503), then records but whose answer is lost: both
+ * deliveries ask the provider for a redelivery (500), and the redelivery that follows is answered as
+ * the duplicate it is, so the sale is recorded once.
+ */
+export async function expectSaleRecordedOnceThroughFailures<Event>(sb: ProviderSandbox, deliver: Deliver<Event>, event: Event): Promise<void> {
+  await sb.fault('sale', '503');
+  expect(await deliver(event)).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 503 } });
+  await sb.fault('sale', 'drop_after');
+  expect(await deliver(event)).toMatchObject({ httpStatus: 500, retryable: true, result: { status: 0 } });
+  expect(await deliver(event)).toMatchObject({ httpStatus: 200, retryable: false, duplicate: true });
+  expect(await sb.sales()).toHaveLength(1);
+}
+
+/**
+ * A partial refund recorded but its answer lost may have been applied: it is not handed back for
+ * redelivery (which could apply it twice), and a redelivery the provider makes anyway is answered
+ * from the first attempt (same key), so the refund is deducted once.
+ */
+export async function expectPartialRefundAppliedOnce<Event>(sb: ProviderSandbox, deliver: Deliver<Event>, refund: Event, amountCents: number): Promise<void> {
+  await sb.fault('refund', 'drop_after');
+  expect(await deliver(refund)).toMatchObject({ httpStatus: 200, retryable: false, outcomeUnknown: true, result: { outcomeUnknown: true } });
+  expect(await deliver(refund)).toMatchObject({ httpStatus: 200, result: { ok: true } });
+  expect((await sb.refunds()).map((r) => r.refund_amount_cents)).toEqual([amountCents]);
 }

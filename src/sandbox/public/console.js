@@ -6,13 +6,8 @@
   var state = null;
   var refreshTimer = null;
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text != null) node.textContent = text;
-    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
-    return node;
-  }
+  var $ = sandboxById;
+  var el = sandboxElement;
   function row(cells, attrs) {
     var tr = el('tr', null, attrs);
     cells.forEach(function (c) {

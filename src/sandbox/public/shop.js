@@ -5,13 +5,8 @@
   var LAST_SALE_STORAGE = 'sandbox_last_transaction_id';
   var AFFITOR_COOKIES = ['affitor_click_id', 'customer_code', 'affitor_aff_url', 'affitor_click_ids', 'affitor_pending_click'];
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text != null) node.textContent = text;
-    for (var k in attrs || {}) node.setAttribute(k, attrs[k]);
-    return node;
-  }
+  var $ = sandboxById;
+  var el = sandboxElement;
   function cookie(name) {
     var parts = document.cookie.split(';');
     for (var i = 0; i < parts.length; i++) {

@@ -41,8 +41,8 @@ function paddle({ step, custom, subscriptionId, transactionId }: Demo): Delivery
 }
 
 function lemonSqueezy({ step, custom, subscriptionId, transactionId }: Demo): Delivery {
-  const sub = subscriptionId || String(Math.floor(Math.random() * 1e6));
-  const id = String(Math.floor(Math.random() * 1e9));
+  const sub = subscriptionId || String(Math.floor(Math.random() * 1_000_000));
+  const id = String(Math.floor(Math.random() * 1_000_000_000));
   const paid = { status: 'paid', currency: 'USD', total: PRICE_CENTS, refunded_amount: 0 };
   const body =
     step === 'sale'
