@@ -3,7 +3,7 @@
 // retries and the next page's resends included — over the page's one attribution (cookies, guard).
 // Two recording API servers stand for two APIs. Each runs on plain http (shop.test) and on a
 // secure origin (localhost: Web Locks and cookieStore take the landing's other path).
-import { test, expect, cookieJar, type Shop } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS, cookieJar, type Shop } from '../support/fixtures';
 import { faults, startApiServer, type ApiServer } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 import { bundleApp } from '../support/bundle';
@@ -35,10 +35,7 @@ async function appPage(shop: Shop, api: ApiServer, other: ApiServer, host: strin
 
 const evaluate = <T>(page: import('@playwright/test').Page, fn: string) => page.evaluate(fn) as Promise<T>;
 
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   test.describe(`${origin}:`, () => {
     otherApi('two instances: each click and lead reaches its own API with its own program id', async ({ page, api, other, shop }) => {
       const url = await appPage(shop, api, other, host);
@@ -162,3 +159,23 @@ for (const [origin, host] of [
     });
   });
 }
+
+otherApi("cookie domain: an instance's is the page's when the page's tracker names none; one domain for every cookie", async ({ page, api, other, shop }) => {
+  const source =
+    `window.c = new lib.AffitorTracker({ programId: 3, apiBase: ${JSON.stringify(other.origin)}, cookieDomain: 'www.shop.test' });` +
+    `window.d = new lib.AffitorTracker({ programId: 4, apiBase: ${JSON.stringify(other.origin)}, cookieDomain: 'shop.test' });`;
+  // On www.shop.test the probed domain would be .shop.test.
+  const url = await appPage(shop, api, other, 'www.shop.test', '/app', source);
+  await page.goto(url);
+  await page.evaluate(`c.trackClick(location.origin + '/l?aff=P1')`);
+  // A second instance naming another domain writes under the page's, so no cookie exists twice.
+  await page.evaluate(`d.trackClick(location.origin + '/l?aff=P2')`);
+  const cookies = (await page.context().cookies()).filter((c) => c.name.startsWith('affitor_') || c.name == 'customer_code');
+  expect(cookies.map((c) => [c.name, c.domain]).sort()).toEqual([
+    ['affitor_aff_url', '.www.shop.test'],
+    ['affitor_click_id', '.www.shop.test'],
+    ['affitor_click_ids', '.www.shop.test'],
+    ['customer_code', '.www.shop.test'],
+  ]);
+  expect(await page.evaluate(`c.getClickIds()`)).toEqual(['cust_1_1', 'cust_1_2']);
+});

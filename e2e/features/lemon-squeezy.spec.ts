@@ -2,7 +2,7 @@
 // overlay buttons carry the click id as checkout[custom][affitor_click_id] (which Lemon Squeezy
 // returns as meta.custom_data to the webhook), rewritten when followed. On plain http and on a
 // secure origin (localhost: Web Locks, the locked landing path).
-import { test, expect, type Page } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS, type Page } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { readyData, trackerLoaded } from '../support/tracker';
 import type { TagOptions } from '../support/html';
@@ -19,10 +19,7 @@ document.addEventListener('click', (e) => { const b = e.target.closest('a.lemons
 
 test.beforeEach(({ shop }) => servePlus(shop));
 
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   const at = (url: string) => url.replace('//shop.test:', `//${host}:`);
 
   test(`${origin}: a checkout link carries the click id when followed, the link's own parameters kept`, async ({ page, api, shop }) => {

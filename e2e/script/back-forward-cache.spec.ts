@@ -2,17 +2,14 @@
 // a real bfcache restore in Chromium, on plain http and on a secure origin (localhost: Web Locks).
 // (Speculation Rules prerendering cannot be driven here: Chromium refuses to prerender while
 // Playwright's DevTools session is attached — PrerenderingDisabledByDevTools.)
-import { test, expect } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import config from '../../playwright.config';
 
 // Playwright launches Chromium with --disable-back-forward-cache; these tests need the real one.
 test.use({ launchOptions: { ...config.use!.launchOptions, ignoreDefaultArgs: ['--disable-back-forward-cache'] } });
 
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   test.describe(origin, () => {
     test('a page restored from the back/forward cache sends nothing a second time', async ({ page, api, shop }) => {
       // no-store would keep the page out of the back/forward cache.

@@ -4,14 +4,11 @@
 // long for the 20-id list to fit one cookie) is refused as a final answer — not "saved" into
 // cookies the browser silently drops, which made every later landing send a fresh click.
 // Each runs on plain http (shop.test) and on a secure origin (localhost: Web Locks).
-import { test, expect, affitorLines, cookieJar } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS, affitorLines, cookieJar } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { expectLifetimeDays, getData, readyData } from '../support/tracker';
 
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   test.describe(origin, () => {
     test('cookie_window_days 1e9: the cookies live 400 days, not for the session', async ({ page, api, shop }) => {
       api.respond('click', { body: { success: true, click_id: 'cust_1_9', partner_code: 'P1', cookie_window_days: 1e9 } });

@@ -2,7 +2,7 @@
 // settles — also for calls already under way: a signup waiting for the landing's click, a lead
 // between retries. Each runs on plain http (shop.test) and on a secure origin (localhost, where
 // the landing's click runs under a Web Lock).
-import { test, expect, cookieJar, type Page } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS, cookieJar, type Page } from '../support/fixtures';
 import { faults } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 
@@ -12,10 +12,7 @@ const leftovers = async (page: Page) => ({
   storedLeads: await page.evaluate(() => localStorage.getItem('affitor_pending_leads')),
 });
 
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   test.describe(origin, () => {
     test('a signup waiting for the landing\'s click, then optOut(): the signup settles, nothing is stored or sent', async ({ page, api, shop }) => {
       api.respond('click', faults.hold());

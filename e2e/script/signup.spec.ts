@@ -1,5 +1,5 @@
 // Protocol §3.6, protocol §6: window.affitor.signup and the lead it posts.
-import { test, expect, cookieJar, recordFetchInits, fetchInits, type Page, type Shop } from '../support/fixtures';
+import { test, expect, BOTH_ORIGINS, cookieJar, recordFetchInits, fetchInits, type Page, type Shop } from '../support/fixtures';
 import { faults, type ApiServer } from '../support/api-server';
 import { expectApiCalls, leadBody } from '../support/events';
 import { allCookieText, trackerLoaded } from '../support/tracker';
@@ -121,10 +121,7 @@ test('signup while the landing click is in flight waits for it and carries its c
 // A signup slower than its click: the lead waits for the landing's click instead of going out
 // without it (which the API rejects for good), across page loads; it goes without a click id only
 // once that click has finally failed. signup() itself still resolves after ~3 s.
-for (const [origin, host] of [
-  ['plain http', 'shop.test'],
-  ['secure origin', 'localhost'],
-] as const) {
+for (const [origin, host] of BOTH_ORIGINS) {
   test.describe(`${origin}: a click slower than the signup`, () => {
     /** Lands on /l?aff=P1 with the click held, signs up, and returns how long signup() took (ms). */
     async function signupDuringHeldClick(page: Page, api: ApiServer, shop: Shop) {

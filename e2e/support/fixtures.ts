@@ -75,6 +75,15 @@ export type { Page, BrowserContext, Cookie };
 const isBrowserNetworkLine = (text: string) => text.startsWith('Failed to load resource') || /\bnet::ERR_/.test(text);
 
 /** The tracker's `[Affitor]` console lines. */
+/**
+ * The two kinds of origin a browser spec runs on: plain http (no Web Locks, no cookieStore) and a
+ * secure origin (localhost), where both exist — browsers take different paths there.
+ */
+export const BOTH_ORIGINS = [
+  ['plain http', 'shop.test'],
+  ['secure origin', 'localhost'],
+] as const;
+
 export const affitorLines = (lines: ConsoleLine[]) => lines.filter((l) => l.text.startsWith('[Affitor]'));
 
 /** Cookies of the context by name (first of each name). */

@@ -49,6 +49,17 @@ function failure(err: unknown): CallToolResult {
   return answer({ ok: false, error: { code: 'invalid_request', message: (err as Error).message } }, true);
 }
 
+/** A tool's handler whose throw (bad input, an unreachable API) is answered as a failure result. */
+const answering =
+  <Input>(run: (input: Input) => Promise<CallToolResult>) =>
+  async (input: Input): Promise<CallToolResult> => {
+    try {
+      return await run(input);
+    } catch (err) {
+      return failure(err);
+    }
+  };
+
 /** A track call's result; a duplicate (already recorded) is not an error. */
 function trackAnswer(result: AffitorResult<unknown>): CallToolResult {
   return answer({ ...result }, !result.ok && !result.duplicate);
@@ -105,14 +116,10 @@ export function run(argv: string[]): Promise<number> {
         description: 'Detects the stack and lists the edits `affitor-tracker init` would make (files, what each edit does) and the ones it refuses, with reasons. Changes nothing.',
         inputSchema: projectInput,
       },
-      async (input) => {
-        try {
-          const p = await plan(input);
-          return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, summary: c.summary })), skipped: p.skipped, notes: p.notes });
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async (input) => {
+        const p = await plan(input);
+        return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, summary: c.summary })), skipped: p.skipped, notes: p.notes });
+      }),
     );
     server.registerTool(
       'init_dry_run',
@@ -121,14 +128,10 @@ export function run(argv: string[]): Promise<number> {
         description: 'The exact edits `affitor-tracker init` would write, as one unified diff per file, plus the refused edits. Writes nothing; apply with `npx affitor-tracker init --yes`.',
         inputSchema: projectInput,
       },
-      async (input) => {
-        try {
-          const p = await plan(input);
-          return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, diff: c.diff })), skipped: p.skipped });
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async (input) => {
+        const p = await plan(input);
+        return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, diff: c.diff })), skipped: p.skipped });
+      }),
     );
     server.registerTool(
       'verify',
@@ -137,14 +140,10 @@ export function run(argv: string[]): Promise<number> {
         description: 'Runs the test chain click → lead → sale → refund in test mode against the configured API, then reads readiness; every gate with pass/fail and the next action.',
         inputSchema: {},
       },
-      async () => {
-        try {
-          // A failing gate is a result to act on (its next_action), not a failure of the tool.
-          return answer({ ...(await runVerification(await getTarget())) });
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async () => {
+        // A failing gate is a result to act on (its next_action), not a failure of the tool.
+        return answer({ ...(await runVerification(await getTarget())) });
+      }),
     );
     server.registerTool(
       'readiness',
@@ -153,13 +152,9 @@ export function run(argv: string[]): Promise<number> {
         description: 'GET /api/v1/programs/me/readiness: state, blocker and each go-live gate with its next action.',
         inputSchema: { forceRecheck: z.boolean().default(false).describe('Ask the API to re-check the tracking gate now.') },
       },
-      async ({ forceRecheck }) => {
-        try {
-          return trackAnswer(await (await client()).readiness({ forceRecheck }));
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async ({ forceRecheck }) => {
+        return trackAnswer(await (await client()).readiness({ forceRecheck }));
+      }),
     );
     server.registerTool(
       'track_click',
@@ -173,14 +168,10 @@ export function run(argv: string[]): Promise<number> {
           testMode: testModeInput,
         },
       },
-      async ({ affiliateUrl, pageUrl, referrerUrl, testMode }) => {
-        try {
-          const affitor = await client();
-          return trackAnswer(await affitor.trackClick({ affiliateUrl, pageUrl, referrerUrl, additionalData: await testData(affitor, testMode) }));
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async ({ affiliateUrl, pageUrl, referrerUrl, testMode }) => {
+        const affitor = await client();
+        return trackAnswer(await affitor.trackClick({ affiliateUrl, pageUrl, referrerUrl, additionalData: await testData(affitor, testMode) }));
+      }),
     );
     server.registerTool(
       'track_lead',
@@ -194,14 +185,10 @@ export function run(argv: string[]): Promise<number> {
           testMode: testModeInput,
         },
       },
-      async ({ customerKey, clickId, email, testMode }) => {
-        try {
-          const affitor = await client();
-          return trackAnswer(await affitor.trackLead({ customerExternalId: customerKey, clickId, email, additionalData: await testData(affitor, testMode) }));
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async ({ customerKey, clickId, email, testMode }) => {
+        const affitor = await client();
+        return trackAnswer(await affitor.trackLead({ customerExternalId: customerKey, clickId, email, additionalData: await testData(affitor, testMode) }));
+      }),
     );
     server.registerTool(
       'track_sale',
@@ -217,16 +204,12 @@ export function run(argv: string[]): Promise<number> {
           testMode: testModeInput,
         },
       },
-      async ({ transactionId, amountCents, customerKey, clickId, currency, testMode }) => {
-        try {
-          const affitor = await client();
-          return trackAnswer(
-            await affitor.trackSale({ invoiceId: transactionId, amount: amountCents, customerExternalId: customerKey, clickId, currency, additionalData: testMode ? { test_mode: true } : undefined }),
-          );
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async ({ transactionId, amountCents, customerKey, clickId, currency, testMode }) => {
+        const affitor = await client();
+        return trackAnswer(
+          await affitor.trackSale({ invoiceId: transactionId, amount: amountCents, customerExternalId: customerKey, clickId, currency, additionalData: testMode ? { test_mode: true } : undefined }),
+        );
+      }),
     );
     server.registerTool(
       'track_refund',
@@ -239,13 +222,9 @@ export function run(argv: string[]): Promise<number> {
           refundReason: z.string().optional(),
         },
       },
-      async ({ transactionId, refundAmountCents, refundReason }) => {
-        try {
-          return trackAnswer(await (await client()).trackRefund({ invoiceId: transactionId, refundAmountCents, refundReason }));
-        } catch (err) {
-          return failure(err);
-        }
-      },
+      answering(async ({ transactionId, refundAmountCents, refundReason }) => {
+        return trackAnswer(await (await client()).trackRefund({ invoiceId: transactionId, refundAmountCents, refundReason }));
+      }),
     );
 
     const transport = new StdioServerTransport();

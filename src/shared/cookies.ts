@@ -115,19 +115,6 @@ export function readClickIds(cookieString: string): string[] {
 // oxlint-disable-next-line no-control-regex
 export const isSafeCookieDomain = (v: string) => !!v && !/[;,=\s\0-\x1f\x7f]/.test(v);
 
-export interface CookieAttributes {
-  /** Lifetime in days from `now`, capped by {@link cookieDays}; `<= 0` deletes the cookie. */
-  days: number;
-  /** `domain=` attribute; must pass {@link isSafeCookieDomain}. Omit for a host-only cookie. */
-  domain?: string;
-  /** Adds `Secure`: the script does so exactly when the page is `https:`. */
-  secure: boolean;
-  /** Adds `Max-Age` (seconds, same lifetime): HTTP `Set-Cookie` only; Max-Age beats a skewed client clock. */
-  maxAge?: boolean;
-  /** Clock, ms since epoch (tests). */
-  now?: number;
-}
-
 /**
  * The one cookie builder of the script and the server: `name=value` plus the contract's attributes
  * (protocol §4.1), `expires=<UTC>[; Max-Age=<s>]; path=/; SameSite=Lax[; domain=<d>][; Secure]`,
