@@ -110,7 +110,7 @@ export class AffitorTracker implements AffitorApi {
   }
   /** Resolves once the click has answered and its cookies are written (or it is out of attempts). */
   trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
-    return this.call(() => tracker.trackClick(affiliateUrl, existingClickId), Promise.resolve());
+    return this.call(() => tracker.trackClick(affiliateUrl, existingClickId), Promise.resolve()).then(announce);
   }
   getClickId(): string | null {
     return inBrowser() ? tracker.getClickId() : null;
@@ -143,6 +143,36 @@ export class AffitorTracker implements AffitorApi {
 /** The page's tracker once `init` ran: our own, or an adopted `window.affitor` (e.g. the script tag's). */
 let current: AffitorApi | null = null;
 
+type AttributionListener = (data: AffitorData) => void;
+const listeners = new Set<AttributionListener>();
+
+/** Tells the listeners the page's attribution once it has settled (the tracker's `ready`). */
+function announce() {
+  if (current && listeners.size) current.ready((data) => listeners.forEach((listener) => listener(data)));
+}
+
+/**
+ * Calls `listener(getData())` each time the page's attribution may have changed, once it has
+ * settled: after `init`, `trackClick`, `consent` and `optOut` made through this entry, and after an
+ * SPA navigation (a new partner's `?aff=` is a new click). Navigations are seen through the
+ * Navigation API where the browser has it (`window.navigation`); elsewhere only the calls are.
+ * Returns the function that stops it. Used by `affitor-tracker/react` so that `data` follows.
+ */
+export function onAttributionChange(listener: AttributionListener): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+/** Installed once, by the first `init`. */
+function watchNavigations() {
+  const navigation = (window as { navigation?: EventTarget }).navigation;
+  // A task later, not a microtask: a back/forward navigation dispatches `popstate`, on which the
+  // tracker acts, after `currententrychange` and after that event's microtasks.
+  if (navigation) navigation.addEventListener('currententrychange', () => setTimeout(announce));
+}
+
 /**
  * Starts tracking (the first call) or re-applies options (later calls). When a tracker is already
  * on the page (the script tag, or Affitor's own), it is adopted instead of starting a second one.
@@ -150,6 +180,7 @@ let current: AffitorApi | null = null;
 export function init(options?: AffitorInitOptions): AffitorTracker | null {
   if (!inBrowser()) return null;
   prepareLibrary();
+  if (!current) watchNavigations();
   if (current) current.init(options);
   else if (isTracker(window.affitor)) {
     current = window.affitor;
@@ -158,6 +189,7 @@ export function init(options?: AffitorInitOptions): AffitorTracker | null {
     current = new AffitorTracker(PAGE_TRACKER).init(options);
     publish(tracker);
   }
+  announce();
   return current as AffitorTracker;
 }
 
@@ -168,21 +200,25 @@ export function signup(customerKey: string | number, email?: string | null): Pro
 }
 
 export function trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
-  if (current) return current.trackClick(affiliateUrl, existingClickId);
+  if (current) return current.trackClick(affiliateUrl, existingClickId).then(announce);
   if (inBrowser()) error('trackClick() called before init()');
   return Promise.resolve();
 }
 
 /** The visitor's answer to your consent banner (see `AffitorApi.consent`); before `init` it is an error. */
 export function consent(granted: boolean): void {
-  if (current) current.consent(granted);
-  else if (inBrowser()) error('consent() called before init()');
+  if (current) {
+    current.consent(granted);
+    announce();
+  } else if (inBrowser()) error('consent() called before init()');
 }
 
 /** Removes every affitor cookie and stops tracking (see `AffitorApi.optOut`). */
 export function optOut(): void {
-  if (current) current.optOut();
-  else if (inBrowser()) error('optOut() called before init()');
+  if (current) {
+    current.optOut();
+    announce();
+  } else if (inBrowser()) error('optOut() called before init()');
 }
 
 export const getClickId = (): string | null => (current ? current.getClickId() : null);

@@ -36,7 +36,9 @@
 // stored leads carry that API (only when it is not the page's) to the next page load
 // (docs/protocol.md §12.2); 4,979 → 4,970 B (-9 B): the script's cookie writes built by the
 // server's builder (`cookieLine` in src/shared/cookies.ts, +9 B), paid for by a shorter debug-extras
-// loader (one promise) and tag-option name conversion. Lower SIZE_CEILING_BYTES whenever the
+// loader (one promise) and tag-option name conversion; 4,970 → 4,972 B (+2 B): `ready()` waits for
+// the latest click, not only the landing's, so the React entry's `data` follows an SPA navigation
+// to another partner's link with an adopted script tag too. Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -45,7 +47,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4970;
+const SIZE_CEILING_BYTES = 4972;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -25,6 +25,7 @@ function Attribution({ id, customerKey }) {
   return <>
     <output id={id}>{JSON.stringify(data)}</output>
     <button id={id + '-signup'} onClick={() => signup(customerKey, 'a@example.com')}>Sign up</button>
+    <button id={id + '-partner'} onClick={() => history.pushState(null, '', '/app?aff=P2')}>Another partner</button>
   </>;
 }
 
@@ -122,6 +123,35 @@ for (const host of ['shop.test', 'localhost']) {
       expect(lead.body).toMatchObject({ click_id: 'cust_1_1', program_id: 3 });
     });
   });
+}
+
+/** An SPA navigation to another partner's link: `data` follows to that click once it answers. */
+async function partnerSwitch(page: Page, api: ApiServer, shop: Shop, host: string) {
+  const [click] = await expectApiCalls(api, {
+    endpoint: 'click',
+    count: 1,
+    action: async () => {
+      api.respond('click', faults.hold());
+      await page.click('#inside-partner');
+      await api.waitFor('click', 2);
+      // Still the first partner's click while the second is in flight.
+      expect((await rendered(page))?.clickId).toBe('cust_1_1');
+      api.release();
+    },
+  });
+  expect(click.body).toMatchObject({ affiliate_url: shop.url('/app?aff=P2', host), existing_click_id: 'cust_1_1' });
+  await expect.poll(() => rendered(page)).toEqual({ clickId: 'cust_1_2', programId: 1, hasAttribution: true, affiliateUrl: shop.url('/app?aff=P2', host) });
+}
+
+for (const host of ['shop.test', 'localhost']) {
+  for (const adopted of [false, true]) {
+    test(`on http://${host}: data follows an SPA navigation to another partner’s link (${adopted ? 'an adopted <script> tag' : 'the library’s own tracker'})`, async ({ page, api, shop }) => {
+      await appPage(shop, api, adopted ? {} : false);
+      await page.goto(shop.url('/app?aff=P1', host));
+      await expect.poll(() => rendered(page).then((d) => d?.clickId)).toBe('cust_1_1');
+      await partnerSwitch(page, api, shop, host);
+    });
+  }
 }
 
 test('the tracker is initialised once per set of props: not again for StrictMode’s second mount or a same-props re-render', async ({ page, api, shop, consoleLines }) => {

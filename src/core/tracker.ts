@@ -129,8 +129,10 @@ export const tracker: AffitorApi = {
   getClickIds,
   getData,
 
+  /** Once the page's attribution has settled: the landing's click, then any click started since. */
   ready(callback: (data: AffitorData) => void) {
     Promise.resolve(settled)
+      .then(() => click)
       .then(() => callback(getData()))
       .catch(error);
   },

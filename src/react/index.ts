@@ -3,7 +3,7 @@
 // own: build.mjs keeps `../index.js` an import of the package's browser entry (and `react` a peer),
 // so an app that uses both entries bundles one core, and the page runs one tracker.
 import { createContext, createElement, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { getClickId, getData, getTracker, init, signup, type AffitorData } from '../index.js';
+import { getClickId, getData, getTracker, init, onAttributionChange, signup, type AffitorData } from '../index.js';
 
 export type { AffitorData } from '../index.js';
 
@@ -66,10 +66,13 @@ export function AffitorProvider({ programId, debug, apiBase, cookieDomain, child
       setData((previous) => (sameData(previous, next) ? previous : next));
     };
     refresh();
-    // Runs once the landing's click has settled (at once when it already has), on every path.
+    // Runs once the landing's click has settled (at once when it already has), on every path;
+    // then again whenever a later click (an SPA navigation to a partner's link) has.
     tracker?.ready(refresh);
+    const stop = onAttributionChange(refresh);
     return () => {
       mounted = false;
+      stop();
     };
   }, [programId, debug, apiBase, cookieDomain]);
 
