@@ -134,7 +134,10 @@ function isHttps(req: RequestLike): boolean {
 }
 
 export type RefreshOptions = Omit<CookieRefreshOptions, 'secure'> & {
-  /** Default: the request is https (URL, TLS socket, or `X-Forwarded-Proto: https`). */
+  /**
+   * Adds `Secure`; the script does so on `https:` pages.
+   * @default whether the request is https (its URL, a TLS socket, or `X-Forwarded-Proto: https`)
+   */
   secure?: boolean;
 };
 
