@@ -120,6 +120,8 @@ async function cpuSection() {
   pages.serve('/baseline', { body: html('') });
   pages.serve('/baseline-no-temporal', { body: html(withoutTemporal) });
   pages.serve('/main', { body: html(tag('/affitor-tracker.js')) });
+  // The integration guide's snippet, which carries data-affitor-debug="false".
+  pages.serve('/main-guide-tag', { body: html(tag('/affitor-tracker.js', ' data-affitor-debug="false"')) });
   pages.serve('/main-no-temporal', { body: html(withoutTemporal + tag('/affitor-tracker.js')) });
   pages.serve('/consent', { body: html(tag('/affitor-tracker.consent.js')) });
   pages.serve('/plus', { body: html(tag('/affitor-tracker.plus.js')) });
@@ -130,6 +132,7 @@ async function cpuSection() {
   const cases = [
     { key: 'baseline', label: 'no tracker (baseline)', path: '/baseline', clicks: 0 },
     { key: 'plain', label: 'main script, plain visit', path: '/main', clicks: 0 },
+    { key: 'plainGuideTag', label: 'main script, plain visit, the guide\'s tag (debug="false")', path: '/main-guide-tag', clicks: 0 },
     { key: 'landing', label: 'main script, ?aff= landing', path: '/main?aff=BENCH', clicks: 1 },
     { key: 'baselineNoTemporal', label: 'no tracker, Temporal removed (baseline)', path: '/baseline-no-temporal', clicks: 0 },
     { key: 'landingIntl', label: 'main script, landing, time zone from Intl', path: '/main-no-temporal?aff=BENCH', clicks: 1 },

@@ -40,7 +40,10 @@
 // the latest click, not only the landing's, so the React entry's `data` follows an SPA navigation
 // to another partner's link with an adopted script tag too; 4,972 → 4,965 B (-7 B): one `trackingAllowed()`
 // instead of `gate.allowed()` at each call, the tag options as one split string, a stored lead read
-// once. Lower SIZE_CEILING_BYTES whenever the
+// once; 4,965 → 4,972 B (+7 B) for plain-visit CPU: the switches parsed without a regular
+// expression (the integration guide's tag has data-affitor-debug="false": 4.07 → 3.30 ms, medians
+// of 15) and the tag looked for again only when nothing else gave a program id (3.86 → 3.33 ms,
+// medians of 21). Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -49,7 +52,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4965;
+const SIZE_CEILING_BYTES = 4972;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -58,6 +58,15 @@ describe('readSettings', () => {
     expect(readSettings(null, defaultSettings()).programId).toBe(5);
     expect(readSettings({ programId: 0 }, defaultSettings()).programId).toBe(0);
   });
+  it('looks for the tag only when the option and the current settings give no id (a plain visit pays for one look)', () => {
+    document.body.innerHTML = '<script data-affitor-program-id="5"></script>';
+    const lookup = vi.spyOn(document, 'querySelector');
+    const fromOption = readSettings({ programId: '12' }, defaultSettings());
+    expect(readSettings({}, fromOption).programId).toBe(12);
+    expect(lookup).not.toHaveBeenCalled();
+    expect(readSettings({}, defaultSettings()).programId).toBe(5);
+    expect(lookup).toHaveBeenCalledOnce();
+  });
   it('logs the exact error when no program id is found', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(readSettings({}, defaultSettings()).programId).toBeNull();
