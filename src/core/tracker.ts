@@ -60,7 +60,6 @@ export function useConsentMode(create: (begin: (url: string) => void) => Consent
   if (!consentMode) useGate((consentMode = create(begin)).gate);
 }
 
-
 /**
  * Attribution for `url` (the page's, or the landing held until consent). Without consent this only
  * keeps the landing in memory; with it, the first pass also resends what earlier pages left pending.
