@@ -43,7 +43,9 @@
 // once; 4,965 → 4,972 B (+7 B) for plain-visit CPU: the switches parsed without a regular
 // expression (the integration guide's tag has data-affitor-debug="false": 4.07 → 3.30 ms, medians
 // of 15) and the tag looked for again only when nothing else gave a program id (3.86 → 3.33 ms,
-// medians of 21). Lower SIZE_CEILING_BYTES whenever the
+// medians of 21); 4,972 → 4,981 B (+9 B) so that an instance's landing under the Web Locks
+// lock keeps its API when its write-ahead record was too big to persist (its click went to the
+// page's API). Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -52,7 +54,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4972;
+const SIZE_CEILING_BYTES = 4981;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

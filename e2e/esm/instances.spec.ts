@@ -74,6 +74,17 @@ for (const [origin, host] of BOTH_ORIGINS) {
       expect(await evaluate(page, `[b.getClickId(), a.getClickId(), lib.getClickId()]`)).toEqual(['cust_1_1', 'cust_1_1', 'cust_1_1']);
     });
 
+    otherApi("an instance's landing too long for the write-ahead cookie: its click goes to its API", async ({ page, api, other, shop }) => {
+      // Both URLs in the record (landing and page) exceed the 3,500 B it may take: not persisted.
+      const landing = '?aff=P1&q=' + 'x'.repeat(2000);
+      // Only the instance runs: the page's settings are the defaults (the production API).
+      const url = await appPage(shop, api, other, host, '/app', `b.init();`);
+      const [click] = await expectApiCalls(other, { endpoint: 'click', count: 1, action: () => page.goto(url + landing) });
+      expect(click.body.affiliate_url).toBe(url + landing);
+      await expect.poll(async () => (await cookieJar(page.context())).affitor_click_id?.value).toBe('cust_1_1');
+      expect((await cookieJar(page.context())).affitor_pending_click).toBeUndefined();
+    });
+
     otherApi("an instance's click that failed is resent to the instance's API on the next page, not the next page's", async ({ page, api, other, shop }) => {
       other.respond('click', faults.drop());
       other.respond('click', faults.hold());

@@ -69,7 +69,7 @@ export interface PendingClick {
   api?: string;
 }
 
-export const newPendingClick = (affiliateUrl: string, existingClickId?: string | null): PendingClick => ({
+export const newPendingClick = (affiliateUrl: string, existingClickId?: string | null, api = settings.api): PendingClick => ({
   affiliate_url: affiliateUrl,
   page_url: location.href,
   page_title: document.title.slice(0, 200),
@@ -78,7 +78,7 @@ export const newPendingClick = (affiliateUrl: string, existingClickId?: string |
   existing_click_id: existingClickId || undefined,
   attempts: 0,
   first_ts: Date.now(),
-  api: settings.api,
+  api,
 });
 
 /** Cookie value for a record, or null when it is too big to persist. */
@@ -132,13 +132,16 @@ export function getClickIds(): string[] {
  * secure contexts), holding the lock until that click settles. Two tabs opened on one partner link
  * at once would otherwise both find no click id and both send a click; in turn, the second tab
  * re-reads the cookies and finds the first tab's click id, or its still-pending record.
+ * The pass keeps the API of the call that started it (an instance's, config.ts): under the lock it
+ * runs after that call, and a record too big to persist is made again there.
  */
 export function attribute(aff: string | null, url = location.href) {
   lastAff = aff;
   if (!trackingAllowed()) return aff && gate.hold(url);
+  const api = settings.api;
   const pass = () => {
     passClick = undefined;
-    decide(aff, url);
+    decide(aff, url, api);
     return passClick;
   };
   // A plain visit (no `aff`, nothing pending) neither sends nor touches `navigator`.
@@ -175,7 +178,7 @@ function attribution(aff: string | null) {
   return [id, storedUrl, !!aff && (!id || (!!storedAff && storedAff != aff))] as const;
 }
 
-function decide(aff: string | null, url: string) {
+function decide(aff: string | null, url: string, api?: string) {
   const pending = pendingToCheck && getCookie(PENDING_CLICK_COOKIE);
   pendingToCheck = false;
   if (pending) {
@@ -194,7 +197,7 @@ function decide(aff: string | null, url: string) {
   if (needed) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
     note(id ? Line.PartnerSwitch : Line.Referral, aff);
-    void trackClick((affiliateUrl = url), id);
+    void trackClick((affiliateUrl = url), id, api);
   } else {
     note(id ? Line.Attributed : Line.NoAttribution, id || '');
     clickId = id;
@@ -205,11 +208,11 @@ function decide(aff: string | null, url: string) {
 
 /**
  * Starts a click unless one for the same URL is in flight or pending (the guard of §3.4), tracking
- * is off (consent), or the visitor is a bot.
+ * is off (consent), or the visitor is a bot. `api`: the one the pass that asks for it captured (attribute).
  */
-export function trackClick(url: string, existingClickId?: string | null): Promise<void> {
+export function trackClick(url: string, existingClickId?: string | null, api?: string): Promise<void> {
   if (!trackingAllowed()) gate.wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId), document.title);
+  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId, api), document.title);
   return Promise.resolve(click);
 }
 
