@@ -7,6 +7,7 @@ import { click } from './core/click.js';
 import { type Settings, defaultSettings, readSettings, settings, useSettings } from './core/config.js';
 import { error, setDebug } from './core/log.js';
 import { createConsent } from './core/consent.js';
+import type { Gate } from './core/gate.js';
 import { runDebugExtras } from './core/debug.js';
 import { enablePlus } from './core/plus.js';
 import { begin, debugHooks, tracker, useConsentMode } from './core/tracker.js';
@@ -23,9 +24,34 @@ const noData: AffitorData = { clickId: null, programId: null, hasAttribution: fa
  * first `init` of either kind.
  */
 function prepareLibrary() {
-  useConsentMode(createConsent);
+  useConsentMode(consentKeepingCallSettings);
   enablePlus();
   debugHooks.run = runDebugExtras;
+}
+
+/** Runs `run` with `s` as the current settings, and puts back those it found. */
+function withSettings<T>(s: Settings, run: () => T): T {
+  const found = settings;
+  useSettings(s);
+  try {
+    return run();
+  } finally {
+    useSettings(found);
+  }
+}
+
+/**
+ * Consent mode, where a call kept while consent is pending runs on `consent(true)` with the
+ * settings it was made with: an instance's `trackClick`, `signup` and `trackLead` with the
+ * instance's API and program id, as they run at once without consent mode.
+ */
+function consentKeepingCallSettings(begin: (url: string) => void) {
+  const { gate, granted } = createConsent(begin);
+  const wait: Gate['wait'] = (call) => {
+    const made = settings;
+    gate.wait(() => withSettings(made, call));
+  };
+  return { gate: { ...gate, wait }, granted };
 }
 
 /** Passed by `init()` to construct the page's tracker, which has no settings of its own. */
@@ -66,19 +92,15 @@ export class AffitorTracker implements AffitorApi {
     if (!own) return run();
     if (own.cookieDomain && !settings.cookieDomain) useSettings(Object.assign({}, settings, { cookieDomain: own.cookieDomain }));
     const page = settings;
-    useSettings(
+    return withSettings(
       Object.assign({}, page, {
         programId: own.programId,
         debug: own.debug,
         apiBase: own.apiBase,
         api: own.apiBase != page.apiBase ? own.apiBase : undefined,
       }),
+      run,
     );
-    try {
-      return run();
-    } finally {
-      useSettings(page);
-    }
   }
 
   /**

@@ -85,6 +85,22 @@ for (const [origin, host] of BOTH_ORIGINS) {
       expect((await cookieJar(page.context())).affitor_pending_click).toBeUndefined();
     });
 
+    otherApi("an instance's click and lead made while consent is pending go, on consent(true), to the instance's API with its program id", async ({ page, api, other, shop }) => {
+      const url = await appPage(shop, api, other, host, '/app', `lib.init({ programId: 1, apiBase: ${JSON.stringify(api.origin)}, consent: 'required' });`);
+      await page.goto(url);
+      await evaluate(page, `void b.trackClick(location.origin + '/l?aff=P1'); void b.signup('user_b', 'b@example.com'); void b.trackLead({ customer_key: 'user_b2' })`);
+      await expectApiCalls(other, { endpoint: 'click', count: 0 });
+      expect(api.requests).toEqual([]);
+      const [click] = await expectApiCalls(other, { endpoint: 'click', count: 1, action: () => evaluate(page, `lib.consent(true)`) });
+      expect(click.body.affiliate_url).toBe(shop.url('/l?aff=P1', host));
+      const leads = await other.waitFor('lead', 2);
+      expect(leads.map((lead) => [lead.body.customer_key, lead.body.program_id, lead.body.click_id]).sort()).toEqual([
+        ['user_b', 2, 'cust_1_1'],
+        ['user_b2', 2, 'cust_1_1'],
+      ]);
+      expect(api.requests).toEqual([]);
+    });
+
     otherApi("an instance's click that failed is resent to the instance's API on the next page, not the next page's", async ({ page, api, other, shop }) => {
       other.respond('click', faults.drop());
       other.respond('click', faults.hold());
