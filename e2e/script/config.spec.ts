@@ -126,8 +126,9 @@ for (const bad of ['.shop.test; secure', '.shop.test,evil.test', 'shop.test=x', 
   }) => {
     shop.page('/bad-domain', { tag: { cookieDomain: bad } });
     await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(shop.url('/bad-domain?aff=P1', 'www.shop.test')) });
-    const cookies = await page.context().cookies();
-    expect(cookies.map((c) => [c.name, c.domain]).sort()).toEqual(
+    // The API has the click; its answer's cookies are written a moment later.
+    const cookieDomains = async () => (await page.context().cookies()).map((c) => [c.name, c.domain]).sort();
+    await expect.poll(cookieDomains).toEqual(
       [
         ['affitor_aff_url', '.shop.test'],
         ['affitor_click_id', '.shop.test'],
