@@ -10,7 +10,7 @@ import { createConsent } from './core/consent.js';
 import type { Gate } from './core/gate.js';
 import { runDebugExtras } from './core/debug.js';
 import { enablePlus } from './core/plus.js';
-import { begin, debugHooks, tracker, useConsentMode } from './core/tracker.js';
+import { begin, debugHooks, tracker, useConsentMode, whenShown } from './core/tracker.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types.js';
 
 export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types.js';
@@ -104,6 +104,14 @@ export class AffitorTracker implements AffitorApi {
   }
 
   /**
+   * A call that tracks (a click, a lead): in a prerendered page it starts once the page is shown
+   * (the core's `whenShown`), still with this instance's settings.
+   */
+  private callWhenShown(run: () => Promise<void>): Promise<void> {
+    return inBrowser() ? Promise.resolve(whenShown(() => this.call(run, Promise.resolve()))) : Promise.resolve();
+  }
+
+  /**
    * The page's tracker: protocol §3.2 with these options. An instance: its options change (omitted
    * ones keep their value) and the page's attribution pass runs with them — the landing's click
    * goes to its API; once a prerendered page is shown. It installs no SPA hooks (Affitor's SDK has
@@ -119,20 +127,18 @@ export class AffitorTracker implements AffitorApi {
     try {
       const own = (this.own = readSettings(options, this.own));
       if (own.debug) setDebug(true);
-      const pass = () => this.call(() => begin(location.href, options), undefined);
-      if ((document as { prerendering?: boolean }).prerendering) document.addEventListener('prerenderingchange', pass, { once: true });
-      else pass();
+      void whenShown(() => this.call(() => begin(location.href, options), undefined));
     } catch (e) {
       error(e);
     }
     return this;
   }
   signup(customerKey: string | number, email?: string | null): Promise<void> {
-    return this.call(() => tracker.signup(customerKey, email), Promise.resolve());
+    return this.callWhenShown(() => tracker.signup(customerKey, email));
   }
   /** Resolves once the click has answered and its cookies are written (or it is out of attempts). */
   trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
-    return this.call(() => tracker.trackClick(affiliateUrl, existingClickId), Promise.resolve()).then(announce);
+    return this.callWhenShown(() => tracker.trackClick(affiliateUrl, existingClickId)).then(announce);
   }
   getClickId(): string | null {
     return inBrowser() ? tracker.getClickId() : null;
@@ -143,16 +149,23 @@ export class AffitorTracker implements AffitorApi {
   getData(): AffitorData {
     return this.call(() => tracker.getData(), { ...noData });
   }
-  /** The page's tracker: once the page's attribution is settled; an instance: once the page's latest click is. */
+  /**
+   * The page's tracker: once the page's attribution is settled; an instance: once the page's latest
+   * click is. Once shown, in a prerendered page.
+   */
   ready(callback: (data: AffitorData) => void): void {
     if (!inBrowser()) return;
     if (!this.own) return tracker.ready(callback);
-    Promise.resolve(click)
-      .then(() => callback(this.getData()))
-      .catch(error);
+    // `click` read once this call has returned, as the page's tracker reads it: a click asked for right after counts.
+    void whenShown(() =>
+      Promise.resolve()
+        .then(() => click)
+        .then(() => callback(this.getData()))
+        .catch(error),
+    );
   }
   trackLead(data: AffitorLegacyLead): Promise<void> {
-    return this.call(() => tracker.trackLead(data), Promise.resolve());
+    return this.callWhenShown(() => tracker.trackLead(data));
   }
   consent(granted: boolean): void {
     if (inBrowser()) tracker.consent(granted);

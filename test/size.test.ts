@@ -45,7 +45,10 @@
 // of 15) and the tag looked for again only when nothing else gave a program id (3.86 → 3.33 ms,
 // medians of 21); 4,972 → 4,981 B (+9 B) so that an instance's landing under the Web Locks
 // lock keeps its API when its write-ahead record was too big to persist (its click went to the
-// page's API). Lower SIZE_CEILING_BYTES whenever the
+// page's API); 4,981 → 5,019 B (+38 B) so that what a prerendered page's code asks for
+// (trackClick, signup, trackLead, consent(true), ready) waits until the page is shown, in order, as
+// its init already did (a click went out for a page the visitor might never see, and ready fired
+// before attribution was known). Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -54,7 +57,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 4981;
+const SIZE_CEILING_BYTES = 5019;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

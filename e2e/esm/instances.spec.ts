@@ -7,6 +7,7 @@ import { test, expect, BOTH_ORIGINS, cookieJar, type Shop } from '../support/fix
 import { faults, startApiServer, type ApiServer } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 import { bundleApp } from '../support/bundle';
+import { REPORT_SCRIPT, openWithoutDevTools, prerenderStart, reports } from '../support/prerender';
 
 /** The second API of these tests: another recording server, on its own origin. */
 const otherApi = test.extend<{ other: ApiServer }>({
@@ -99,6 +100,29 @@ for (const [origin, host] of BOTH_ORIGINS) {
         ['user_b2', 2, 'cust_1_1'],
       ]);
       expect(api.requests).toEqual([]);
+    });
+
+    otherApi("a prerendered page: an instance's click, lead and ready wait until it is shown, then go to the instance's API", async ({ api, other, shop }) => {
+      // A real prerender, in a Chromium without DevTools (e2e/support/prerender.ts).
+      const source = REPORT_SCRIPT + `b.ready((data) => report('ready=' + data.clickId)); b.trackClick(location.origin + '/l?aff=P2'); b.signup('user_b', 'b@example.com'); report('ran');`;
+      await appPage(shop, api, other, host, '/app', source);
+      prerenderStart(shop, '/app');
+      const close = await openWithoutDevTools(shop.url('/start', host));
+      try {
+        await expect.poll(() => reports(shop), { timeout: 15_000 }).toContain('ran&prerendering=true');
+        await expectApiCalls(other, { endpoint: 'click', count: 0 });
+        expect([api.requests, other.requests, reports(shop)]).toEqual([[], [], ['ran&prerendering=true']]);
+        shop.serve('/go', { body: '/app', contentType: 'text/plain' });
+        const [click] = await expectApiCalls(other, { endpoint: 'click', count: 1 });
+        expect(click.body.affiliate_url).toBe(shop.url('/l?aff=P2', host));
+        const [lead] = await other.waitFor('lead', 1);
+        expect([lead.body.customer_key, lead.body.program_id, lead.body.click_id]).toEqual(['user_b', 2, 'cust_1_1']);
+        await expect.poll(() => reports(shop)).toEqual(['ran&prerendering=true', 'ready=cust_1_1&prerendering=false']);
+        await expectApiCalls(other, { endpoint: 'lead', count: 0 });
+        expect([other.posts('click').length, other.posts('lead').length, api.requests.length]).toEqual([1, 1, 0]);
+      } finally {
+        await close();
+      }
     });
 
     otherApi("an instance's click that failed is resent to the instance's API on the next page, not the next page's", async ({ page, api, other, shop }) => {

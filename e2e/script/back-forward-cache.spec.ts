@@ -1,7 +1,7 @@
 // A page restored from the back/forward cache (pageshow persisted) sends nothing a second time:
 // a real bfcache restore in Chromium, on plain http and on a secure origin (localhost: Web Locks).
-// (Speculation Rules prerendering cannot be driven here: Chromium refuses to prerender while
-// Playwright's DevTools session is attached — PrerenderingDisabledByDevTools.)
+// (Speculation Rules prerendering cannot be driven through Playwright — Chromium refuses while its
+// DevTools session is attached: PrerenderingDisabledByDevTools — so prerender.spec.ts opens its own.)
 import { test, expect, BOTH_ORIGINS } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import config from '../../playwright.config';

@@ -93,7 +93,22 @@ export function begin(url: string, options?: AffitorInitOptions | null) {
   features.forEach((feature) => feature(options));
 }
 
-const signupAfterPass = (customerKey: unknown, email?: string | null) => (passNow(), signup(customerKey, email));
+/** Resolves when a prerendered page is shown (`prerenderingchange`); made by the first `whenShown` there. */
+let shown: Promise<unknown> | undefined;
+
+/**
+ * A page prerendered by Speculation Rules is not seen yet: what it asks for (its attribution,
+ * clicks, signups, consent, `ready`) runs once it is shown, and never if it never is — a page
+ * nobody saw tracks nothing, and a later visit to it runs its code again. One promise for all,
+ * so the calls run in the order they were made, as in a page loaded in view (a `ready` asked
+ * for before a `trackClick` still waits for that click).
+ */
+export const whenShown = <T>(run: () => T): T | Promise<T> =>
+  (document as { prerendering?: boolean }).prerendering
+    ? (shown = shown || new Promise((resolve) => document.addEventListener('prerenderingchange', resolve))).then(run)
+    : run();
+
+const signupWhenShown = (customerKey: unknown, email?: string | null) => whenShown(() => (passNow(), signup(customerKey, email)));
 
 const getData = (): AffitorData => (passNow(), { clickId: getClickId(), programId: settings.programId, hasAttribution, affiliateUrl });
 
@@ -117,12 +132,8 @@ export const tracker: AffitorApi = {
     try {
       useSettings(readSettings(options, settings));
       setDebug(settings.debug);
-      // A page prerendered by Speculation Rules is not seen yet: its attribution (click, cookies,
-      // resends) waits until it is shown, and never happens if it never is.
-      if ((document as { prerendering?: boolean }).prerendering) {
-        document.addEventListener('prerenderingchange', () => tracker.init(options), { once: true });
-        return tracker;
-      }
+      // Prerendered: this init (the click, cookies, resends) again once the page is shown.
+      if ((document as { prerendering?: boolean }).prerendering) return whenShown(() => tracker.init(options)), tracker;
       // One note, two lines: "Affitor tracker initialized:" and "Using program ID:" (lines.ts).
       note(Line.Initialized, settings);
       if (gate == closedWithoutConsentMode && settings.consentRequired) error(FAIL_CLOSED);
@@ -147,34 +158,38 @@ export const tracker: AffitorApi = {
     return tracker;
   },
 
-  signup: signupAfterPass,
-  trackClick: (affiliateUrl?: string, existingClickId?: string | null) => (passNow(), trackClick(affiliateUrl || location.href, existingClickId)),
+  signup: signupWhenShown,
+  trackClick: (affiliateUrl?: string, existingClickId?: string | null) => whenShown(() => (passNow(), trackClick(affiliateUrl || location.href, existingClickId))),
   getClickId,
   getClickIds,
   getData,
 
   /** Once the page's attribution has settled: the landing's click, then any click started since. */
   ready(callback: (data: AffitorData) => void) {
-    Promise.resolve(settled)
-      .then(() => click)
-      .then(() => callback(getData()))
-      .catch(error);
+    void whenShown(() =>
+      Promise.resolve(settled)
+        .then(() => click)
+        .then(() => callback(getData()))
+        .catch(error),
+    );
   },
 
   /** `consent(true)` starts tracking (a held landing first); `consent(false)` is `optOut()`. */
   consent(granted?: boolean) {
     if (!granted) return optOut();
     if (gate == closedWithoutConsentMode && settings.consentRequired) return error(FAIL_CLOSED);
-    const was = trackingAllowed();
-    setChoice(true);
-    if (!was) {
-      if (consentMode) consentMode.granted();
-      else begin(location.href);
-    }
+    void whenShown(() => {
+      const was = trackingAllowed();
+      setChoice(true);
+      if (!was) {
+        if (consentMode) consentMode.granted();
+        else begin(location.href);
+      }
+    });
   },
   optOut,
 
   /** Affitor's earlier script API. */
-  trackLead: (data: AffitorLegacyLead) => signupAfterPass((data = data || {}).customer_key != null ? data.customer_key : data.user_id, data.email),
+  trackLead: (data: AffitorLegacyLead) => signupWhenShown((data = data || {}).customer_key != null ? data.customer_key : data.user_id, data.email),
 } as AffitorApi;
 

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 // A landing prerendered by Speculation Rules (`document.prerendering`): nothing is sent or written
-// until `prerenderingchange` says the visitor sees the page. Chromium will not prerender under
-// Playwright's DevTools session, so this runs the real core in happy-dom with the prerender state
-// set as Chromium sets it; the fetch stand-in only records what goes out.
+// until `prerenderingchange` says the visitor sees the page. The real core in happy-dom with the
+// prerender state set as Chromium sets it; the fetch stand-in only records what goes out. Real
+// prerendering in Chromium: e2e/script/prerender.spec.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 describe('prerendered landing', () => {
