@@ -10,7 +10,7 @@ import { createConsent } from './core/consent.js';
 import type { Gate } from './core/gate.js';
 import { runDebugExtras } from './core/debug.js';
 import { enablePlus } from './core/plus.js';
-import { begin, debugHooks, tracker, useConsentMode, whenShown } from './core/tracker.js';
+import { begin, debugHooks, passNow, tracker, useConsentMode, whenShown } from './core/tracker.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types.js';
 
 export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types.js';
@@ -90,6 +90,9 @@ export class AffitorTracker implements AffitorApi {
     if (!inBrowser()) return onServer;
     const own = this.own;
     if (!own) return run();
+    // The page's waiting first pass (a plain visit's) is the page's: it resends what earlier pages
+    // left pending to where they were going, so it runs before this call swaps the settings.
+    passNow();
     if (own.cookieDomain && !settings.cookieDomain) useSettings(Object.assign({}, settings, { cookieDomain: own.cookieDomain }));
     const page = settings;
     return withSettings(

@@ -125,6 +125,21 @@ for (const [origin, host] of BOTH_ORIGINS) {
       }
     });
 
+    otherApi("the page's click that failed is resent to the page's API when an instance's init follows init() on the next plain page", async ({ page, api, other, shop }) => {
+      api.respond('click', faults.drop());
+      api.respond('click', faults.hold());
+      const init = `lib.init({ programId: 1, apiBase: ${JSON.stringify(api.origin)} });`;
+      const landing = await appPage(shop, api, other, host, '/l', init);
+      await page.goto(landing + '?aff=P1');
+      // The first attempt drops; the in-page retry is held, and the visitor leaves meanwhile.
+      await api.waitFor('click', 2);
+      // The next page has no aff: the page's pass waits for its task, and instance b starts first.
+      const next = await appPage(shop, api, other, host, '/next', init + 'b.init();');
+      const [resent] = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(next) });
+      expect(resent.body.affiliate_url).toBe(landing + '?aff=P1');
+      expect(other.posts('click')).toEqual([]);
+    });
+
     otherApi("an instance's click that failed is resent to the instance's API on the next page, not the next page's", async ({ page, api, other, shop }) => {
       other.respond('click', faults.drop());
       other.respond('click', faults.hold());

@@ -49,9 +49,10 @@ let waitingPass: (() => void) | undefined;
  * Runs a plain visit's waiting pass now, for a call made before its task (an inline script's
  * `signup`, an SPA's first navigation) that needs what the pass sets up: the session (clicks and
  * leads carry it) and `hasAttribution`/`affiliateUrl` (leads, `getData`). The click id is read
- * from the cookies on demand; `ready` and the event wait for the task.
+ * from the cookies on demand; `ready` and the event wait for the task. The ESM entry runs it
+ * before an instance's call, so the page's pass runs with the page's settings.
  */
-function passNow() {
+export function passNow() {
   const pass = waitingPass;
   waitingPass = undefined;
   if (pass) pass();
