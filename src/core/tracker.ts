@@ -17,6 +17,7 @@ import { Line } from './lines.js';
 import { type Printer, error, note, setDebug, setPrinter } from './log.js';
 import { eraseTrackerCookies, setChoice } from './privacy.js';
 import { watchHistory } from './spa.js';
+import { sleep } from '../shared/sleep.js';
 import type { Send } from './transport.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './types.js';
 
@@ -151,7 +152,7 @@ export const tracker: AffitorApi = {
       else waitingPass = pass;
       setTimeout(passNow);
       // Fires on every path, after that task: referred or not, success, 4xx, network failure (docs/protocol.md §6).
-      settled = settled || new Promise((resolve) => setTimeout(resolve)).then(() => click).then(() => dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() })));
+      settled = settled || sleep(0).then(() => click).then(() => dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() })));
     } catch (e) {
       error(e);
     }
