@@ -111,7 +111,17 @@ function locateFiles(): { publicDir: string; distDir: string } {
   return { publicDir: join(here, 'public'), distDir: join(root, 'dist') };
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+/** The sandbox without its HTTP server: the database, the program and every part the handlers use. */
+export interface OpenSandbox {
+  parts: SandboxParts;
+  /** Ends the feed, the background checkpoints and the database (after the server, if any, has closed). */
+  close(): Promise<void>;
+  /** The base URL the parts report, once a server listens. */
+  setOwnUrl(url: string): void;
+}
+
+/** Opens the database and sets up the program: what startSandbox serves, and what the MSW handlers of affitor-tracker/testing answer with. */
+export async function openSandbox(options: Omit<SandboxOptions, 'port'> = {}): Promise<OpenSandbox> {
   const dbFile = options.db ?? DEFAULT_DB_FILE;
   const programId = options.programId ?? DEFAULT_PROGRAM_ID;
   const db: Db = await openDatabase(dbFile);
@@ -144,6 +154,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     ...locateFiles(),
     ownUrl: () => ownUrl,
   };
+  let closing: Promise<void> | null = null;
+  return {
+    parts,
+    setOwnUrl: (url) => {
+      ownUrl = url;
+    },
+    close() {
+      closing ??= (async () => {
+        feed.close();
+        await checkpointer?.close();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const opened = await openSandbox(options);
+  const { parts } = opened;
+  const { feed, admin, programId, apiKey } = parts;
+  const dbFile = options.db ?? DEFAULT_DB_FILE;
 
   const server = createServer((req, res) => {
     dispatch(parts, req, res).catch((err: unknown) => {
@@ -166,15 +198,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       resolve();
     });
   }).catch(async (err: unknown) => {
-    feed.close();
-    await checkpointer?.close();
-    db.close();
+    await opened.close();
     throw err;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_PORT);
   const loopback = host === '0.0.0.0' || host === '::' || host === 'localhost' ? '127.0.0.1' : host;
-  ownUrl = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
+  const ownUrl = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
+  opened.setOwnUrl(ownUrl);
 
   let closing: Promise<void> | null = null;
   return {
@@ -188,6 +219,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     onFeed: (listener) => feed.listen(listener),
     close() {
       closing ??= (async () => {
+        // SSE streams end first: server.close() waits for every open connection.
         feed.close();
         await new Promise<void>((resolve) => {
           // In-flight requests (e.g. a delayed one) finish and commit; idle keep-alive sockets go now.
@@ -198,8 +230,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           });
           server.closeIdleConnections();
         });
-        await checkpointer?.close();
-        db.close();
+        await opened.close();
       })();
       return closing;
     },

@@ -80,21 +80,25 @@ export function readJsonBody(req: IncomingMessage, limit: number): Promise<Recor
     });
     req.on('end', () => {
       if (size > limit) return reject(tooLarge());
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve({});
-      if (nestingDepth(text) > MAX_JSON_DEPTH) {
-        return reject(new HttpError(400, `JSON body nested too deeply (limit ${MAX_JSON_DEPTH} levels)`));
-      }
-      let parsed: unknown;
       try {
-        parsed = JSON.parse(text);
+        resolve(parseJsonObject(Buffer.concat(chunks).toString('utf8')));
       } catch (err) {
-        return reject(new HttpError(400, `Malformed JSON body: ${(err as Error).message}`));
+        reject(err as Error);
       }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        return reject(new HttpError(400, 'Request body must be a JSON object'));
-      }
-      resolve(parsed as Record<string, unknown>);
     });
   });
+}
+
+/** A request body's text as a JSON object. Empty → {}. Throws HttpError 400 with a clear message. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  if (nestingDepth(text) > MAX_JSON_DEPTH) throw new HttpError(400, `JSON body nested too deeply (limit ${MAX_JSON_DEPTH} levels)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `Malformed JSON body: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new HttpError(400, 'Request body must be a JSON object');
+  return parsed as Record<string, unknown>;
 }

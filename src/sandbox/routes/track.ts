@@ -2,6 +2,7 @@
 // (protocol §10.23), then the endpoint's rules inside the group commit, then the answer and the feed.
 import type { EventType } from '../endpoints.js';
 import { FAILURE_MESSAGES } from '../endpoints.js';
+import type { FeedItem } from '../feed.js';
 import { TRACK_CORS } from '../http/cors.js';
 import { readJsonBody, sendJson } from '../http/io.js';
 import { sleep } from '../../shared/sleep.js';
@@ -10,6 +11,67 @@ import type { RequestContext, TrackResult } from '../tracking.js';
 import type { Call, SandboxParts } from './context.js';
 
 const KEY_REUSED = 'Idempotency-Key was already used with a different request';
+
+/** The answer to one tracking call, and the feed item that tells of it (null when the sandbox itself failed). */
+export interface TrackAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+  activity: FeedItem | null;
+}
+
+/**
+ * One tracking call without its transport (the HTTP route below, and the MSW handlers of
+ * affitor-tracker/testing): the rules in the group commit under the Idempotency-Key, or the first
+ * answer replayed. `beforeApply` runs after the body is read and before the rules (a delay fault).
+ */
+export async function answerTrack(
+  sandbox: Pick<SandboxParts, 'api' | 'writes' | 'idempotency' | 'feed'>,
+  endpoint: EventType,
+  body: Record<string, unknown>,
+  ctx: RequestContext,
+  key: string | null,
+  beforeApply?: () => Promise<void>,
+): Promise<TrackAnswer> {
+  const apply = async (write: (work: () => TrackResult) => TrackResult) => {
+    await beforeApply?.();
+    return sandbox.writes.run(() => write(() => sandbox.api.track(endpoint, body, ctx)));
+  };
+  let outcome: KeyedOutcome;
+  try {
+    outcome =
+      key === null
+        ? { kind: 'applied', result: await apply((work) => work()) }
+        : await sandbox.idempotency.run({ endpoint, authorization: ctx.authorization, key, body }, apply);
+  } catch (err) {
+    sandbox.feed.note(`${endpoint} failed inside the sandbox: ${(err as Error).message}`);
+    return { status: 500, body: { error: FAILURE_MESSAGES[endpoint] }, headers: {}, activity: null };
+  }
+  if (outcome.kind === 'applied') {
+    return { status: outcome.result.status, body: outcome.result.body, headers: {}, activity: { kind: 'activity', ...outcome.result.activity } };
+  }
+  const status = outcome.kind === 'replayed' ? outcome.answer.status : 422;
+  return {
+    status,
+    body: outcome.kind === 'replayed' ? outcome.answer.body : { error: KEY_REUSED },
+    headers: outcome.kind === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {},
+    activity: {
+      kind: 'activity',
+      id: null,
+      at: Date.now(),
+      type: endpoint,
+      httpStatus: status,
+      programId: null,
+      clickId: null,
+      partnerCode: null,
+      isTest: false,
+      explanation:
+        outcome.kind === 'replayed'
+          ? `repeat with Idempotency-Key ${JSON.stringify(key)}: the first answer (${status}) replayed, nothing applied`
+          : `rejected: Idempotency-Key ${JSON.stringify(key)} was first used with a different body (422), nothing applied`,
+    },
+  };
+}
 
 export async function track(sandbox: SandboxParts, endpoint: EventType, { req, res }: Call): Promise<void> {
   const { faults, feed } = sandbox;
@@ -31,58 +93,22 @@ export async function track(sandbox: SandboxParts, endpoint: EventType, { req, r
     userAgent: req.headers['user-agent'],
     cookieHeader: req.headers.cookie,
   };
-  const apply = async (write: (work: () => TrackResult) => TrackResult) => {
-    if (fault?.mode === 'delay') {
-      // Slow processing: the request is read, then applied after the delay even if its client has
-      // given up by then ("applied after the client timed out"), and a repeat with the same
-      // Idempotency-Key arriving meanwhile waits for it.
-      feed.note(`fault injected: ${endpoint} delayed ${fault.delayMs} ms (${fault.count} more to go)`);
-      await sleep(fault.delayMs);
-    }
-    return sandbox.writes.run(() => write(() => sandbox.api.track(endpoint, body, ctx)));
-  };
-
-  let outcome: KeyedOutcome;
-  try {
-    outcome =
-      key === null
-        ? { kind: 'applied', result: await apply((work) => work()) }
-        : await sandbox.idempotency.run({ endpoint, authorization: ctx.authorization, key, body }, apply);
-  } catch (err) {
-    feed.note(`${endpoint} failed inside the sandbox: ${(err as Error).message}`);
-    sendJson(res, 500, { error: FAILURE_MESSAGES[endpoint] }, TRACK_CORS);
-    return;
+  // Slow processing: the request is read, then applied after the delay even if its client has
+  // given up by then ("applied after the client timed out"), and a repeat with the same
+  // Idempotency-Key arriving meanwhile waits for it.
+  const delay =
+    fault?.mode === 'delay'
+      ? async () => {
+          feed.note(`fault injected: ${endpoint} delayed ${fault.delayMs} ms (${fault.count} more to go)`);
+          await sleep(fault.delayMs);
+        }
+      : undefined;
+  const answer = await answerTrack(sandbox, endpoint, body, ctx, key, delay);
+  if (fault?.mode === 'drop_after' && answer.activity) {
+    feed.note(`fault injected: ${endpoint} processed, then connection dropped without an answer (${fault.count} more to go)`);
+    req.socket.destroy();
+  } else {
+    sendJson(res, answer.status, answer.body, { ...TRACK_CORS, ...answer.headers });
   }
-
-  const answer = (status: number, answerBody: Record<string, unknown>, headers: Record<string, string> = {}) => {
-    if (fault?.mode === 'drop_after') {
-      feed.note(`fault injected: ${endpoint} processed, then connection dropped without an answer (${fault.count} more to go)`);
-      req.socket.destroy();
-    } else {
-      sendJson(res, status, answerBody, { ...TRACK_CORS, ...headers });
-    }
-  };
-  if (outcome.kind === 'applied') {
-    answer(outcome.result.status, outcome.result.body);
-    feed.publish({ kind: 'activity', ...outcome.result.activity });
-    return;
-  }
-  const status = outcome.kind === 'replayed' ? outcome.answer.status : 422;
-  if (outcome.kind === 'replayed') answer(status, outcome.answer.body, { 'Idempotent-Replayed': 'true' });
-  else answer(422, { error: KEY_REUSED });
-  feed.publish({
-    kind: 'activity',
-    id: null,
-    at: Date.now(),
-    type: endpoint,
-    httpStatus: status,
-    programId: null,
-    clickId: null,
-    partnerCode: null,
-    isTest: false,
-    explanation:
-      outcome.kind === 'replayed'
-        ? `repeat with Idempotency-Key ${JSON.stringify(key)}: the first answer (${status}) replayed, nothing applied`
-        : `rejected: Idempotency-Key ${JSON.stringify(key)} was first used with a different body (422), nothing applied`,
-  });
+  if (answer.activity) feed.publish(answer.activity);
 }
