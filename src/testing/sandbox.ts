@@ -47,6 +47,11 @@ export interface TestSandbox extends AttributionRecorder, AsyncDisposable {
   programId: number;
   /** The active partner codes. */
   partners: string[];
+  /**
+   * A click as the tracker sends it on a `?aff=<partner>` landing: the click id a test puts in its
+   * request's `affitor_click_id` cookie, or hands to the server client.
+   */
+  click(partner: string, affiliateUrl?: string): Promise<string>;
   /** Forgets everything tracked (clicks, leads, sales, refunds); the program, key and partners stay. */
   reset(): Promise<void>;
   /** Stops the server (in-flight requests finish first) and closes the database. Safe to call twice. */
@@ -85,6 +90,16 @@ export async function startTestSandbox(options: TestSandboxOptions = {}): Promis
     apiKey: running.apiKey,
     programId: running.programId,
     partners: partners.filter((p) => p.status === 'active').map((p) => p.code),
+    async click(partner, affiliateUrl = `https://app.example/?aff=${encodeURIComponent(partner)}`) {
+      const res = await fetch(`${running.url}/api/v1/track/click`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ affiliate_url: affiliateUrl }),
+      });
+      const body = (await res.json()) as Record<string, unknown>;
+      if (typeof body.click_id !== 'string') throw new Error(`no click for ${partner}: the sandbox answered ${res.status} ${JSON.stringify(body)}`);
+      return body.click_id;
+    },
     async reset() {
       running.admin.reset();
       running.faults.clear();

@@ -49,9 +49,14 @@ function nestingDepth(json: string): number {
   return deepest;
 }
 
+/** The 413 for a body over `limit` bytes. */
+export function bodyTooLarge(limit: number): HttpError {
+  return new HttpError(413, `Request body too large (limit ${limit} bytes)`);
+}
+
 /** Reads the body as a JSON object. Empty → {}. Throws HttpError 413 / 400 with a clear message. */
 export function readJsonBody(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
-  const tooLarge = () => new HttpError(413, `Request body too large (limit ${limit} bytes)`);
+  const tooLarge = () => bodyTooLarge(limit);
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > DRAIN_LIMIT_BYTES) {
