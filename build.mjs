@@ -7,7 +7,8 @@
 //   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
 //   dist/sandbox/            the local sandbox (Node)
 //   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
-//   dist/types/              .d.ts for the three library entries
+//   dist/testing/            affitor-tracker/testing, /testing/msw, /testing/playwright (Node)
+//   dist/types/              .d.ts for the library entries
 import * as esbuild from 'esbuild';
 import { minify } from 'terser';
 import { createHash } from 'node:crypto';
@@ -135,9 +136,21 @@ await esbuild.build({
   ...nodeCommon,
   plugins: [otherBuildsAreExternal],
 });
+// affitor-tracker/testing, /testing/msw, /testing/playwright: Node entries for the integrator's own
+// tests, each importing only its own test library (msw, @playwright/test: optional peers), the
+// sandbox they share in one chunk beside them.
+await esbuild.build({
+  ...nodeCommon,
+  entryPoints: { index: 'src/testing/index.ts', msw: 'src/testing/msw.ts', playwright: 'src/testing/playwright.ts' },
+  outdir: 'dist/testing',
+  splitting: true,
+  chunkNames: 'shared-[hash]',
+});
 if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });
 
-const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
-if (tsc.status !== 0) process.exit(tsc.status || 1);
+for (const project of ['tsconfig.types.json', 'tsconfig.types-node.json']) {
+  const tsc = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status || 1);
+}
 
 console.log(`dist/affitor-tracker.js ${script.length} B raw; SRI ${sri}`);

@@ -50,6 +50,7 @@ const allowed = [
   /^dist\/types\/[\w/-]+\.d\.ts$/,
   /^dist\/sandbox\/cli\.js(\.map)?$/,
   /^dist\/cli\/[\w-]+\.js(\.map)?$/,
+  /^dist\/testing\/(index|msw|playwright|shared-[\w-]+)\.js(\.map)?$/,
   /^dist\/sandbox\/public\/[\w./-]+\.(html|css|js|mjs|svg|ico|png|json|map)$/,
 ];
 // Belt and braces over the allow-list: never ship tests, team notes, local data or secrets, even
@@ -91,6 +92,12 @@ const required = [
   'dist/cli/verify.js',
   'dist/cli/doctor.js',
   'dist/cli/mcp.js',
+  'dist/testing/index.js',
+  'dist/testing/msw.js',
+  'dist/testing/playwright.js',
+  'dist/types/testing/index.d.ts',
+  'dist/types/testing/msw.d.ts',
+  'dist/types/testing/playwright.d.ts',
 ];
 
 console.log('\n--- npm pack --dry-run --json');

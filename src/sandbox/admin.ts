@@ -2,7 +2,7 @@
 // read by the console, tests and benchmarks, moving a click back in time, and reset.
 import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
-import type { PartnerRow, PartnerStatus, ProgramRow } from './schema.js';
+import type { PartnerInput, PartnerRow, PartnerStatus, ProgramRow, ProgramSettings } from './schema.js';
 
 const DAY_MS = 86_400_000;
 
@@ -22,16 +22,7 @@ export const MISCONFIGURED_LINK = 'PARTNER_MISCONFIGURED';
 export const OTHER_PROGRAM_OFFSET = 1000;
 export const OTHER_PARTNER = 'OTHER_PROGRAM_PARTNER';
 
-export type ProgramSettings = Pick<
-  ProgramRow,
-  'name' | 'cookie_window_days' | 'attribution_window_days' | 'commission_type' | 'commission_rate' | 'commission_fixed_cents' | 'lead_auth'
->;
-
-export interface PartnerInput {
-  code: string;
-  name?: string;
-  status?: PartnerStatus;
-}
+export type { PartnerInput, ProgramSettings } from './schema.js';
 
 export interface ProgramSetup {
   programId: number;

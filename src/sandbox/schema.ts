@@ -18,6 +18,19 @@ export interface ProgramRow {
   lead_auth: 'any' | 'server_required';
 }
 
+/** The settings a program can be given (config file, console, test sandboxes). */
+export type ProgramSettings = Pick<
+  ProgramRow,
+  'name' | 'cookie_window_days' | 'attribution_window_days' | 'commission_type' | 'commission_rate' | 'commission_fixed_cents' | 'lead_auth'
+>;
+
+/** A partner to create or update: its code, and optionally its name and status. */
+export interface PartnerInput {
+  code: string;
+  name?: string;
+  status?: PartnerStatus;
+}
+
 export interface PartnerRow {
   code: string;
   program_id: number;

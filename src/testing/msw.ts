@@ -5,7 +5,8 @@
 // (an optional peer of this entry only).
 import { randomBytes } from 'node:crypto';
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { DEFAULT_PROGRAM_ID, DEMO_PARTNERS, type PartnerInput, type ProgramSettings, validatePartner, validateSettings } from '../sandbox/admin.js';
+import { DEFAULT_PROGRAM_ID, DEMO_PARTNERS, validatePartner, validateSettings } from '../sandbox/admin.js';
+import type { PartnerInput, ProgramSettings } from '../sandbox/schema.js';
 import { MEMORY } from '../sandbox/db.js';
 import { TRACK_ENDPOINTS, type EventType } from '../sandbox/endpoints.js';
 import { TRACK_CORS } from '../sandbox/http/cors.js';

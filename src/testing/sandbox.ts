@@ -2,7 +2,8 @@
 // key and partners, plus the readers and assertions of expectations.ts. Nothing is shared between
 // two of them (own port, own database, own key), so test workers can each run their own.
 import { randomBytes } from 'node:crypto';
-import { DEMO_PARTNERS, type PartnerInput, type ProgramSettings, validatePartner, validateSettings } from '../sandbox/admin.js';
+import { DEMO_PARTNERS, validatePartner, validateSettings } from '../sandbox/admin.js';
+import type { PartnerInput, ProgramSettings } from '../sandbox/schema.js';
 import { MEMORY } from '../sandbox/db.js';
 import { startSandbox } from '../sandbox/server.js';
 import { createRecorder, DEFAULT_TIMEOUT_MS, type AttributionRecorder } from './expectations.js';

@@ -41,7 +41,7 @@ describe('the same answers as the sandbox over HTTP', () => {
     for (const call of calls) {
       // Sent explicitly: Node's fetch adds its own User-Agent on the wire only, where MSW does not see it.
       const headers = { 'Content-Type': 'application/json', 'User-Agent': 'unit-test', ...call.headers };
-      if (headers.Authorization) headers.Authorization = `Bearer ${key}`;
+      if ('Authorization' in headers) headers.Authorization = `Bearer ${key}`;
       const res = await fetch(base + call.path, { method: 'POST', headers, body: call.body });
       out.push({ status: res.status, body: await res.json(), replayed: res.headers.get('idempotent-replayed') });
     }
