@@ -35,6 +35,18 @@ for (const [route, { html }] of pages) {
     else if (anchor && !page.ids.has(decodeURIComponent(anchor))) broken.push(`${route}: ${href} (no such anchor on ${target})`);
   }
 }
+// The pages GitHub shows: README.md and ARCHITECTURE.md link into docs/ by file path.
+for (const file of ['README.md', 'ARCHITECTURE.md']) {
+  for (const [, href] of readFileSync(file, 'utf8').matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z]+:/i.test(href) || href.startsWith('#')) continue;
+    const [path, anchor] = href.split('#');
+    if (!existsSync(path)) broken.push(`${file}: ${href} (no such file)`);
+    else if (anchor && path.startsWith('docs/') && path.endsWith('.md')) {
+      const page = pages.get(path === 'docs/index.md' ? '/' : '/' + path.slice('docs/'.length, -'.md'.length));
+      if (page && !page.ids.has(anchor)) broken.push(`${file}: ${href} (no such anchor)`);
+    }
+  }
+}
 if (broken.length) {
   console.error(`\n${broken.length} broken link(s) in the docs site:\n  ` + broken.join('\n  '));
   process.exit(1);
