@@ -35,6 +35,12 @@ export const sidebar = [
     ],
   },
   {
+    text: 'Your tests',
+    items: [
+      { text: 'Testing your integration', link: '/testing', summary: 'Attribution checked in your own CI: MSW handlers, a sandbox per test, a Playwright fixture.' },
+    ],
+  },
+  {
     text: 'Reference',
     items: [
       { text: 'Reliability', link: '/reliability', summary: 'What is never lost and never applied twice, and how that is proven.' },

@@ -65,7 +65,9 @@ describe('installed from the packed tarball', () => {
     writeFileSync(join(app, 'log-register.mjs'), `import { register } from 'node:module';\nregister('./log-hooks.mjs', import.meta.url);\n`);
     const entries = Object.keys((JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }).exports).filter(
       // ./react imports react, the app's own (an optional peer): loaded in its own test below.
-      (entry) => entry !== './package.json' && entry !== './react' && !entry.endsWith('.js'),
+      // ./testing/msw and ./testing/playwright import msw and @playwright/test, the tests' own
+      // (optional peers): run in test/package/testing-consumer.test.ts.
+      (entry) => entry !== './package.json' && entry !== './react' && entry !== './testing/msw' && entry !== './testing/playwright' && !entry.endsWith('.js'),
     );
     const imports = entries.map((entry) => `await import('affitor-tracker${entry.slice(1)}');`).join('\n');
     writeFileSync(join(app, 'load-entries.mjs'), imports + '\n');
