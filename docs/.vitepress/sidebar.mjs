@@ -22,6 +22,7 @@ export const sidebar = [
     text: 'Signups',
     items: [
       { text: 'Server client', link: '/server', summary: 'Leads, sales and refunds from your server; reading the click id.' },
+      { text: 'Clerk', link: '/clerk', summary: 'The click with the sign-up, the lead from the user.created webhook.' },
     ],
   },
   {
