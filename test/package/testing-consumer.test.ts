@@ -14,7 +14,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installPackedPackage } from '../../e2e/support/packed';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** Runs a command in the project; on failure the error carries its output (the runner's report). */
+async function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ stdout: string }> {
+  try {
+    return await execFileAsync(file, args, { ...options, maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${[file, ...args].join(' ')} failed:\n${stdout}\n${stderr}`);
+  }
+}
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const chromium =
   process.env.CHROMIUM_PATH ||
@@ -109,10 +118,11 @@ beforeAll(() => {
     writeFileSync(join(app, path), code);
   }
   writeFileSync(join(app, 'server.mjs'), SERVER);
-  // The guide's config as it stands, plus this machine's Chromium; Playwright's automation signals stay.
+  // The guide's config as it stands, plus this machine's Chromium and a test budget for a shared CI
+  // machine; Playwright's automation signals stay.
   writeFileSync(
     join(app, 'playwright.local.config.ts'),
-    `import config from './playwright.config.ts';\nexport default { ...config, use: { ...config.use, launchOptions: { executablePath: ${JSON.stringify(chromium)}, args: ['--no-sandbox'] } } };\n`,
+    `import config from './playwright.config.ts';\nexport default { ...config, timeout: 120_000, use: { ...config.use, launchOptions: { executablePath: ${JSON.stringify(chromium)}, args: ['--no-sandbox'] } } };\n`,
   );
 }, 120_000);
 
