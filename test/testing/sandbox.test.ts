@@ -88,8 +88,9 @@ describe('startTestSandbox', () => {
     );
   });
 
-  it('waits for a record that arrives after the assertion started', async () => {
-    const waiting = sandbox.expectClick({ partner: 'PARTNER_B' }, { timeout: 10_000 });
+  it('waits for a record that arrives after the assertion started, and resolves as it is recorded', async () => {
+    // Far beyond the test's own timeout: only the recorded request can settle it in time.
+    const waiting = sandbox.expectClick({ partner: 'PARTNER_B' }, { timeout: 600_000 });
     const clickId = await click('PARTNER_B');
     await expect(waiting).resolves.toMatchObject({ clickId, partner: 'PARTNER_B' });
   });
