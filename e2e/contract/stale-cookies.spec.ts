@@ -76,7 +76,7 @@ async function startMerchant(api: ApiServer, site: string): Promise<Merchant> {
       express: (req.cookies as Record<string, string>).affitor_click_id,
       helper: clickId,
       history: clickIdsFromCookieHeader(req.headers.cookie),
-      checkout: withAffitorCheckout({ mode: 'payment' }, { clickId, programId: 1 }).metadata ?? {},
+      checkout: withAffitorCheckout({ mode: 'payment', metadata: {} as Record<string, string> }, { clickId, programId: 1 }).metadata,
     };
     res.json(seen);
   });
