@@ -283,8 +283,8 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
  */
 export function saveClick(url: string | null, id: string, windowDays?: unknown) {
   const encodedId = encodeURIComponent(id);
-  // Read before the writes: the id this click replaces stays in the list, before it (protocol §4.2).
-  const ids = appendClickId(getClickIds(), id);
+  // Read before the writes: the list written with the id this click replaces (protocol §4.2).
+  const ids = appendClickId(readClickHistory(readCookies(), getClickId()), id);
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
