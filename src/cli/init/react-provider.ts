@@ -65,11 +65,11 @@ export function addProviderToRootLayout(module: ParsedModule, programId: string)
   const body = bodies[0].node;
   // `{children}` wherever the body renders it: directly, or inside the app's own providers and wrappers.
   const slots: NodePath[] = [];
-  let passedAsProp: string | null = null;
+  const passedAsProps: number[] = [];
   visit(body, {
     visitJSXExpressionContainer(path) {
       if (isChildrenReference(path.node.expression)) {
-        if (n.JSXAttribute.check(path.parent?.node)) passedAsProp ??= `line ${lineOf(path.node)}`;
+        if (n.JSXAttribute.check(path.parent?.node)) passedAsProps.push(lineOf(path.node));
         else slots.push(path);
       }
       this.traverse(path);
@@ -78,8 +78,8 @@ export function addProviderToRootLayout(module: ParsedModule, programId: string)
   if (slots.length !== 1) {
     const why = slots.length > 1
       ? `the <body> renders \`{children}\` ${slots.length} times (lines ${slots.map((s) => lineOf(s.node)).join(', ')})`
-      : passedAsProp
-        ? `the <body> passes \`children\` as a prop (${passedAsProp}) instead of rendering \`{children}\``
+      : passedAsProps.length > 0
+        ? `the <body> passes \`children\` as a prop (line ${passedAsProps[0]}) instead of rendering \`{children}\``
         : 'the <body> does not render `{children}`';
     return refused(`line ${lineOf(body)}: ${why}; wrap the page content in <AffitorProvider programId={${programIdSource(programId)}} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}> by hand`);
   }
