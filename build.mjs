@@ -5,6 +5,7 @@
 //   dist/index.js            browser ESM library (same core as the script)
 //   dist/server.js           server client       dist/stripe.js   Stripe helpers
 //   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
+//   dist/clerk.js            Clerk: sign-up metadata (browser) and the user.created webhook (server)
 //   dist/sandbox/            the local sandbox (Node)
 //   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
 //   dist/types/              .d.ts for the three library entries
@@ -100,7 +101,7 @@ await esbuild.build({
 });
 await esbuild.build({
   ...libraryCommon,
-  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts' },
+  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts', clerk: 'src/clerk/index.ts' },
   outdir: 'dist',
   platform: 'neutral',
 });

@@ -11,6 +11,7 @@ const stages = [
   ['citations (docs/protocol.md)', 'node', ['scripts/check-citations.mjs']],
   ['lint (oxlint, type-aware)', 'npx', ['oxlint', '--type-aware', '--deny-warnings']],
   ['package (publint, attw, pack list)', 'node', ['scripts/check-package.mjs']],
+  ['docs site (vitepress build, link check, llms.txt)', 'node', ['scripts/docs.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run']],
   ['browser (ensure chromium)', 'node', ['scripts/ensure-chromium.mjs']],
   ['browser tests (playwright)', 'npx', ['playwright', 'test']],

@@ -52,7 +52,10 @@
 // runs its first attribution pass a task after init, and the calls that need it run it first
 // (src/core/tracker.ts `passNow`): its first document.cookie read, made during the parse, cost the
 // main thread ~2 ms (ScriptDuration 4.16 → 1.45 ms, medians of 21); 5,077 → 5,076 B (-1 B): the ready
-// event's wait uses the shared sleep(). Lower SIZE_CEILING_BYTES whenever the
+// event's wait uses the shared sleep(); 5,076 → 5,164 B (+88 B) so that a developer's automated
+// tests are tracked by a loopback API (the local sandbox) without a switch, and a bot's click
+// withheld from a real API says so in a console warning outside debug mode too (it was silent).
+// Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -61,7 +64,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5076;
+const SIZE_CEILING_BYTES = 5164;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -1,11 +1,14 @@
-// Clicks from obvious automation are not sent, with an escape hatch and a debug line saying why.
+// Clicks from obvious automation are not sent to a real API, with an escape hatch and a console
+// warning saying why; a loopback API (the developer's local sandbox) takes them with no switch.
 // The shared config presents a normal Chrome (playwright.config.ts); each test here puts one bot
-// signal back on purpose. Every test runs on plain http (shop.test: no Web Locks) and on a secure
+// signal back on purpose. The fixture API is http://api.test:PORT, a real API to the tracker. Every test runs on plain http (shop.test: no Web Locks) and on a secure
 // origin (localhost, as every https shop is: Web Locks, so the landing decision takes the locked
 // path with its write-ahead record) — the bot filter must hold on both.
 import { test, expect, affitorLines, cookieJar, type Page } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
+import { startApiServer } from '../support/api-server';
 import { readyData, trackerLoaded } from '../support/tracker';
+import { startSandbox } from '../../src/sandbox/server';
 
 const HEADLESS_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/142.0.0.0 Safari/537.36';
 const GOOGLEBOT_UA = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
@@ -68,6 +71,13 @@ for (const [origin, host, locks] of [
       }
     });
 
+    test('without debug mode the page still says why, as a warning naming the switch', async ({ page, api, shop, consoleLines }) => {
+      const url = at(shop.page('/l') + '?aff=P1');
+      await expectApiCalls(api, { endpoint: 'click', count: 0, action: () => page.goto(url) });
+      await trackerLoaded(page);
+      expect(affitorLines(consoleLines)).toEqual([{ type: 'warning', text: '[Affitor] Bot (webdriver), no click; see data-affitor-allow-bots' }]);
+    });
+
     test('data-affitor-allow-bots="true" sends the click', async ({ page, api, shop }) => {
       const url = at(shop.page('/l', { tag: { extra: { 'allow-bots': 'true' } } }) + '?aff=P1');
       const [click] = await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(url) });
@@ -84,6 +94,41 @@ for (const [origin, host, locks] of [
       });
       expect(click.body.affiliate_url).toBe(url);
     });
+  });
+
+  // What a developer's own Playwright run is: navigator.webdriver and a HeadlessChrome user agent.
+  test.describe(`${origin}: stock automation against a loopback API (the local sandbox)`, () => {
+    test.use({ userAgent: HEADLESS_UA });
+    test.beforeEach(async ({ page }) => {
+      await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => true, configurable: true }));
+    });
+
+    test('the real sandbox on localhost records the click with no switch, and nothing is printed', async ({ page, shop, consoleLines }) => {
+      const sandbox = await startSandbox({ port: 0, db: ':memory:' });
+      try {
+        const url = at(shop.page('/l', { tag: { apiBase: `http://localhost:${sandbox.port}` } }) + '?aff=PARTNER_A');
+        await page.goto(url);
+        expect(await readyData(page)).toMatchObject({ clickId: expect.stringMatching(/^cust_/), hasAttribution: true });
+        const state = (await (await fetch(`${sandbox.url}/sandbox/state`)).json()) as { partners: Array<{ code: string; clicks: number }> };
+        expect(state.partners.find((p) => p.code === 'PARTNER_A')?.clicks).toBe(1);
+        expect(affitorLines(consoleLines)).toEqual([]);
+      } finally {
+        await sandbox.close();
+      }
+    });
+
+    for (const host of ['127.0.0.1', 'api.localhost']) {
+      test(`an API on ${host} takes the click too`, async ({ page, shop }) => {
+        const local = await startApiServer({ host });
+        try {
+          const url = at(shop.page('/l', { tag: { apiBase: local.origin } }) + '?aff=P1');
+          const [click] = await expectApiCalls(local, { endpoint: 'click', count: 1, action: () => page.goto(url) });
+          expect(click.body.affiliate_url).toBe(url);
+        } finally {
+          await local.close();
+        }
+      });
+    }
   });
 
   for (const [name, userAgent, reason] of [

@@ -1,10 +1,10 @@
 // What every `affitor-tracker <command>` shares: argument parsing (node:util parseArgs), `--help`,
 // `--json` (one JSON object on stdout and nothing else there), progress on stderr only in a
-// terminal, and one set of exit codes (README "Command line"). Each command module exports
+// terminal, and one set of exit codes (docs/cli.md). Each command module exports
 // `run(argv): Promise<number>` built with `runCommand`; bin/affitor-tracker.mjs sets the exit code.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** Exit codes shared by every command (documented in the README). */
+/** Exit codes shared by every command (documented in docs/cli.md). */
 export const EXIT = {
   /** Everything checked passed / the command did what it was asked. */
   ok: 0,

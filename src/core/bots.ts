@@ -1,5 +1,7 @@
 // Bot filtering: clicks from obvious automation would credit partners for visits no
-// person made. Only clear signals count — a false positive loses a real visitor's click.
+// person made. Only clear signals count — a false positive loses a real visitor's click. The filter
+// protects production numbers, so a loopback API (the local sandbox) takes every click: a
+// developer's own automated tests against it are tracked without a switch.
 
 /**
  * `HeadlessChrome` and friends, and the words crawlers put in their user agent. `bot` must end a
@@ -12,3 +14,10 @@ export function botReason(nav: Pick<Navigator, 'webdriver' | 'userAgent'>): stri
   const match = BOT_UA.exec(nav.userAgent);
   return nav.webdriver ? 'webdriver' : match && match[0];
 }
+
+/**
+ * An API on this machine (localhost, *.localhost, 127.x, [::1]): the local sandbox, no production
+ * numbers. Only the start of the host is checked (bytes: the script ships this), which is enough
+ * to tell a developer's sandbox from a real API.
+ */
+export const isLoopbackApi = (api: string) => /^\w+:\/\/([^/]+\.)?(localhost|127\.|\[::1])/.test(api);

@@ -7,13 +7,13 @@ import {
   appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
 } from '../shared/cookies.js';
 import { parseAff } from './aff.js';
-import { botReason } from './bots.js';
+import { botReason, isLoopbackApi } from './bots.js';
 import { settings } from './config.js';
 import { getCookie, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
 import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
-import { error, note } from './log.js';
+import { error, note, warn } from './log.js';
 import { referrer } from './spa.js';
 import { isRetryable, isSuccess } from './transport.js';
 
@@ -151,7 +151,7 @@ export function attribute(aff: string | null, url = location.href) {
   // then. A record another tab wrote for this same link is kept: it is the one click both share.
   const [id, , needed] = attribution(aff);
   const pending = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
-  if (needed && !bot() && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
+  if (needed && !bot(api) && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
   // A browser that refuses the lock (an opaque origin) gets the pass without it.
   click = locks
     .request('affitor_click', async () => {
@@ -219,8 +219,9 @@ export function trackClick(url: string, existingClickId?: string | null, api?: s
 /**
  * Why the visitor counts as a bot whose clicks are not sent, or null. Asked before anything of a
  * click is written or sent — the write-ahead record included, which a later page would resend.
+ * Bots reaching a loopback API (the sandbox) are the developer's own tests: their clicks go out.
  */
-const bot = () => !settings.allowBots && botReason(navigator);
+const bot = (api?: string) => !settings.allowBots && !isLoopbackApi(api || settings.apiBase) && botReason(navigator);
 
 /**
  * Whether the visitor's latest click is unfinished: in flight or retrying on this page, or written
@@ -240,8 +241,9 @@ export function forgetClicks() {
  * the record's API: an instance's click names it (config.ts `Settings.api`).
  */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
-  const reason = bot();
-  if (reason) return note(Line.Bot, reason);
+  const reason = bot(record.api);
+  // Printed outside debug mode too: a developer's automated test against a real API sees why.
+  if (reason) return warn(`Bot (${reason}), no click; see data-affitor-allow-bots`);
   const current = ++generation;
   clickUrl = record.affiliate_url;
   click = passClick = retryWhileAllowed(async () => {

@@ -1,5 +1,5 @@
 // Console output. Errors always print, with their words (docs/protocol.md §6: "errors always
-// log"). Everything else is a debug-mode decision line, logged by number (lines.ts) and printed by
+// log"), and so does the one warning (a bot's withheld click). Everything else is a debug-mode decision line, logged by number (lines.ts) and printed by
 // a printer that debug mode installs: the debug extras in the script, lineText in the ESM library.
 // Lines noted before the printer arrives (the extras load asynchronously) wait for it, in order.
 import type { Line } from './lines.js';
@@ -37,3 +37,6 @@ export function setPrinter(next: Printer) {
 }
 
 export const error = (...args: unknown[]) => console.error('[Affitor]', ...args);
+
+/** What a developer must see outside debug mode without it being an error (a click withheld from a bot). */
+export const warn = (text: string) => console.warn('[Affitor] ' + text);

@@ -15,7 +15,10 @@ export interface AffitorInitOptions {
   apiBase?: string | null;
   /** `'required'`: store and send nothing until `consent(true)`. */
   consent?: string | null;
-  /** Also send clicks from visitors that look like bots (webdriver, headless, crawlers). */
+  /**
+   * Also send clicks from visitors that look like bots (webdriver, headless, crawlers) to a real
+   * API. A loopback API (the local sandbox) takes them without this switch.
+   */
   allowBots?: boolean | string | null;
   /**
    * `.plus` script and ESM only. Other sites of yours (host names, comma-separated, subdomains

@@ -46,7 +46,7 @@ function sale(event: LemonSqueezyEventLike, paid: Paid, options: LemonSqueezyMap
 
 /**
  * A refund event names only the running total refunded: a full refund when everything is, else
- * that total (exact for the first partial refund of a sale; see the README on later ones).
+ * that total (exact for the first partial refund of a sale; see docs/lemonsqueezy.md on later ones).
  */
 function refund(event: LemonSqueezyEventLike, refunded: Paid, invoiceId: string): WebhookMapping {
   const amount = refunded.refunded_amount ?? 0;

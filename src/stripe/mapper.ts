@@ -6,7 +6,7 @@
 //   subscription-mode Checkout → the first invoice id (`in_…`), which renewals use as well;
 //   renewal invoice           → the invoice id (`in_…`).
 // The official recipe keys Checkout sales by `session.id`, which no Charge names, so every refund
-// would need a Stripe API call. Trade-off (README, Stripe section): sales recorded earlier under
+// would need a Stripe API call. Trade-off (docs/stripe.md): sales recorded earlier under
 // `session.id` need `resolveTransactionId` to be refunded.
 import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import { CLIENT_REFERENCE_PREFIX, clickIdFromClientReference } from '../shared/stripe-reference.js';

@@ -1,7 +1,7 @@
-// What every provider's webhook handler shares (Stripe, Paddle, Lemon Squeezy, Polar): the headers
+// What every provider's webhook handler shares (Stripe, Paddle, Lemon Squeezy, Polar, Clerk): the headers
 // they read, the mapper's result, the outcome and the one verify → map → record runner.
 import type { Affitor } from '../server/client.js';
-import type { TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
+import type { TrackLeadInput, TrackRefundInput, TrackSaleInput } from '../server/inputs.js';
 import type { AffitorResult } from '../server/responses.js';
 import { worthRedelivery } from '../server/retry.js';
 import { WebhookSignatureError } from './signature-error.js';
@@ -60,8 +60,8 @@ export interface WebhookOutcome<Event, Mapping = WebhookMapping> {
   /** The verified event; null when verification failed. */
   event: Event | null;
   mapped: Mapping | null;
-  /** The input of the Affitor call whose result is `result` (a Stripe refund may try several keys). */
-  sent: TrackSaleInput | TrackRefundInput | null;
+  /** The input of the Affitor call whose result is `result` (a Stripe refund may try several keys; Clerk sends a lead). */
+  sent: TrackSaleInput | TrackRefundInput | TrackLeadInput | null;
   /** The last Affitor call's result; null when nothing was sent. */
   result: AffitorResult | null;
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botReason } from '../../src/core/bots';
+import { botReason, isLoopbackApi } from '../../src/core/bots';
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36';
 const nav = (userAgent: string, webdriver = false) => ({ userAgent, webdriver });
@@ -26,5 +26,19 @@ describe('botReason', () => {
     expect(botReason(nav('Screaming Frog SEO Spider/19.0'))).toBe('Spider');
     expect(botReason(nav('Mozilla/5.0 (compatible; Chrome-Lighthouse)'))).toBe('Lighthouse');
     expect(botReason(nav('CCBot/2.0 crawler'))).toBe('Bot');
+  });
+});
+
+describe('isLoopbackApi: the local sandbox takes automated clicks, a real API does not', () => {
+  it('localhost, *.localhost, 127.x and [::1], on any port and path', () => {
+    for (const api of ['http://localhost:8787', 'http://localhost', 'https://localhost/affitor', 'http://api.localhost:9000', 'http://127.0.0.1:8787', 'http://127.1.2.3', 'http://[::1]:8787']) {
+      expect(isLoopbackApi(api), api).toBe(true);
+    }
+  });
+
+  it('Affitor, a shop proxying the API, and hosts that only contain the words', () => {
+    for (const api of ['https://api.affitor.com', 'https://shop.example/affitor', 'http://api.test:8787', 'https://notlocalhost.example', 'https://shop.example/localhost', 'http://10.0.0.5:8787', 'https://a127.0.0.1.example']) {
+      expect(isLoopbackApi(api), api).toBe(false);
+    }
   });
 });

@@ -13,10 +13,12 @@ export interface ProviderSandbox {
   sales(): Promise<Json[]>;
   /** The sandbox's refunds, oldest first. */
   refunds(): Promise<Json[]>;
+  /** The sandbox's customers that became leads, oldest first. */
+  leads(): Promise<Json[]>;
   /** Requests that reached the sandbox's tracking endpoint, oldest first. */
-  calls(endpoint: 'sale' | 'refund'): Promise<Json[]>;
+  calls(endpoint: 'lead' | 'sale' | 'refund'): Promise<Json[]>;
   /** Makes the next `count` requests to `endpoint` fail with `mode`. */
-  fault(endpoint: 'sale' | 'refund', mode: '503' | 'drop' | 'drop_after', count?: number): Promise<void>;
+  fault(endpoint: 'lead' | 'sale' | 'refund', mode: '503' | 'drop' | 'drop_after', count?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function providerSandbox(): Promise<ProviderSandbox> {
     clickId,
     sales: async () => [...(await state()).sales].reverse(),
     refunds: async () => [...(await state()).refunds].reverse(),
+    leads: async () => [...(await state()).customers].reverse().filter((c: Json) => c.lead_at !== null),
     calls: async (endpoint) => [...(await state()).events].reverse().filter((e: Json) => e.type === endpoint),
     async fault(endpoint, mode, count = 1) {
       const r = await client.post('/sandbox/faults', { [endpoint]: { mode, count } });

@@ -31,7 +31,7 @@ const attribute = (element: Element, name: string) => element.attrs.find((a) => 
 function hasTrackerTag(document: ParentNode): boolean {
   return elements(document, 'script').some((script) => {
     const src = attribute(script, 'src') ?? '';
-    const file = src.split('?')[0].split('/').pop() ?? '';
+    const file = src.split(/[?#]/)[0].split('/').pop() ?? '';
     return SCRIPT_FILES.includes(file);
   });
 }

@@ -156,10 +156,12 @@ describe('init refuses what it cannot edit safely', () => {
     ]);
   });
 
-  it('an HTML page without a written <head>, and one that already loads a tracker', () => {
+  it('an HTML page without a written <head>, and pages that already load a tracker (a cache-busting query or fragment included)', () => {
     const dir = inline({
       'index.html': '<!doctype html>\n<title>x</title>\n<p>hello</p>\n',
       'landing.html': '<html><head><script src="https://api.affitor.com/js/affitor-tracker.js" data-affitor-program-id="9"></script></head><body></body></html>\n',
+      'pricing.html': '<html><head><script src="/js/affitor-tracker.js?v=3" data-affitor-program-id="9"></script></head><body></body></html>\n',
+      'about.html': '<html><head><script src="/js/affitor-tracker.plus.js#v3" data-affitor-program-id="9"></script></head><body></body></html>\n',
     });
     const plan = planInit(dir, options);
     expect(plan.changes).toEqual([]);
