@@ -286,7 +286,7 @@ function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder):
     found.push('better-auth');
     const configs = modules.filter((m) => callsFunction(m, 'betterAuth'));
     if (configs.length === 1) plan.record(configs[0].file, addBetterAuthPlugin(configs[0]));
-    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? 'no' : configs.length} betterAuth({ … }) calls; add \`plugins: [affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }) })]\` (affitor-tracker/better-auth) to your auth config by hand`);
+    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? "no betterAuth({ … }) call in this app's code (in a repository of several it often lives in a shared package)" : `${configs.length} betterAuth({ … }) calls`}; add \`plugins: [affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }) })]\` (affitor-tracker/better-auth) to your auth config by hand`);
   }
   if (project.dependsOn('next-auth') || project.dependsOn('@auth/core')) {
     found.push('next-auth');
@@ -363,7 +363,7 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
   if (webhooks.length > 0) plan.stack.push('stripe-webhook');
   let blockedBy: string | null = null;
   for (const module of checkout) {
-    for (const outcome of addCheckoutMetadata(module, { programId: options.programId, next })) {
+    for (const outcome of addCheckoutMetadata(module, { programId: options.programId, next, frameworkEvent: framework })) {
       plan.record(module.file, outcome);
       if (outcome.kind === 'refused') blockedBy ??= `${module.file}: ${outcome.reason.split(':')[0]}`;
     }

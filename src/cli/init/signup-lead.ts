@@ -33,6 +33,9 @@ const USER_NAMES = new Set(['user', 'newUser', 'createdUser', 'account', 'custom
 /** Names of server actions / controller functions that create accounts. */
 const SIGNUP_FUNCTION = /^(post)?(sign_?up|register|create_?(user_?)?account|join)(action|user)?$/i;
 
+/** Middleware names that let only signed-in users through. */
+const SIGNED_IN_GUARD = /^(isAuthenticated|ensureAuthenticated|requireAuth|ensureLoggedIn|requireLogin|requireUser|authenticated|isLoggedIn)$/i;
+
 /** Where the handler's click id comes from. */
 type ClickSource = { kind: 'request'; name: string } | { kind: 'next-cookies' };
 
@@ -153,7 +156,9 @@ export function findSignupHandlers(module: ParsedModule, context: LeadContext): 
       const chain = memberChain(callee);
       const route = args[0];
       const last = args[args.length - 1];
-      if (chain && chain.length >= 2 && chain[chain.length - 1] === 'post' && n.StringLiteral.check(route) && isSignupPath(route.value)) {
+      // A route behind a signed-in check (`passport.isAuthenticated`, `requireAuth`) registers something for an existing account (a passkey), not an account.
+      const signedInOnly = args.slice(1, -1).some((arg) => SIGNED_IN_GUARD.test(memberChain(arg)?.at(-1) ?? ''));
+      if (chain && chain.length >= 2 && chain[chain.length - 1] === 'post' && n.StringLiteral.check(route) && isSignupPath(route.value) && !signedInOnly) {
         if (isFunction(last)) found.push({ module, handler: last, body: last.body, ...at(path.node) });
         else {
           const target = resolveHandler(module, last, context.modules);

@@ -18,6 +18,7 @@ import {
   visit,
   type Expression,
   type FunctionNode,
+  type Node,
   type NodePath,
   type ParsedModule,
 } from './ast.js';
@@ -77,6 +78,12 @@ function requestName(fn: FunctionNode | null): string | null {
   return null;
 }
 
+/** A Remix / React Router / SvelteKit handler destructures its event (`{ params, url }`): the event holds the request too. */
+function destructuresEvent(fn: FunctionNode | null, frameworkEvent: boolean): boolean {
+  const first = fn?.params[0];
+  return frameworkEvent && n.ObjectPattern.check(first) && !first.properties.some((p) => n.RestElement.check(p) || n.SpreadElement.check(p));
+}
+
 /** `user.id` when the function holding the Checkout has the signed-in user (`const user = …`, a `user` parameter, `session.user`). */
 function customerKeyInScope(fn: FunctionNode | null): string | null {
   if (!fn) return null;
@@ -87,7 +94,11 @@ function customerKeyInScope(fn: FunctionNode | null): string | null {
       return false;
     },
     visitVariableDeclarator(path) {
-      if (n.Identifier.check(path.node.id)) names.add(path.node.id.name);
+      const id = path.node.id;
+      if (n.Identifier.check(id)) names.add(id.name);
+      if (n.ObjectPattern.check(id)) {
+        for (const p of id.properties) if ((n.ObjectProperty.check(p) || n.Property.check(p)) && n.Identifier.check(p.value)) names.add(p.value.name);
+      }
       this.traverse(path);
     },
   });
@@ -100,6 +111,8 @@ export interface CheckoutContext {
   programId: string;
   /** A Next.js app: a helper without a request reads the click id with `cookies()` (it runs inside the request). */
   next: boolean;
+  /** Remix / React Router / SvelteKit: a handler's destructured first parameter is the event that holds `request`. */
+  frameworkEvent: boolean;
 }
 
 /** Wraps each `stripe.checkout.sessions.create(params)` options (an object, or a variable holding them) in `withAffitorCheckout(…, ids)`. */
@@ -121,7 +134,14 @@ export function addCheckoutMetadata(module: ParsedModule, context: CheckoutConte
       outcomes.push(refused(`${line}: the Checkout options are spread into the call; wrap them in withAffitorCheckout(params, ${ids('clickIdFromRequest(req)')}) by hand`));
       continue;
     }
-    const request = requestName(handler);
+    let request = requestName(handler);
+    if (!request && destructuresEvent(handler, context.frameworkEvent)) {
+      const pattern = handler!.params[0] as Node & { properties: Node[] };
+      const property = b.objectProperty(b.identifier('request'), b.identifier('request'));
+      property.shorthand = true;
+      pattern.properties.push(property as never);
+      request = 'request';
+    }
     let clickId: string;
     if (request) {
       ensureNames(program, SERVER_ENTRY, ['clickIdFromRequest']);

@@ -49,7 +49,7 @@ function exec(command: string, args: string[], cwd: string, timeoutMs: number): 
 const typecheck = (dir: string) => exec(bin('typescript/bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], dir, 120_000);
 
 describe('projects edited by init still build', () => {
-  it('Next.js App Router: type-checks and `next build` succeeds, the provider in the root layout', () => {
+  it('Next.js App Router: type-checks and `next build` succeeds — the provider around the nested {children}, a Checkout helper called from a server action', () => {
     const dir = initialised('next-app'); // next build type-checks the project itself
     // Built as CI builds it: .env is not committed, so no AFFITOR_API_KEY at build time (next build
     // evaluates the route modules; the server client must not be created at import).

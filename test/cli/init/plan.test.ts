@@ -62,7 +62,7 @@ const stacks: Array<{ fixture: string; stack: string[]; changes: string[]; skipp
   {
     fixture: 'next-app',
     stack: ['next-app', 'stripe-checkout'],
-    changes: ['.env', '.gitignore', 'app/api/checkout/route.ts', 'app/api/signup/route.ts', 'app/layout.tsx'],
+    changes: ['.env', '.gitignore', 'app/api/checkout/route.ts', 'app/api/signup/route.ts', 'app/layout.tsx', 'lib/billing.ts'],
     skipped: ['.'], // no webhook: a step left, not a refusal
   },
   { fixture: 'next-pages', stack: ['next-pages'], changes: ['.env', '.gitignore', 'pages/_app.tsx', 'pages/api/register.ts'], skipped: ['.'] },
