@@ -214,7 +214,7 @@ function planFrontend(project: Project, modules: ParsedModule[], plan: PlanBuild
     return 'vite';
   }
   // Server-rendered templates: the tag in the layout (the file that writes <head>); partials and pages are left alone.
-  const pug = project.filesEndingIn('.pug', '.jade').filter((f) => /^\s*head\s*$/m.test(project.read(f) ?? ''));
+  const pug = project.filesEndingIn('.pug', '.jade').filter((f) => /^\s*head(\(.*\))?\s*$/m.test(project.read(f) ?? ''));
   const markup = project.filesEndingIn('.ejs', '.hbs', '.handlebars', '.njk', '.liquid', '.mustache').filter((f) => /<\/head\s*>/i.test(project.read(f) ?? ''));
   if (pug.length + markup.length > 0) plan.stack.push('templates');
   for (const file of pug) {

@@ -55,7 +55,7 @@ function childIndent(beforeEnd: string, endIndent: string): string {
 export function addTagToPugHead(file: string, source: string, programId: string, api: string): { outcome: EditOutcome; contents: string } {
   if (loadsTracker(source)) return { outcome: present, contents: source };
   const lines = source.split('\n');
-  const heads = lines.flatMap((line, index) => (/^\s*head\s*$/.test(line) ? [index] : []));
+  const heads = lines.flatMap((line, index) => (/^\s*head(\(.*\))?\s*$/.test(line) ? [index] : []));
   if (heads.length !== 1) {
     return { outcome: refused(`${heads.length === 0 ? 'no `head` block' : `${heads.length} \`head\` blocks`}; add ${pugTag(programId, api, "'")} to the layout's head by hand`), contents: source };
   }
