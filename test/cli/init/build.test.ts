@@ -54,7 +54,7 @@ describe('projects edited by init still build', () => {
     // Built as CI builds it: .env is not committed, so no AFFITOR_API_KEY at build time (next build
     // evaluates the route modules; the server client must not be created at import).
     rmSync(join(dir, '.env'));
-    const build = exec(bin('next/dist/bin/next'), ['build'], dir, 300_000);
+    const build = exec(bin('next/dist/bin/next'), ['build'], dir, 420_000);
     console.log(`init: next build of the edited next-app fixture took ${build.seconds.toFixed(1)} s`);
     expect(build.status, build.output).toBe(0);
     expect(build.output).toContain('/api/signup');
@@ -65,7 +65,7 @@ describe('projects edited by init still build', () => {
       .map((f) => readFileSync(join(chunks, f), 'utf8'))
       .join('\n');
     expect(browserCode).toContain('/api/v1/track/click');
-  }, 320_000);
+  }, 440_000);
 
   it('Next.js Pages Router: type-checks with the new pages/_app.tsx and the edited API route', () => {
     const dir = initialised('next-pages');

@@ -36,7 +36,13 @@ const cases: Case[] = [
     stack: ['next-app', 'stripe-checkout', 'stripe-webhook'],
     wired: {
       'app/layout.tsx': [`\t\t\t\t\t\t\t${PROVIDER}\n\t\t\t\t\t\t\t\t{children}\n\t\t\t\t\t\t\t</AffitorProvider>\n`],
-      'app/(auth)/actions.ts': ["'use server';\n\nimport", 'customerExternalId: String(createdUser.id), email, clickId: clickIdFrom(await cookies())'],
+      'app/(auth)/actions.ts': [
+        "'use server';\n\nimport",
+        'customerExternalId: String(createdUser.id), email, clickId: clickIdFrom(await cookies())',
+        // After the check that the user was created, before what follows it.
+        "    return { error: 'Could not create the account' };\n  }\n\n  // Affitor: the signup is a lead",
+        '${affitorLead.error}`);\n\n  await startCheckout(',
+      ],
       'lib/payments.ts': ['withAffitorCheckout(\n    params,\n    { clickId: clickIdFrom(await cookies()), customerKey: user.id, programId: 1 }'],
       'app/api/stripe/webhook/route.ts': ['handleStripeWebhook({ rawBody: payload, signature: signature, secret: process.env.STRIPE_WEBHOOK_SECRET!'],
     },
@@ -47,7 +53,11 @@ const cases: Case[] = [
     fixture: 'express-cjs',
     stack: ['templates', 'express', 'stripe-checkout', 'stripe-webhook'],
     wired: {
-      'controllers/user.js': ["} = require('affitor-tracker/server');", 'customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req)'],
+      'controllers/user.js': [
+        "} = require('affitor-tracker/server');",
+        'customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req)',
+        '    await user.save();\n    // Affitor: the signup is a lead', // after the save, not before
+      ],
       'controllers/billing.js': ['withAffitorCheckout(params, { clickId: clickIdFromRequest(req), programId: 1 })', 'handleStripeWebhook({ rawBody: req.body'],
       'views/layout.pug': ["    script(src='http://localhost:8787/js/affitor-tracker.js', data-affitor-program-id='1', data-affitor-api-base='http://localhost:8787', defer)\n  body"],
     },
