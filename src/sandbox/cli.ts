@@ -8,6 +8,8 @@ import { DEFAULT_PROGRAM_ID, INACTIVE_LINK, MISCONFIGURED_LINK, SettingsError, v
 import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, startSandbox, type FeedItem, type SandboxOptions } from './server.js';
 
 export { startSandbox } from './server.js';
+/** A connection with the sandbox's driver (scripts that read a sandbox's data file: bench/). */
+export { openSqlite } from './sqlite.js';
 export type { FeedItem, RunningSandbox, SandboxOptions } from './server.js';
 
 export const USAGE = `Usage: affitor-tracker sandbox [options]
