@@ -12,23 +12,34 @@ export type Outcome = [status: number, body?: Record<string, unknown>, detail?: 
 /** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
 export type Send = (path: string, body: object, api?: string | null) => Promise<Outcome>;
 
+/**
+ * `JSON.stringify` without the page's `toJSON` helpers: old libraries (Prototype.js) give arrays
+ * one that returns a string, which would send and store `click_ids` as text. The replacer hands
+ * back each original value, which is then serialised as JSON defines it.
+ */
+export const toJson = (value: object) =>
+  JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
+    return this[key];
+  });
+
 export async function post(url: string, body: object): Promise<Outcome> {
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      body: toJson(body),
       // Lets the request finish when the visitor navigates away right after a click or signup.
       keepalive: true,
     });
     // Read through `status` and the body only (`json()`, else `text()`): fetch stand-ins in users'
-    // tests have no `headers` or `statusText`. A body that is not JSON stays undefined and the
-    // caller decides (a click retries it).
+    // tests have no `headers` or `statusText`, and many no `status` (`{ ok: true, json }`): there
+    // `ok` decides, and a failure without a status is final, as a 4xx. A body that is not JSON
+    // stays undefined and the caller decides (a click retries it).
     let answer;
     try {
       answer = res.json ? await res.json() : JSON.parse(await res.text());
     } catch (e) {}
-    return [res.status, answer];
+    return [res.status || (res.ok ? 200 : 400), answer];
   } catch (e) {
     note(Line.RequestFailed, e);
     // A hole, not `undefined`: the script ships every byte (`void 0` is 6 more).

@@ -42,11 +42,6 @@ export function clickIdsFromCookieHeader(header?: string | null): string[] {
   return readClickIds(header || '');
 }
 
-/** {@link clickIdFromCookieHeader} for a Fetch `Request` or a Node/Express request. */
-export function clickIdFromRequest(req: RequestLike): string | null {
-  return clickIdFromCookieHeader(cookieHeaderOf(req));
-}
-
 export interface CookieRefreshOptions {
   /**
    * The `domain=` the script uses: your `data-affitor-cookie-domain`, else the broadest domain the

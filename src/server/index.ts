@@ -36,8 +36,9 @@ export type {
 export {
   affitorCookieRefresh,
   clickIdFromCookieHeader,
-  clickIdFromRequest,
   clickIdsFromCookieHeader,
   refreshAffitorCookies,
 } from './cookies.js';
+export { clickIdFrom, clickIdFromRequest, clickIdsFrom } from './click-source.js';
+export type { ClickSource, CookieStoreLike, FetchRequestLike, H3EventLike, HeadersLike, NodeRequestLike, RequestHolder } from './click-source.js';
 export type { CookieRefreshOptions, RefreshOptions, RequestLike } from './cookies.js';
