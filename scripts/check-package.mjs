@@ -88,6 +88,8 @@ const required = [
   'dist/types/react/index.d.ts',
   'dist/clerk.js',
   'dist/types/clerk/index.d.ts',
+  'dist/supabase.js',
+  'dist/types/supabase/index.d.ts',
   'dist/sandbox/cli.js',
   'dist/cli/sandbox.js',
   'dist/cli/init.js',

@@ -7,6 +7,7 @@ export const sidebar = [
       { text: 'Getting started', link: '/', summary: 'What it is and the five-minute path from an empty app to a verified integration.' },
       { text: 'Sandbox', link: '/sandbox', summary: 'The local Affitor-compatible API, storefront and live console.' },
       { text: 'Command line', link: '/cli', summary: 'sandbox, init, verify, doctor and mcp.' },
+      { text: 'init: wire an app', link: '/init', summary: 'What init wires per stack, and the edits it leaves to you.' },
     ],
   },
   {
@@ -22,7 +23,9 @@ export const sidebar = [
     text: 'Signups',
     items: [
       { text: 'Server client', link: '/server', summary: 'Leads, sales and refunds from your server; reading the click id.' },
+      { text: 'Server actions', link: '/server-actions', summary: 'The lead from Next.js server actions, React Router / Remix and SvelteKit actions, CommonJS controllers.' },
       { text: 'Clerk', link: '/clerk', summary: 'The click with the sign-up, the lead from the user.created webhook.' },
+      { text: 'Supabase', link: '/supabase', summary: 'Server-side sign-ups, and client-side Supabase Auth: one lead per account.' },
     ],
   },
   {
