@@ -96,6 +96,19 @@ describe('verify', () => {
     expect(plain.stderr).toMatch(/^affitor-tracker verify: .* refused the API key/);
   });
 
+  it('an API that answers 403 (the key refused for this program): exit 3 too, not a generic API error', async () => {
+    const forbidden = createServer((_req, res) => res.writeHead(403, { 'Content-Type': 'application/json' }).end('{"error":"Forbidden"}'));
+    await new Promise<void>((done) => forbidden.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(forbidden.address() as AddressInfo).port}`;
+      const r = await runCli(['verify', '--api', url, '--key', 'affitor_other_program_0', '--json']);
+      expect(r.code).toBe(3);
+      expect(onlyJson(r.stdout)).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringMatching(/refused the API key .*--key/) } });
+    } finally {
+      await new Promise((done) => forbidden.close(done));
+    }
+  });
+
   it('an unreachable API: exit 4', async () => {
     const r = await runCli(['verify', '--api', `http://127.0.0.1:${await freePort()}`, '--key', 'affitor_any_key_000', '--json']);
     expect(r.code).toBe(4);
