@@ -30,7 +30,7 @@ const chromium =
   (existsSync(join(repo, 'node_modules/.cache/chromium-path')) ? readFileSync(join(repo, 'node_modules/.cache/chromium-path'), 'utf8').trim() : '/usr/bin/chromium');
 
 /** The test libraries the project takes from this repo (as its own devDependencies would be). */
-const LINKED = ['msw', 'vitest', '@playwright/test', 'playwright', 'playwright-core', 'typescript', '@types/node', 'better-sqlite3'];
+const LINKED = ['msw', 'vitest', '@playwright/test', 'playwright', 'playwright-core', 'typescript', '@types/node'];
 
 /** Every `<!-- file: path -->` code block of the guide, by path. */
 function docExamples(markdown: string): Map<string, string> {

@@ -4,14 +4,7 @@ import type { CommissionRow, CustomerRow, PartnerRow, ProgramRow, SaleRow } from
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** What the rules use of a prepared statement: named here, so that declaration files can name it. */
-export interface Statement<P extends unknown[], R> {
-  get(...params: P): R | undefined;
-  run(...params: P): { changes: number; lastInsertRowid: number | bigint };
-}
-
-export function prepareStatements(connection: Db) {
-  const db = { prepare: <P extends unknown[] = unknown[], R = unknown>(sql: string): Statement<P, R> => connection.prepare<P, R>(sql) };
+export function prepareStatements(db: Db) {
   return {
     programById: db.prepare<[number], ProgramRow>('SELECT * FROM programs WHERE id = ?'),
     programByKey: db.prepare<[string], ProgramRow>('SELECT * FROM programs WHERE api_key = ?'),
