@@ -39,6 +39,7 @@ export const sidebar = [
     items: [
       { text: 'Reliability', link: '/reliability', summary: 'What is never lost and never applied twice, and how that is proven.' },
       { text: 'Choices where Affitor is silent', link: '/choices', summary: 'What we decided and why.' },
+      { text: 'Testing with stand-ins', link: '/testing-with-stand-ins', summary: 'Fetch stand-ins, jsdom and happy-dom in your own unit tests.' },
       { text: 'Tests and figures', link: '/figures', summary: 'The test stages and measured sizes, CPU and load.' },
       { text: 'Protocol', link: '/protocol', summary: 'Every endpoint, field, cookie, status and error string.' },
       { text: 'Architecture', link: '/architecture', summary: 'Design goals and the code map.' },

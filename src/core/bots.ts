@@ -9,10 +9,14 @@
  */
 const BOT_UA = /headless|bot\b|crawl|spider|slurp|lighthouse|facebookexternalhit/i;
 
-/** Why this browser looks like a bot (`webdriver`, or the word in its user agent), or null for a person. */
+/**
+ * Why this browser looks like a bot (`webdriver`, or the word in its user agent), or null for a
+ * person. happy-dom says `webdriver` too, but it is a unit test's page, whose clicks go to its own
+ * fetch stand-in: its tests must see what a browser sends.
+ */
 export function botReason(nav: Pick<Navigator, 'webdriver' | 'userAgent'>): string | null {
   const match = BOT_UA.exec(nav.userAgent);
-  return nav.webdriver ? 'webdriver' : match && match[0];
+  return nav.webdriver && !/HappyDOM\//.test(nav.userAgent) ? 'webdriver' : match && match[0];
 }
 
 /**

@@ -47,7 +47,8 @@ let days: number;
 export function resetClicks() {
   clickId = affiliateUrl = lastAff = clickUrl = null;
   hasAttribution = pendingToCheck = false;
-  sessionId = '';
+  // Made here, not by the first pass: an ESM instance may call trackClick or signup without init.
+  sessionId = 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
   click = passClick = undefined;
   generation = 0;
   days = DEFAULT_COOKIE_WINDOW_DAYS;
@@ -106,16 +107,19 @@ export function resendablePendingClick(text: string | null, now: number): Pendin
 export const clickBody = (record: PendingClick, pageTitle: string) =>
   Object.assign({}, record, { page_title: pageTitle, attempts: undefined, first_ts: undefined, api: undefined }, deviceFields());
 
-/**
- * Memory, else the cookies; a legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2).
- * None while tracking is off: nothing may be read for, or passed on to, a visitor without consent.
- */
-export function getClickId(): string | null {
-  if (!trackingAllowed()) return null;
-  let id = clickId || getCookie(CLICK_ID_COOKIE);
+/** The cookies' click id; a legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2). */
+function storedClickId() {
+  let id = getCookie(CLICK_ID_COOKIE);
   if (!id && (id = getCookie(LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
   return id;
 }
+
+/**
+ * The cookies, else memory (a page whose cookies are refused). The cookie first: another tab's
+ * newer click, or a unit test that rewrote `document.cookie`, outranks what this page remembers.
+ * None while tracking is off: nothing may be read for, or passed on to, a visitor without consent.
+ */
+export const getClickId = (): string | null => (trackingAllowed() ? storedClickId() || clickId : null);
 
 /** Cookie list plus the current id when it lacks it; the newest 20, oldest first (docs/protocol.md §4.2). */
 export function getClickIds(): string[] {
@@ -172,7 +176,8 @@ export function navigate(url: string) {
 
 /** The click id and landing URL the cookies hold, and whether `aff` calls for a click (protocol §3.2 step 4). */
 function attribution(aff: string | null) {
-  const id = getClickId();
+  // What the cookies hold decides, not memory: cookies removed meanwhile make a new visitor.
+  const id = storedClickId();
   const storedUrl = getCookie(AFF_URL_COOKIE);
   const storedAff = parseAff(storedUrl);
   return [id, storedUrl, !!aff && (!id || (!!storedAff && storedAff != aff))] as const;
@@ -283,8 +288,7 @@ export function saveClick(url: string | null, id: string, windowDays?: unknown) 
   note(Line.ClickSaved, id);
 }
 
-/** Once per page, before its first attribution pass: the session, and a look for a pending click. */
+/** Once per page, before its first attribution pass: a look for a pending click. */
 export function startPage() {
-  sessionId = 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
   pendingToCheck = true;
 }

@@ -10,6 +10,7 @@ import {
   startPage, trackClick,
 } from './click.js';
 import { type Settings, readSettings, settings, useSettings } from './config.js';
+import { rereadCookies } from './cookie-jar.js';
 import { MARKER } from './facade.js';
 import { type Gate, closedWithoutConsentMode, gate, send, trackingAllowed, useGate } from './gate.js';
 import { forgetLeads, resumeLeads, signup } from './lead.js';
@@ -54,6 +55,9 @@ let waitingPass: (() => void) | undefined;
  * before an instance's call, so the page's pass runs with the page's settings.
  */
 export function passNow() {
+  // Each call of the page's reads the cookies afresh: the page, another tab or a unit test may have
+  // written them since the last one.
+  rereadCookies();
   const pass = waitingPass;
   waitingPass = undefined;
   if (pass) pass();
@@ -161,8 +165,8 @@ export const tracker: AffitorApi = {
 
   signup: signupWhenShown,
   trackClick: (affiliateUrl?: string, existingClickId?: string | null) => whenShown(() => (passNow(), trackClick(affiliateUrl || location.href, existingClickId))),
-  getClickId,
-  getClickIds,
+  getClickId: () => (passNow(), getClickId()),
+  getClickIds: () => (passNow(), getClickIds()),
   getData,
 
   /** Once the page's attribution has settled: the landing's click, then any click started since. */

@@ -22,13 +22,14 @@ export async function post(url: string, body: object): Promise<Outcome> {
       keepalive: true,
     });
     // Read through `status` and the body only (`json()`, else `text()`): fetch stand-ins in users'
-    // tests have no `headers` or `statusText`. A body that is not JSON stays undefined and the
-    // caller decides (a click retries it).
+    // tests have no `headers` or `statusText`, and many no `status` (`{ ok: true, json }`): there
+    // `ok` decides, and a failure without a status is final, as a 4xx. A body that is not JSON
+    // stays undefined and the caller decides (a click retries it).
     let answer;
     try {
       answer = res.json ? await res.json() : JSON.parse(await res.text());
     } catch (e) {}
-    return [res.status, answer];
+    return [res.status || (res.ok ? 200 : 400), answer];
   } catch (e) {
     note(Line.RequestFailed, e);
     // A hole, not `undefined`: the script ships every byte (`void 0` is 6 more).

@@ -49,7 +49,9 @@ export type Reply<Style extends ReplyStyle, Body> = Style extends 'body' ? Body 
 /** True where a browser would run this code (a window with a document, or a web worker). */
 function looksLikeBrowser(): boolean {
   const g = globalThis as { window?: { document?: unknown }; document?: unknown; importScripts?: unknown };
-  // `window` alone is not enough: Deno 1.x defines it server-side, without a document.
+  // `window` alone is not enough: Deno 1.x defines it server-side, without a document. Node (Bun,
+  // Deno 2) with a DOM shim is a server running unit tests in jsdom or happy-dom: the key stays there.
+  if (typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string') return false;
   return g.document !== undefined || g.window?.document !== undefined || typeof g.importScripts === 'function';
 }
 
@@ -227,7 +229,9 @@ class AffitorClient<Style extends ReplyStyle> {
         return { result, body: answer.body };
       }
       const retryAfter = answer.retryAfter ?? (answer.result.retryAfterSeconds !== undefined ? String(answer.result.retryAfterSeconds) : null);
-      await sleep(retryDelayMs(attempt - 1, retryAfter));
+      const delay = retryDelayMs(attempt - 1, retryAfter);
+      if (delay === null) return { result, body: answer.body };
+      await sleep(delay);
     }
   }
 

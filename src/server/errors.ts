@@ -9,7 +9,7 @@ export class AffitorApiError extends Error {
   readonly status: number;
   /** The API's own error code (`unauthorized`, `rate_limited`, …) when its body carries one. */
   readonly code?: string;
-  /** From the body's `error.retry_after_seconds`, when present. */
+  /** When the API allows the next attempt: the body's `error.retry_after_seconds`, else `Retry-After`. */
   readonly retryAfterSeconds?: number;
   /** The parsed JSON body, the raw text when it was not JSON, or null. */
   readonly body: unknown;
@@ -23,7 +23,7 @@ export class AffitorApiError extends Error {
     super((fromApi ? envelope.message : result.error) || `Request failed with status ${result.status}`);
     this.status = result.status;
     this.code = envelope.code;
-    this.retryAfterSeconds = envelope.retryAfterSeconds;
+    this.retryAfterSeconds = result.retryAfterSeconds ?? envelope.retryAfterSeconds;
     this.body = body;
     this.result = result;
   }

@@ -1,5 +1,6 @@
 // What the API answers (docs/protocol.md §5, protocol §12.4) and what a call resolves to in the object form
 // (docs/protocol.md §8.3): the typed bodies, the result object and its codes, and the reading of one HTTP answer.
+import { parseRetryAfter } from './retry.js';
 
 export type TrackLeadResponse = {
   success: boolean;
@@ -116,7 +117,11 @@ export interface AffitorResult<T = Record<string, unknown>> {
    * was recorded before repeating it. Never retried by the client.
    */
   outcomeUnknown?: true;
-  /** From the typed error envelope's `retry_after_seconds` (readiness), when present. */
+  /**
+   * When the API allows the next attempt: the typed error envelope's `retry_after_seconds`
+   * (readiness), else the `Retry-After` header, when present. A call whose answer asks for longer
+   * than the client waits within a call returns at once with it.
+   */
   retryAfterSeconds?: number;
   /** The API's own error code from the typed envelope (`unauthorized`, `rate_limited`), when present. */
   errorCode?: string;
@@ -124,14 +129,26 @@ export interface AffitorResult<T = Record<string, unknown>> {
   attempts: number;
 }
 
-/** The few members of a fetch `Response` the client reads. Users' fetch stand-ins often lack `headers`. */
+/**
+ * The few members of a fetch `Response` the client reads. Users' fetch stand-ins often lack
+ * `headers`, `text` (only `json`) or even `status` (only `ok`).
+ */
 export interface ResponseLike {
   ok?: boolean;
-  status: number;
+  status?: number;
   statusText?: string;
   type?: string;
   headers?: { get(name: string): string | null };
-  text(): Promise<string>;
+  text?(): Promise<string>;
+  json?(): Promise<unknown>;
+}
+
+/** The body as text: `text()`, else what a stand-in's `json()` gives, serialised again. */
+async function bodyText(res: ResponseLike): Promise<string> {
+  if (typeof res.text === 'function') return res.text();
+  if (typeof res.json !== 'function') return '';
+  const json = await res.json();
+  return json === undefined ? '' : JSON.stringify(json);
 }
 
 /**
@@ -180,20 +197,22 @@ const unexpectedResponse = (status: number, error: string, body: unknown, retryA
  * `redirect: 'manual'`): following it would turn the POST into a GET that records nothing.
  */
 export async function readAnswer(res: ResponseLike, url: string): Promise<Answer> {
-  const header = (name: string) => res.headers?.get(name) ?? null;
+  const header = (name: string) => (typeof res.headers?.get === 'function' ? res.headers.get(name) : null);
   const retryAfter = header('retry-after');
+  // A stand-in without a status (`{ ok: true, json }`): `ok` decides, and a failure is final, as a 4xx.
+  const status = typeof res.status === 'number' ? res.status : res.ok ? 200 : 400;
   // Node answers a manual redirect with the 3xx itself; a browser with an opaque status-0 response.
-  if ((res.status >= 300 && res.status < 400) || res.type === 'opaqueredirect') {
+  if ((status >= 300 && status < 400) || res.type === 'opaqueredirect') {
     const location = header('location');
     return unexpectedResponse(
-      res.status,
-      `${url} answered a redirect${res.status ? ` (${res.status}` : ''}${location ? ` to ${location}` : ''}${res.status ? ')' : ''}; ` +
+      status,
+      `${url} answered a redirect${status ? ` (${status}` : ''}${location ? ` to ${location}` : ''}${status ? ')' : ''}; ` +
         'redirects are not followed, because they turn the POST into a GET that records nothing. Set apiUrl/apiBase to the final address.',
       null,
       retryAfter,
     );
   }
-  const text = await res.text();
+  const text = await bodyText(res);
   let body: unknown = text || null;
   let isJson = false;
   try {
@@ -204,23 +223,25 @@ export async function readAnswer(res: ResponseLike, url: string): Promise<Answer
   } catch {
     // kept as text
   }
-  const ok = res.status >= 200 && res.status < 300;
+  const ok = status >= 200 && status < 300;
   if (ok && !(isJson && body !== null && typeof body === 'object' && !Array.isArray(body))) {
     return unexpectedResponse(
-      res.status,
-      `${url} answered ${res.status} with ${text ? `a body that is not a JSON object (${JSON.stringify(text.slice(0, 60))})` : 'an empty body'}, ` +
+      status,
+      `${url} answered ${status} with ${text ? `a body that is not a JSON object (${JSON.stringify(text.slice(0, 60))})` : 'an empty body'}, ` +
         'not an Affitor answer: a proxy or captive portal in between, or apiUrl/apiBase points at something else. Nothing is known to be recorded.',
       body,
       retryAfter,
     );
   }
-  const result: Answer['result'] = { ok, status: res.status, data: ok ? body : null, code: codeFor(res.status) };
+  const result: Answer['result'] = { ok, status, data: ok ? body : null, code: codeFor(status) };
   if (header('idempotent-replayed') === 'true') result.replayed = true;
   if (!ok) {
     const envelope = isJson ? errorEnvelope(body) : {};
-    result.error = envelope.message || res.statusText || `HTTP ${res.status}`;
+    result.error = envelope.message || res.statusText || `HTTP ${status}`;
     if (envelope.code !== undefined) result.errorCode = envelope.code;
-    if (envelope.retryAfterSeconds !== undefined) result.retryAfterSeconds = envelope.retryAfterSeconds;
+    const headerMs = parseRetryAfter(retryAfter);
+    const retryAfterSeconds = envelope.retryAfterSeconds ?? (headerMs === null ? undefined : Math.ceil(headerMs / 1000));
+    if (retryAfterSeconds !== undefined) result.retryAfterSeconds = retryAfterSeconds;
     if (result.code === 'duplicate') result.duplicate = true;
   }
   return { result, body, retryAfter };

@@ -32,7 +32,11 @@ export function mayHaveLanded(status: number, networkErrorCode: string | undefin
 
 const BASE_MS = 250;
 const BACKOFF_CAP_MS = 2_000;
-/** A server asking for a longer pause than this gets the cap: a signup handler must not hang for minutes. */
+/**
+ * The longest pause a call waits for within itself: a server asking for longer is answered at once
+ * (its `retryAfterSeconds` says when), since a signup handler must not hang for minutes and an
+ * earlier retry would only be refused again.
+ */
 export const RETRY_AFTER_CAP_MS = 10_000;
 
 /** `Retry-After` (delay-seconds or an HTTP date) in ms, or null when absent or unparsable. */
@@ -46,12 +50,14 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
 
 /**
  * Pause before retry number `retry` (0 = the first retry): `250·2^retry` ms capped at 2 s, or the
- * server's `Retry-After` when that is longer, itself capped at 10 s.
+ * server's `Retry-After` when that is longer; null when the server asks for more than
+ * {@link RETRY_AFTER_CAP_MS}: no retry within the call, never one before the server's own time.
  */
-export function retryDelayMs(retry: number, retryAfter: string | null, now = Date.now()): number {
+export function retryDelayMs(retry: number, retryAfter: string | null, now = Date.now()): number | null {
   const backoff = Math.min(BASE_MS * 2 ** retry, BACKOFF_CAP_MS);
   const asked = parseRetryAfter(retryAfter, now);
-  return asked === null ? backoff : Math.max(backoff, Math.min(asked, RETRY_AFTER_CAP_MS));
+  if (asked !== null && asked > RETRY_AFTER_CAP_MS) return null;
+  return Math.max(backoff, asked ?? 0);
 }
 
 /**

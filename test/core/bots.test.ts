@@ -16,6 +16,11 @@ describe('botReason', () => {
     expect(botReason(nav(CHROME, true))).toBe('webdriver');
   });
 
+  it("happy-dom's webdriver is a unit test's page, not a bot (its UA names it)", () => {
+    expect(botReason(nav('Mozilla/5.0 (X11; Linux x64) AppleWebKit/537.36 (KHTML, like Gecko) HappyDOM/21.0.4', true))).toBeNull();
+    expect(botReason(nav(CHROME + ' HappyDOM', true))).toBe('webdriver');
+  });
+
   it('headless and crawler user agents name the matched word', () => {
     expect(botReason(nav(CHROME.replace('Chrome/', 'HeadlessChrome/')))).toBe('Headless');
     expect(botReason(nav('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'))).toBe('bot');

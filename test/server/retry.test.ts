@@ -23,11 +23,11 @@ describe('retry policy', () => {
     expect([0, 1, 2, 3, 4, 10].map((n) => retryDelayMs(n, null))).toEqual([250, 500, 1000, 2000, 2000, 2000]);
   });
 
-  it('honours Retry-After (seconds or HTTP date) when longer, up to 10 s', () => {
+  it('honours Retry-After (seconds or HTTP date) when longer; past 10 s, no retry within the call (null)', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(retryDelayMs(0, '3', now)).toBe(3000);
     expect(retryDelayMs(3, '1', now)).toBe(2000);
-    expect(retryDelayMs(0, '120', now)).toBe(10000);
+    expect(retryDelayMs(0, '120', now)).toBeNull();
     expect(retryDelayMs(0, 'Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
     expect(retryDelayMs(0, 'soon', now)).toBe(250);
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', now)).toBe(0);

@@ -1,0 +1,5 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options { "url": "http://localhost/" }
+import { standInSuite } from './browser-suite';
+
+standInSuite();

@@ -1,0 +1,5 @@
+// @vitest-environment jsdom
+// @vitest-environment-options { "url": "http://localhost/" }
+import { standInSuite } from './browser-suite';
+
+standInSuite();

@@ -1,0 +1,3 @@
+import { serverStandInSuite } from './server-suite';
+
+serverStandInSuite();
