@@ -23,6 +23,8 @@ export const sidebar = [
     items: [
       { text: 'Server client', link: '/server', summary: 'Leads, sales and refunds from your server; reading the click id.' },
       { text: 'Clerk', link: '/clerk', summary: 'The click with the sign-up, the lead from the user.created webhook.' },
+      { text: 'better-auth', link: '/better-auth', summary: 'One plugin: the lead of every new account, with its click.' },
+      { text: 'Auth.js / NextAuth', link: '/next-auth', summary: 'events.createUser: the lead of every new account, with its click.' },
     ],
   },
   {
