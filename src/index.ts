@@ -324,7 +324,7 @@ function injectScript(url: string, programId: number | string, options: LoadAffi
         'api-base': options.apiBase,
         'cookie-domain': options.cookieDomain,
       };
-      for (const name in attributes) {
+      for (const name of Object.keys(attributes)) {
         if (attributes[name] != null) script.setAttribute('data-affitor-' + name, String(attributes[name]));
       }
       script.onload = () => done(isTracker(window.affitor) ? window.affitor : null);

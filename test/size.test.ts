@@ -55,7 +55,7 @@
 // event's wait uses the shared sleep(); 5,076 → 5,164 B (+88 B) so that a developer's automated
 // tests are tracked by a loopback API (the local sandbox) without a switch, and a bot's click
 // withheld from a real API says so in a console warning outside debug mode too (it was silent).
-// 5,164 → 5,206 B (+42 B) with the loopback stand-in fixes; 5,206 → 5,280 B (+74 B) for one lead
+// 5,164 → 5,228 B (+64 B) with the loopback stand-in fixes; 5,228 → 5,303 B (+75 B) for one lead
 // per account: a customer key this browser has recorded (localStorage `affitor_recorded_leads`)
 // sends nothing again on later pages (protocol §3.6).
 // Lower SIZE_CEILING_BYTES whenever the
@@ -67,7 +67,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5280;
+const SIZE_CEILING_BYTES = 5303;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

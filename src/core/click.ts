@@ -15,7 +15,7 @@ import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
 import { error, note, warn } from './log.js';
 import { referrer } from './spa.js';
-import { isRetryable, isSuccess } from './transport.js';
+import { isRetryable, isSuccess, toJson } from './transport.js';
 
 export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
@@ -84,7 +84,7 @@ export const newPendingClick = (affiliateUrl: string, existingClickId?: string |
 
 /** Cookie value for a record, or null when it is too big to persist. */
 export function encodePendingClick(record: PendingClick): string | null {
-  const value = encodeURIComponent(JSON.stringify(record));
+  const value = encodeURIComponent(toJson(record));
   return value.length > MAX_PENDING_BYTES ? null : value;
 }
 

@@ -16,7 +16,7 @@ import { getCookie, setCookie } from './cookie-jar.js';
 import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
 import { error, note } from './log.js';
-import { isRetryable, isSuccess } from './transport.js';
+import { isRetryable, isSuccess, toJson } from './transport.js';
 
 export const LEAD_PATH = '/api/v1/track/lead';
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
@@ -68,7 +68,7 @@ function storeLeads(change: (leads: PendingLeads) => void) {
     const leads = (JSON.parse(localStorage.getItem(PENDING_LEADS_KEY)!) as PendingLeads | null) || {};
     change(leads);
     const any = Object.keys(leads).length > 0;
-    if (any) localStorage.setItem(PENDING_LEADS_KEY, JSON.stringify(leads));
+    if (any) localStorage.setItem(PENDING_LEADS_KEY, toJson(leads));
     else localStorage.removeItem(PENDING_LEADS_KEY);
     // Host-only, like localStorage itself.
     setCookie(PENDING_LEAD_COOKIE, '1', any ? 1 : -1, '');
@@ -155,7 +155,8 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
 export function resumeLeads() {
   if (getCookie(PENDING_LEAD_COOKIE))
     storeLeads((leads) => {
-      for (const key in leads) {
+      // Own keys only: a page's library may add enumerable methods to Object.prototype.
+      for (const key of Object.keys(leads)) {
         const [body, created, api] = leads[key];
         if (Date.now() - created < RESEND_WINDOW_MS) {
           note(Line.ResendingSignup);

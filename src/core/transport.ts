@@ -12,12 +12,22 @@ export type Outcome = [status: number, body?: Record<string, unknown>, detail?: 
 /** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
 export type Send = (path: string, body: object, api?: string | null) => Promise<Outcome>;
 
+/**
+ * `JSON.stringify` without the page's `toJSON` helpers: old libraries (Prototype.js) give arrays
+ * one that returns a string, which would send and store `click_ids` as text. The replacer hands
+ * back each original value, which is then serialised as JSON defines it.
+ */
+export const toJson = (value: object) =>
+  JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
+    return this[key];
+  });
+
 export async function post(url: string, body: object): Promise<Outcome> {
   try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      body: toJson(body),
       // Lets the request finish when the visitor navigates away right after a click or signup.
       keepalive: true,
     });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_ATTEMPTS, isRetryable, isSuccess, retry, retryDelay } from '../../src/core/transport';
+import { MAX_ATTEMPTS, isRetryable, isSuccess, retry, retryDelay, toJson } from '../../src/core/transport';
 
 describe('retryDelay (protocol §3.4 plus jitter)', () => {
   it('doubles from 1 s and caps at 8 s at full scale', () => {
@@ -61,5 +61,20 @@ describe('retry (the one loop of clicks and leads)', () => {
     await done;
     expect(times).toHaveLength(MAX_ATTEMPTS);
     for (let n = 1; n < times.length; n++) expect(times[n] - times[n - 1]).toBeGreaterThanOrEqual(retryDelay(n, 0));
+  });
+});
+
+describe('toJson (bodies and write-ahead records on pages with old serialisation helpers)', () => {
+  const proto = Array.prototype as unknown as { toJSON?: () => string };
+  afterEach(() => {
+    delete proto.toJSON;
+  });
+  it('ignores a toJSON the page gave arrays (Prototype.js returns a string): click_ids stay an array', () => {
+    proto.toJSON = function (this: unknown[]) {
+      return '[' + this.map((v) => JSON.stringify(v)).join(', ') + ']';
+    };
+    const body = { click_id: 'c2', click_ids: ['c1', 'c2'], nested: { list: [1, null] }, skipped: undefined };
+    expect(JSON.stringify(body)).toContain('"click_ids":"[');
+    expect(toJson(body)).toBe('{"click_id":"c2","click_ids":["c1","c2"],"nested":{"list":[1,null]}}');
   });
 });
