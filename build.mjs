@@ -6,6 +6,7 @@
 //   dist/server.js           server client       dist/stripe.js   Stripe helpers
 //   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
 //   dist/clerk.js            Clerk: sign-up metadata (browser) and the user.created webhook (server)
+//   dist/supabase.js         Supabase Auth in the browser: the lead of a new account, once
 //   dist/better-auth.js      the better-auth plugin (a new user's lead)
 //   dist/next-auth.js        Auth.js / NextAuth events.createUser (a new user's lead)
 //   dist/sandbox/            the local sandbox (Node)
@@ -84,6 +85,9 @@ for (const file of Object.keys(SCRIPTS).slice(1)) sriOf(`dist/${file}`);
 // Library entries: readable ESM, dependencies stay external.
 const libraryCommon = { bundle: true, format: 'esm', target: 'es2020', sourcemap: true, packages: 'external' };
 await esbuild.build({ ...libraryCommon, entryPoints: { index: 'src/index.ts' }, outdir: 'dist', platform: 'browser' });
+// affitor-tracker/supabase: a listener on the app's Supabase client; it reaches the page's tracker
+// through window.affitorQueue, so it holds no core either.
+await esbuild.build({ ...libraryCommon, entryPoints: { supabase: 'src/supabase/index.ts' }, outdir: 'dist', platform: 'browser' });
 // affitor-tracker/react: the provider and hook only. Its import of the browser entry stays an
 // import of dist/index.js (the file `affitor-tracker` resolves to), so bundlers see one module and
 // an app holds one core; `react` is the app's. "use client": Next.js may render it from a server layout.

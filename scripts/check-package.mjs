@@ -89,6 +89,8 @@ const required = [
   'dist/types/react/index.d.ts',
   'dist/clerk.js',
   'dist/types/clerk/index.d.ts',
+  'dist/supabase.js',
+  'dist/types/supabase/index.d.ts',
   'dist/better-auth.js',
   'dist/types/better-auth/index.d.ts',
   'dist/next-auth.js',

@@ -54,11 +54,15 @@
 // main thread ~2 ms (ScriptDuration 4.16 → 1.45 ms, medians of 21); 5,077 → 5,076 B (-1 B): the ready
 // event's wait uses the shared sleep(); 5,076 → 5,164 B (+88 B) so that a developer's automated
 // tests are tracked by a loopback API (the local sandbox) without a switch, and a bot's click
-// withheld from a real API says so in a console warning outside debug mode too (it was silent).
-// 5,164 → 5,228 B (+64 B) with the loopback stand-in fixes; 5,228 → 5,303 B (+75 B) for one lead
-// per account: a customer key this browser has recorded (localStorage `affitor_recorded_leads`)
-// sends nothing again on later pages (protocol §3.6).
-// Lower SIZE_CEILING_BYTES whenever the
+// withheld from a real API says so in a console warning outside debug mode too (it was silent);
+// 5,164 → 5,228 B for the fetch stand-ins users' unit tests write (issue 19, its own commits);
+// 5,228 → 5,369 B (+141 B) so that a stale copy of a cookie under another scope (a host-only
+// `affitor_click_id` beside the script's `.shop.example` one) can no longer make servers credit the
+// old partner: a write expires the name's other-scoped copies (src/core/cookie-jar.ts), and where
+// two are sent the script reads the one its history names, as the server helpers do (`pickClickId`,
+// src/shared/cookies.ts); 5,369 → 5,446 B (+77 B) for one lead per account: a customer key this
+// browser has recorded (localStorage `affitor_recorded_leads`) sends nothing again on later pages
+// (protocol §3.6). Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -67,7 +71,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5303;
+const SIZE_CEILING_BYTES = 5446;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

@@ -2,7 +2,8 @@
 // package as installed from its tarball: `next build` once for this file, `next start`, pages on
 // http://shop.test:PORT, the recording API on http://api.test:PORT. It covers the README's Next.js
 // integration end to end: the landing, the signup from a client component, the click id read by a
-// route handler, the sale recorded by the server.
+// route handler, the sale recorded by the server, and a server action sign-up recording the lead
+// with clickIdFrom(await cookies()).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { test, expect, affitorLines, type Page } from '../support/fixtures';
 import { startApiServer, faults, type ApiServer } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 import { installPackedPackage } from '../support/packed';
-import type { AffitorData } from '../support/tracker';
+import { readyData, trackerLoaded, type AffitorData } from '../support/tracker';
 
 const APP_DIR = resolve('e2e/react/next-app');
 const NEXT_BIN = resolve('node_modules/next/dist/bin/next');
@@ -118,5 +119,17 @@ test('Pages Router: the provider in _app; the landing, the signup, and the click
   expect(lead.body).toMatchObject({ customer_key: 'user_pages', click_id: clickId, program_id: 1 });
   await expect(page.locator('#server-click-id')).toHaveText(clickId);
   expect(api.posts('click')).toHaveLength(clicksBefore + 1);
+  expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'warning')).toEqual([]);
+});
+
+test('Server action: land, sign up through the form; the action records one lead with clickIdFrom(await cookies())', async ({ page, consoleLines }) => {
+  await page.goto(`${origin}/server-action?aff=NEXT3`);
+  await trackerLoaded(page);
+  const { clickId } = await readyData(page);
+  expect(clickId).toBe(api.clickIds.at(-1));
+  const [lead] = await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => page.click('#action-signup') });
+  await expect(page.locator('#welcome')).toHaveText('Welcome, sa_action');
+  expect(lead.headers.authorization).toBe(`Bearer ${API_KEY}`);
+  expect(lead.body).toMatchObject({ customer_key: 'sa_action', email: 'action@example.com', click_id: clickId });
   expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'warning')).toEqual([]);
 });

@@ -4,12 +4,12 @@
 import { DEFAULT_COOKIE_WINDOW_DAYS, MAX_CLICK_IDS, RESEND_WINDOW_MS } from '../shared/constants.js';
 import {
   AFF_URL_COOKIE, CLICK_ID_COOKIE, CLICK_IDS_COOKIE, LEGACY_CLICK_ID_COOKIE, PENDING_CLICK_COOKIE,
-  appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, splitClickIds,
+  appendClickId, encodeAffUrl, encodeClickIds, isStorableClickId, pickClickId, readClickHistory,
 } from '../shared/cookies.js';
 import { parseAff } from './aff.js';
 import { botReason, isLoopbackApi } from './bots.js';
 import { settings } from './config.js';
-import { getCookie, readCookiesAfresh, setCookie } from './cookie-jar.js';
+import { getCookie, readCookies, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
 import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
@@ -107,10 +107,13 @@ export function resendablePendingClick(text: string | null, now: number): Pendin
 export const clickBody = (record: PendingClick, pageTitle: string) =>
   Object.assign({}, record, { page_title: pageTitle, attempts: undefined, first_ts: undefined, api: undefined }, deviceFields());
 
-/** The cookies' click id; a legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2). */
+/**
+ * The cookies' click id (of several same-named ones, the script's, as the server reads them); a
+ * legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2).
+ */
 function storedClickId() {
-  let id = getCookie(CLICK_ID_COOKIE);
-  if (!id && (id = getCookie(LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
+  let id = pickClickId(readCookies(), CLICK_ID_COOKIE);
+  if (!id && (id = pickClickId(readCookies(), LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
   return id;
 }
 
@@ -121,10 +124,13 @@ function storedClickId() {
  */
 export const getClickId = (): string | null => (trackingAllowed() ? storedClickId() || clickId : null);
 
-/** Cookie list plus the current id when it lacks it; the newest 20, oldest first (docs/protocol.md §4.2). */
+/**
+ * The history written with the current id, plus that id when it lacks it; the newest 20, oldest
+ * first (docs/protocol.md §4.2).
+ */
 export function getClickIds(): string[] {
-  const ids = splitClickIds(getCookie(CLICK_IDS_COOKIE));
   const id = getClickId();
+  const ids = readClickHistory(readCookies(), id);
   return (id && ids.indexOf(id) < 0 ? ids.concat(id) : ids).slice(-MAX_CLICK_IDS);
 }
 
@@ -277,11 +283,13 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
  */
 export function saveClick(url: string | null, id: string, windowDays?: unknown) {
   const encodedId = encodeURIComponent(id);
+  // Read before the writes: the list written with the id this click replaces (protocol §4.2).
+  const ids = appendClickId(readClickHistory(readCookies(), getClickId()), id);
   if (typeof windowDays == 'number' && windowDays > 0) days = windowDays;
   setCookie(CLICK_ID_COOKIE, encodedId, days);
   setCookie(LEGACY_CLICK_ID_COOKIE, encodedId, days);
   setCookie(AFF_URL_COOKIE, url ? encodeAffUrl(url) : '', url ? days : -1);
-  setCookie(CLICK_IDS_COOKIE, encodeClickIds(appendClickId(splitClickIds(getCookie(CLICK_IDS_COOKIE)), id)), days);
+  setCookie(CLICK_IDS_COOKIE, encodeClickIds(ids), days);
   clickId = id;
   affiliateUrl = url;
   hasAttribution = true;

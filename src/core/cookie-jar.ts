@@ -4,7 +4,7 @@
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
-import { cookieLine, readCookie } from '../shared/cookies.js';
+import { cookieLine, domainCandidates, readCookieValues } from '../shared/cookies.js';
 import { settings } from './config.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
@@ -27,14 +27,19 @@ export function readCookies(): string {
  * Decoded value of the first cookie named exactly `name` (protocol §4.2), or null when missing or
  * empty — the same reader the server uses (src/shared/cookies.ts).
  */
-export const getCookie = (name: string): string | null => readCookie(readCookies(), name) || null;
+export const getCookie = (name: string): string | null => readCookieValues(readCookies(), name)[0] || null;
 
 /**
  * Writes `name=value` with the contract's attributes (protocol §4.1, the shared `cookieLine`);
  * `days < 0` deletes it. `value` is already encoded, and the domain is validated or probed: nothing
- * from the URL or the server reaches the attributes.
+ * from the URL or the server reaches the attributes. Before a write, a same-named cookie under
+ * another scope this page can address (host-only beside a domain cookie, another level of the
+ * domain: an older setup, a cookie-domain change, a server's re-issue) is expired: sent beside
+ * ours, it would be read instead of ours by every server that takes the first of a name
+ * (protocol §4.1). A substring test finds the name: a false match only costs needless deletions.
  */
 export function setCookie(name: string, value: string, days: number, domain = cookieDomain()) {
+  if (days > 0 && readCookies().indexOf(name + '=') > -1) cookieScopes().forEach((scope) => scope != domain && setCookie(name, '', -1, scope));
   try {
     document.cookie = cookieLine(name, value, days, domain, location.protocol == 'https:');
   } catch (e) {
@@ -44,19 +49,8 @@ export function setCookie(name: string, value: string, days: number, domain = co
   jar = others.concat(days > 0 ? name + '=' + value : []).join(';');
 }
 
-/**
- * Candidate `domain=` values, broadest first (`.example.com` before `.shop.example.com`). None for
- * localhost, IP literals and single labels: they get host-only cookies. No public-suffix list:
- * browsers refuse `.co.uk` themselves, which the probe notices.
- */
-export function domainCandidates(host: string): string[] {
-  const parts = host.split('.');
-  const candidates: string[] = [];
-  if (host != 'localhost' && !/^[\d.]+$|:/.test(host)) {
-    for (let i = parts.length - 2; i >= 0; i--) candidates.push('.' + parts.slice(i).join('.'));
-  }
-  return candidates;
-}
+/** Every scope a cookie of this page may have: host-only (''), then each domain candidate. */
+export const cookieScopes = () => [''].concat(domainCandidates(location.hostname));
 
 const PROBE = 'affitor_domain_test';
 

@@ -2,7 +2,7 @@
 // visitor's right to object needs no opt-in by the site. The choice records the choice, not the
 // visitor, which is why a refusal is written too; it holds on every later page until changed.
 import { CONSENT_COOKIE } from '../shared/cookies.js';
-import { domainCandidates, getCookie, readCookies, rereadCookies, setCookie } from './cookie-jar.js';
+import { cookieScopes, getCookie, readCookies, rereadCookies, setCookie } from './cookie-jar.js';
 
 /** How long the visitor's answer is remembered. */
 const CHOICE_DAYS = 365;
@@ -28,10 +28,10 @@ export function setChoice(granted: boolean) {
  * the server), so from a fresh read — host-only and on every domain it may have been written for.
  */
 export function eraseTrackerCookies() {
-  const domains = [''].concat(domainCandidates(location.hostname));
+  const scopes = cookieScopes();
   rereadCookies();
   readCookies().replace(/(?:^|;) *(affitor_\w+|customer_code)=/g, (_, name: string) => {
-    domains.forEach((domain) => setCookie(name, '', -1, domain));
+    scopes.forEach((scope) => setCookie(name, '', -1, scope));
     return '';
   });
 }

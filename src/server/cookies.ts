@@ -7,10 +7,12 @@ import {
   CLICK_IDS_COOKIE,
   CONSENT_COOKIE,
   LEGACY_CLICK_ID_COOKIE,
+  domainCandidates,
   encodeAffUrl,
   encodeClickIds,
   formatCookie,
   isSafeCookieDomain,
+  pickClickId,
   readClickId,
   readClickIds,
   readCookie,
@@ -32,6 +34,8 @@ export function cookieHeaderOf(req: RequestLike): string {
 /**
  * The visitor's click id from a Cookie header: `affitor_click_id`, else the legacy
  * `customer_code`, URI-decoded (raw when not valid percent-encoding). Empty or absent → null.
+ * When the browser sends two cookies of that name (a stale copy under another domain, or
+ * host-only, beside the script's), the script's: see `pickClickId` in src/shared/cookies.ts.
  */
 export function clickIdFromCookieHeader(header?: string | null): string | null {
   return readClickId(header || '');
@@ -54,6 +58,15 @@ export interface CookieRefreshOptions {
   /** Adds `Secure`; the script does so on `https:` pages. */
   secure: boolean;
   /**
+   * The request's host name (`www.example.com`). The refresh expires the same-named cookies of
+   * every other scope it can address, so it never leaves a second copy beside the one it writes:
+   * the host-only copy when it writes with a `domain`, and with `host` also those of the host's
+   * other domains (`.www.example.com` beside `.example.com`, or any domain when it writes
+   * host-only). `refreshAffitorCookies` passes it.
+   * @default undefined: only the host-only copy is expired, and only when `domain` is given
+   */
+  host?: string;
+  /**
    * New lifetime from now, in days, capped at 400 (Chrome's maximum).
    * @default 60
    */
@@ -70,7 +83,9 @@ export interface CookieRefreshOptions {
  * `affitor_click_id`, `affitor_click_ids`, `affitor_aff_url` (kept so a later link from another
  * partner is still detected as a switch), and `customer_code` only when the browser still has it.
  * Empty when the request carries no click id. A legacy-only visitor gets `affitor_click_id`
- * too, as the script's own migration would write it.
+ * too, as the script's own migration would write it. Where the browser sent two of a name, the
+ * script's is re-issued (`clickIdFromCookieHeader`); first come the values that expire each
+ * re-issued name under the other scopes it can address (see `host`), so no copy is left beside it.
  *
  * Values are decoded with the script's reader and re-encoded with the script's own encoders
  * (`encodeURIComponent`; `encodeAffUrl` for the URL), so a value the script wrote is re-issued byte
@@ -95,15 +110,29 @@ export function affitorCookieRefresh(cookieHeader: string | null | undefined, op
   const clickId = readClickId(header);
   if (!clickId) return [];
   const attrs = { days, domain, secure, maxAge: true, now: options.now };
-  const out = [
-    formatCookie(CLICK_ID_COOKIE, encodeURIComponent(clickId), attrs),
-    formatCookie(CLICK_IDS_COOKIE, encodeClickIds(readClickIds(header)), attrs),
+  const cookies: Array<[name: string, encodedValue: string]> = [
+    [CLICK_ID_COOKIE, encodeURIComponent(clickId)],
+    [CLICK_IDS_COOKIE, encodeClickIds(readClickIds(header))],
   ];
   const affUrl = readCookie(header, AFF_URL_COOKIE);
-  if (affUrl) out.push(formatCookie(AFF_URL_COOKIE, encodeAffUrl(affUrl), attrs));
-  const legacy = readCookie(header, LEGACY_CLICK_ID_COOKIE);
-  if (legacy) out.push(formatCookie(LEGACY_CLICK_ID_COOKIE, encodeURIComponent(legacy), attrs));
-  return out;
+  if (affUrl) cookies.push([AFF_URL_COOKIE, encodeAffUrl(affUrl)]);
+  const legacy = pickClickId(header, LEGACY_CLICK_ID_COOKIE);
+  if (legacy) cookies.push([LEGACY_CLICK_ID_COOKIE, encodeURIComponent(legacy)]);
+  const others = otherScopes(domain, options.host);
+  const expired = cookies.flatMap(([name]) => others.map((scope) => formatCookie(name, '', { days: 0, domain: scope, secure, maxAge: true, now: options.now })));
+  return expired.concat(cookies.map(([name, value]) => formatCookie(name, value, attrs)));
+}
+
+/**
+ * The scopes besides `domain` ('' = host-only) where a browser on `host` may keep a same-named
+ * cookie: host-only, and each domain of the host, compared without the leading dot (browsers
+ * ignore it). A host that is not a plain host name gives only the host-only scope.
+ */
+function otherScopes(domain: string | undefined, host: string | undefined): string[] {
+  const name = (host ?? '').toLowerCase();
+  const candidates = /^[a-z0-9.-]+$/.test(name) ? domainCandidates(name) : [];
+  const own = (domain ?? '').replace(/^\./, '').toLowerCase();
+  return [''].concat(candidates).filter((scope) => scope.replace(/^\./, '') !== own);
 }
 
 /** Node `ServerResponse` / Express `res`: anything with `getHeader`/`setHeader`. */
@@ -128,6 +157,22 @@ function isHttps(req: RequestLike): boolean {
   return typeof forwarded === 'string' && /^https\b/i.test(forwarded.trim());
 }
 
+/**
+ * The host name the browser used: `X-Forwarded-Host` from a proxy, else `Host`, else the URL's;
+ * without the port. A wrong guess only leaves a copy on another scope unexpired.
+ */
+function hostOf(req: RequestLike): string | undefined {
+  const headers = req.headers as { get?: unknown } & Record<string, unknown>;
+  const header = (name: string) => {
+    const value = typeof headers.get === 'function' ? (headers.get as (n: string) => string | null)(name) : headers[name];
+    return typeof value === 'string' && value ? value.split(',')[0].trim() : undefined;
+  };
+  const url = (req as { url?: string }).url;
+  const host = header('x-forwarded-host') ?? header('host') ?? (url && /^https?:\/\/([^/?#]+)/i.exec(url)?.[1]);
+  // `[::1]:3000` → `[::1]`; `shop.example:8080` → `shop.example`.
+  return host ? host.replace(/:\d+$/, '') : undefined;
+}
+
 export type RefreshOptions = Omit<CookieRefreshOptions, 'secure'> & {
   /**
    * Adds `Secure`; the script does so on `https:` pages.
@@ -145,7 +190,7 @@ export type RefreshOptions = Omit<CookieRefreshOptions, 'secure'> & {
  *   (a `Response` from `fetch()`); always use the returned value.
  */
 export function refreshAffitorCookies<R extends Response | NodeResponseLike>(req: RequestLike, res: R, options: RefreshOptions = {}): R {
-  const cookies = affitorCookieRefresh(cookieHeaderOf(req), { ...options, secure: options.secure ?? isHttps(req) });
+  const cookies = affitorCookieRefresh(cookieHeaderOf(req), { host: hostOf(req), ...options, secure: options.secure ?? isHttps(req) });
   if (cookies.length === 0) return res;
   if (typeof (res as NodeResponseLike).setHeader === 'function') {
     const node = res as NodeResponseLike;

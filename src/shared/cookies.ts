@@ -30,17 +30,25 @@ export function decodeCookieValue(raw: string): string {
 export const encodeAffUrl = (url: string) => url.replace(/[^!#$&-+\--:<-[\]-~]/gu, encodeURIComponent);
 
 /**
- * Value of the first cookie named exactly `name` in a `document.cookie` string or Cookie header,
- * URI-decoded (protocol §4.2). A string search, no regular expression: the browser core reads its
- * cookies with this on every page, where a page's first regular expression costs ~1 ms of CPU.
+ * Every cookie named exactly `name` in a `document.cookie` string or Cookie header, in the order the
+ * browser sent them, URI-decoded (protocol §4.2). A string search, no regular expression: the
+ * browser core reads its cookies with this on every page, where a page's first regular expression
+ * costs ~1 ms of CPU.
  */
-export function readCookie(cookieString: string, name: string): string | null {
+export function readCookieValues(cookieString: string, name: string): string[] {
+  const values: string[] = [];
   for (const part of cookieString.split(';')) {
     const pair = part.trim();
     // Loose `==` (both sides are numbers): the script ships this module, and ships every byte.
-    if (pair.indexOf(name + '=') == 0) return decodeCookieValue(pair.slice(name.length + 1));
+    if (pair.indexOf(name + '=') == 0) values.push(decodeCookieValue(pair.slice(name.length + 1)));
   }
-  return null;
+  return values;
+}
+
+/** Value of the first cookie named exactly `name` (protocol §4.2), or null. */
+export function readCookie(cookieString: string, name: string): string | null {
+  const values = readCookieValues(cookieString, name);
+  return values.length ? values[0] : null;
 }
 
 /** The click-id list with `id` moved to (or added at) the newest end, deduped, at most 20. */
@@ -93,18 +101,59 @@ export function isStorableClickId(id: unknown): id is string {
 }
 
 /**
+ * The click-id history copies (each oldest → newest) and which of several same-named click-id
+ * cookies is the script's (protocol §4.2). A Cookie header says nothing of a cookie's domain or
+ * path, and browsers order same-path copies by creation time, which an overwrite keeps or renews
+ * depending on the browser — so the order cannot tell the script's copy from a stale one. The
+ * history can: the script writes `affitor_click_ids` with every click id, the id as its newest
+ * entry, after the ids it replaced. An id that some history lists before a newer entry was
+ * replaced; of the values sent, the first that ends a history and is replaced in none wins, else
+ * the first replaced in none, else the first sent.
+ */
+export function pickClickId(cookieString: string, name: string): string | null {
+  const histories = readCookieValues(cookieString, CLICK_IDS_COOKIE).map(splitClickIds);
+  // 2: the newest entry of a history; 0: replaced in one (sticks); 1: in none.
+  const rank = (id: string) => histories.reduce((r, ids) => r && (ids[ids.length - 1] == id ? 2 : ids.indexOf(id) < 0 ? r : 0), 1);
+  return readCookieValues(cookieString, name).filter(Boolean).sort((a, b) => rank(b) - rank(a))[0] || null;
+}
+
+/**
  * The visitor's click id from a `document.cookie` string or Cookie header: `affitor_click_id`,
  * else the legacy `customer_code` (protocol §4.2), URI-decoded (raw on failure); empty → null.
+ * Of several same-named cookies, the script's ({@link pickClickId}).
  */
 export function readClickId(cookieString: string): string | null {
-  return readCookie(cookieString, CLICK_ID_COOKIE) || readCookie(cookieString, LEGACY_CLICK_ID_COOKIE) || null;
+  return pickClickId(cookieString, CLICK_ID_COOKIE) || pickClickId(cookieString, LEGACY_CLICK_ID_COOKIE);
+}
+
+/**
+ * The click-id history the script keeps (oldest → newest): of several copies, the one whose newest
+ * entry is `current` (the click id it was written with), else the first sent.
+ */
+export function readClickHistory(cookieString: string, current: string | null): string[] {
+  const histories = readCookieValues(cookieString, CLICK_IDS_COOKIE).map(splitClickIds);
+  return histories.find((ids) => ids[ids.length - 1] == current) || histories[0] || [];
 }
 
 /** The click-id history (oldest → newest, ≤20) with the current id appended when missing, as `getClickIds()`. */
 export function readClickIds(cookieString: string): string[] {
-  const ids = splitClickIds(readCookie(cookieString, CLICK_IDS_COOKIE));
   const current = readClickId(cookieString);
+  const ids = readClickHistory(cookieString, current);
   return (current && !ids.includes(current) ? ids.concat(current) : ids).slice(-MAX_CLICK_IDS);
+}
+
+/**
+ * Candidate `domain=` values, broadest first (`.example.com` before `.shop.example.com`). None for
+ * localhost, IP literals and single labels: they get host-only cookies (protocol §4.3). No public-suffix list:
+ * browsers refuse `.co.uk` themselves, which the probe notices.
+ */
+export function domainCandidates(host: string): string[] {
+  const parts = host.split('.');
+  const candidates: string[] = [];
+  if (host != 'localhost' && !/^[\d.]+$|:/.test(host)) {
+    for (let i = parts.length - 2; i >= 0; i--) candidates.push('.' + parts.slice(i).join('.'));
+  }
+  return candidates;
 }
 
 /**

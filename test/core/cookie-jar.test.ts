@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { domainCandidates, getCookie, rereadCookies, resetCookieJar, setCookie } from '../../src/core/cookie-jar';
+import { getCookie, rereadCookies, resetCookieJar, setCookie } from '../../src/core/cookie-jar';
+import { domainCandidates } from '../../src/shared/cookies';
 
 describe('root-domain candidates (protocol §4.3)', () => {
   it('goes broadest first', () => {

@@ -121,6 +121,57 @@ console.log(JSON.stringify({
     }
   });
 
+  it('a CommonJS controller, required and handed to the router by reference, records the lead with clickIdFrom(req)', async () => {
+    const received: unknown[] = [];
+    const api: Server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk) => (raw += chunk));
+      req.on('end', () => {
+        received.push({ url: req.url, body: JSON.parse(raw) });
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ success: true, message: 'Lead tracked successfully' }));
+      });
+    });
+    await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
+    try {
+      mkdirSync(join(app, 'controllers'), { recursive: true });
+      writeFileSync(
+        join(app, 'controllers/auth.cjs'),
+        `const { Affitor, clickIdFrom } = require('affitor-tracker/server');
+const affitor = new Affitor({ apiKey: 'affitor_consumer_key', apiUrl: process.env.API_URL });
+exports.signup = async (req, res) => {
+  let raw = '';
+  for await (const chunk of req) raw += chunk;
+  const user = { id: 'user_cjs', email: JSON.parse(raw).email };
+  const lead = await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(req) });
+  res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id: user.id, lead: lead.ok }));
+};
+`,
+      );
+      const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/`;
+      const stdout = await runInApp(
+        'router.cjs',
+        `const http = require('node:http');
+const auth = require('./controllers/auth.cjs');
+const server = http.createServer(auth.signup);
+server.listen(0, '127.0.0.1', async () => {
+  const answer = await fetch('http://127.0.0.1:' + server.address().port + '/signup', {
+    method: 'POST', headers: { cookie: 'theme=dark; affitor_click_id=cust_1_1715000000000' }, body: JSON.stringify({ email: 'cjs@example.com' }),
+  });
+  console.log(JSON.stringify({ status: answer.status, body: await answer.json() }));
+  server.close();
+});
+`,
+        { API_URL: apiUrl },
+      );
+      expect(JSON.parse(stdout)).toEqual({ status: 201, body: { id: 'user_cjs', lead: true } });
+      expect(received).toEqual([
+        { url: '/api/v1/track/lead', body: { customer_key: 'user_cjs', click_id: 'cust_1_1715000000000', email: 'cjs@example.com' } },
+      ]);
+    } finally {
+      api.close();
+    }
+  });
+
   it('affitor-tracker/stripe fills metadata and subscription_data.metadata for a subscription checkout, and maps events', async () => {
     const stdout = await runInApp(
       'stripe-check.mjs',

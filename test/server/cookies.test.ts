@@ -15,8 +15,14 @@ import { encodeAffUrl, encodeClickIds, readClickIds, readCookie } from '../../sr
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const EXPIRES_60D = 'Mon, 02 Mar 2026 00:00:00 GMT';
 
+/** The refresh's expirations (Max-Age=0) of the copies under other scopes, and its writes. */
+const isExpiry = (c: string) => c.includes('; Max-Age=0;');
+const writes = (setCookies: string[]) => setCookies.filter((c) => !isExpiry(c));
 /** What a browser's cookie jar would send back after storing these Set-Cookie values. */
-const jarHeader = (setCookies: string[]) => setCookies.map((c) => c.slice(0, c.indexOf(';'))).join('; ');
+const jarHeader = (setCookies: string[]) => writes(setCookies).map((c) => c.slice(0, c.indexOf(';'))).join('; ');
+/** `name@scope` of each expiration ('' = host-only). */
+const expired = (setCookies: string[]) =>
+  setCookies.filter(isExpiry).map((c) => `${c.slice(0, c.indexOf('='))}@${/; domain=([^;]+)/.exec(c)?.[1] ?? ''}`);
 
 describe('clickIdFromCookieHeader', () => {
   it('reads affitor_click_id, else the legacy customer_code', () => {
@@ -86,7 +92,7 @@ describe('affitorCookieRefresh', () => {
   });
 
   it('adds domain and Secure when asked; never HttpOnly', () => {
-    const [first] = affitorCookieRefresh(header, { domain: '.example.com', secure: true, days: 30, now: NOW });
+    const [first] = writes(affitorCookieRefresh(header, { domain: '.example.com', secure: true, days: 30, now: NOW }));
     expect(first).toBe('affitor_click_id=cust_1_1715000000000; expires=Sat, 31 Jan 2026 00:00:00 GMT; Max-Age=2592000; path=/; SameSite=Lax; domain=.example.com; Secure');
     expect(affitorCookieRefresh(header, { domain: '.example.com', secure: true }).join('\n')).not.toMatch(/httponly/i);
   });
@@ -158,6 +164,34 @@ describe('affitorCookieRefresh', () => {
     }
   });
 
+  it('never leaves a second copy beside the one it writes: the other scopes are expired first', () => {
+    // With the script's domain: the host-only copy, and with the host, its other domain too.
+    const withDomain = affitorCookieRefresh(header, { domain: '.example.com', host: 'www.example.com', secure: true, now: NOW });
+    const names = ['affitor_click_id', 'affitor_click_ids', 'affitor_aff_url'];
+    expect(expired(withDomain)).toEqual(names.flatMap((n) => [`${n}@`, `${n}@.www.example.com`]));
+    expect(withDomain.findIndex((c) => !isExpiry(c))).toBe(6); // expirations first, then the writes
+    expect(withDomain[0]).toBe('affitor_click_id=; expires=Thu, 01 Jan 2026 00:00:00 GMT; Max-Age=0; path=/; SameSite=Lax; Secure');
+    // The leading dot does not make another scope: `example.com` is `.example.com`.
+    expect(expired(affitorCookieRefresh(header, { domain: 'EXAMPLE.com', host: 'www.example.com', secure: true }))).toEqual(
+      names.flatMap((n) => [`${n}@`, `${n}@.www.example.com`]),
+    );
+    // Host-only writes: every domain of the host; without a host only what needs none.
+    expect(expired(affitorCookieRefresh(header, { host: 'www.example.com', secure: false }))).toEqual(
+      names.flatMap((n) => [`${n}@.example.com`, `${n}@.www.example.com`]),
+    );
+    expect(expired(affitorCookieRefresh(header, { secure: false }))).toEqual([]);
+    expect(expired(affitorCookieRefresh(header, { domain: '.example.com', secure: false }))).toEqual(names.map((n) => `${n}@`));
+    // A host that is no plain host name (a forged header) reaches no attribute.
+    expect(expired(affitorCookieRefresh(header, { host: 'a.example.com; domain=evil.test', secure: false }))).toEqual([]);
+  });
+
+  it('two copies sent: the script\'s is re-issued (the shared reader\'s rule), with its own history', () => {
+    const stale = `affitor_click_id=cust_1_1; affitor_click_ids=cust_1_1; customer_code=cust_1_1`;
+    const fresh = `affitor_click_id=cust_1_2; affitor_click_ids=${encodeClickIds(['cust_1_1', 'cust_1_2'])}; customer_code=cust_1_2`;
+    const out = affitorCookieRefresh(`${stale}; ${fresh}`, { domain: '.example.com', host: 'www.example.com', secure: false });
+    expect(jarHeader(out)).toBe('affitor_click_id=cust_1_2; affitor_click_ids=cust_1_1%7Ccust_1_2; customer_code=cust_1_2');
+  });
+
   it('rejects unsafe domains and bad lifetimes with a message saying what to pass', () => {
     for (const domain of ['.example.com; Secure', 'a,b', 'a=b', 'exa mple.com', '.example.com\r\nX: 1', 'a\tb', '']) {
       expect(() => affitorCookieRefresh(header, { domain, secure: true })).toThrow(/invalid `domain`.*\.example\.com/);
@@ -184,10 +218,28 @@ describe('refreshAffitorCookies', () => {
     await new Promise<void>((r) => server.close(() => r()));
     const cookies = res.headers.getSetCookie();
     expect(cookies[0]).toBe('session=abc; HttpOnly');
-    expect(cookies.slice(1).map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_5_5', 'affitor_click_ids=cust_5_5']);
-    expect(cookies[1]).toMatch(/; path=\/; SameSite=Lax; domain=\.example\.com; Secure$/);
-    expect(plain.headers.getSetCookie()[1]).toMatch(/; domain=\.example\.com$/);
+    // An IP host has no other domain: only the host-only copies are expired.
+    expect(expired(cookies)).toEqual(['affitor_click_id@', 'affitor_click_ids@']);
+    expect(writes(cookies).slice(1).map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_5_5', 'affitor_click_ids=cust_5_5']);
+    expect(writes(cookies)[1]).toMatch(/; path=\/; SameSite=Lax; domain=\.example\.com; Secure$/);
+    expect(writes(plain.headers.getSetCookie())[1]).toMatch(/; domain=\.example\.com$/);
     expect(none.headers.getSetCookie()).toEqual(['session=abc; HttpOnly']);
+  });
+
+  it('expires the other scopes of the host the browser used (X-Forwarded-Host, Host, the URL), port stripped', () => {
+    const header = 'affitor_click_id=cust_4_4';
+    const node = (headers: Record<string, string>) => {
+      const res = { headers: {} as Record<string, string | string[]>, getHeader: (n: string) => res.headers[n.toLowerCase()], setHeader: (n: string, v: string | string[]) => void (res.headers[n.toLowerCase()] = v) };
+      refreshAffitorCookies({ headers: { cookie: header, ...headers } }, res, { domain: '.shop.test' });
+      return expired(res.headers['set-cookie'] as string[]);
+    };
+    expect(node({ host: 'www.shop.test:8080' })).toEqual(['affitor_click_id@', 'affitor_click_id@.www.shop.test', 'affitor_click_ids@', 'affitor_click_ids@.www.shop.test']);
+    expect(node({ host: '127.0.0.1:3000', 'x-forwarded-host': 'www.shop.test, proxy.internal' })).toContain('affitor_click_id@.www.shop.test');
+    const fetched = refreshAffitorCookies(new Request('http://a.www.shop.test:3000/', { headers: { cookie: header } }), new Response(''), { domain: '.shop.test' });
+    expect(expired(fetched.headers.getSetCookie())).toEqual([
+      'affitor_click_id@', 'affitor_click_id@.www.shop.test', 'affitor_click_id@.a.www.shop.test',
+      'affitor_click_ids@', 'affitor_click_ids@.www.shop.test', 'affitor_click_ids@.a.www.shop.test',
+    ]);
   });
 
   it('Fetch: appends in place when the headers are mutable (https from the URL)', async () => {
@@ -200,7 +252,7 @@ describe('refreshAffitorCookies', () => {
     expect(await out.text()).toBe('<html>');
     const cookies = out.headers.getSetCookie();
     expect(cookies[0]).toBe('a=1');
-    expect(cookies[1]).toMatch(/^affitor_click_id=cust_6_6; expires=[^;]+; Max-Age=7776000; path=\/; SameSite=Lax; Secure$/);
+    expect(writes(cookies)[1]).toMatch(/^affitor_click_id=cust_6_6; expires=[^;]+; Max-Age=7776000; path=\/; SameSite=Lax; Secure$/);
     const untouched = new Response('x');
     expect(refreshAffitorCookies(new Request('https://shop.example.com/'), untouched)).toBe(untouched);
     expect(untouched.headers.getSetCookie()).toEqual([]);
@@ -214,7 +266,7 @@ describe('refreshAffitorCookies', () => {
     expect(out).not.toBe(redirect);
     expect(out.status).toBe(302);
     expect(out.headers.get('location')).toBe('http://shop.example.com/next');
-    expect(out.headers.getSetCookie().map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_6_6', 'affitor_click_ids=cust_6_6']);
+    expect(writes(out.headers.getSetCookie()).map((c) => c.slice(0, c.indexOf(';')))).toEqual(['affitor_click_id=cust_6_6', 'affitor_click_ids=cust_6_6']);
     expect(out.headers.getSetCookie()[0]).not.toContain('Secure');
   });
 });

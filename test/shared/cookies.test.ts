@@ -1,9 +1,13 @@
 // The cookie limits both writers share (src/shared/cookies.ts): the 400-day lifetime cap and the
-// click ids the cookies can keep. The browser side is proven in Chromium
-// (e2e/script/cookie-limits.spec.ts); these pin the boundaries.
+// click ids the cookies can keep; and the one reader's rule for two cookies of one name. The
+// browser side is proven in Chromium (e2e/script/cookie-limits.spec.ts, e2e/contract/stale-cookies.spec.ts);
+// these pin the boundaries.
 import { describe, expect, it } from 'vitest';
 import { MAX_CLICK_IDS } from '../../src/shared/constants';
-import { MAX_CLICK_ID_BYTES, cookieDays, cookieLine, encodeClickIds, formatCookie, isStorableClickId } from '../../src/shared/cookies';
+import {
+  MAX_CLICK_ID_BYTES, cookieDays, cookieLine, encodeClickIds, formatCookie, isStorableClickId, pickClickId, readClickId,
+  readClickIds, readCookieValues,
+} from '../../src/shared/cookies';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -52,5 +56,36 @@ describe('isStorableClickId', () => {
 
   it('20 ids of the longest kind fit one cookie of 4,000 B', () => {
     expect(encodeClickIds(Array.from({ length: MAX_CLICK_IDS }, () => 'c'.repeat(MAX_CLICK_ID_BYTES))).length).toBeLessThanOrEqual(4000);
+  });
+});
+
+describe('two cookies of one name: which is the script\'s (protocol §4.2)', () => {
+  const history = (...ids: string[]) => `affitor_click_ids=${encodeClickIds(ids)}`;
+
+  it('an id that a history lists before a newer entry was replaced, wherever it stands in the header', () => {
+    // A stale host-only copy, with its own history, beside the script's copy written after it.
+    const stale = `affitor_click_id=cust_1_1; ${history('cust_1_1')}`;
+    const fresh = `affitor_click_id=cust_1_2; ${history('cust_1_1', 'cust_1_2')}`;
+    expect(readClickId(`${stale}; ${fresh}`)).toBe('cust_1_2');
+    expect(readClickId(`${fresh}; ${stale}`)).toBe('cust_1_2');
+    expect(readClickIds(`${stale}; ${fresh}`)).toEqual(['cust_1_1', 'cust_1_2']);
+  });
+
+  it('without a history of its own, the stale copy loses to the newest entry of the script\'s', () => {
+    const header = `affitor_click_id=cust_9_9; affitor_click_id=cust_1_2; ${history('cust_1_1', 'cust_1_2')}`;
+    expect(readClickId(header)).toBe('cust_1_2');
+    expect(readClickIds(header)).toEqual(['cust_1_1', 'cust_1_2']);
+  });
+
+  it('the legacy customer_code is chosen the same way when affitor_click_id is missing', () => {
+    expect(readClickId(`customer_code=cust_1_1; customer_code=cust_1_2; ${history('cust_1_1', 'cust_1_2')}`)).toBe('cust_1_2');
+    expect(pickClickId(`customer_code=cust_1_1; customer_code=cust_1_2; ${history('cust_1_1', 'cust_1_2')}`, 'customer_code')).toBe('cust_1_2');
+  });
+
+  it('nothing to tell them apart: the first sent, as every other reader takes it; empty copies never win', () => {
+    expect(readClickId('affitor_click_id=a; affitor_click_id=b')).toBe('a');
+    expect(readClickId(`affitor_click_id=a; affitor_click_id=b; ${history('a')}; ${history('b')}`)).toBe('a');
+    expect(readClickId('affitor_click_id=; affitor_click_id=b')).toBe('b');
+    expect(readCookieValues('x=1; affitor_click_id=a;affitor_click_id=b%20c; xaffitor_click_id=d', 'affitor_click_id')).toEqual(['a', 'b c']);
   });
 });

@@ -1,6 +1,6 @@
 // Test mode (docs/protocol.md §5.5, protocol §10.18): the event is stored as `is_test` with no side effects and
 // answered with its own id.
-import { CLICK_ID_COOKIE, readCookie } from '../../shared/cookies.js';
+import { CLICK_ID_COOKIE, pickClickId } from '../../shared/cookies.js';
 import type { EventType } from '../endpoints.js';
 import type { ProgramRow } from '../schema.js';
 import { knownProgramId } from './auth.js';
@@ -37,7 +37,7 @@ function explainTestEvent(rules: Rules, type: EventType, body: Body, programId: 
   } catch {
     return base;
   }
-  const cookieClickId = readCookie(ctx.cookieHeader, CLICK_ID_COOKIE);
+  const cookieClickId = pickClickId(ctx.cookieHeader, CLICK_ID_COOKIE);
   if (!aff || !cookieClickId) return base;
   const customer = rules.q.customerByClickId.get(cookieClickId);
   if (customer && customer.partner_code === aff) {
