@@ -7,6 +7,7 @@ export const sidebar = [
       { text: 'Getting started', link: '/', summary: 'What it is and the five-minute path from an empty app to a verified integration.' },
       { text: 'Sandbox', link: '/sandbox', summary: 'The local Affitor-compatible API, storefront and live console.' },
       { text: 'Command line', link: '/cli', summary: 'sandbox, init, verify, doctor and mcp.' },
+      { text: 'init: wire an app', link: '/init', summary: 'What init wires per stack, and the edits it leaves to you.' },
     ],
   },
   {

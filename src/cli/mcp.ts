@@ -113,12 +113,12 @@ export function run(argv: string[]): Promise<number> {
       'plan_integration',
       {
         title: 'Plan the Affitor integration of a project',
-        description: 'Detects the stack and lists the edits `affitor-tracker init` would make (files, what each edit does) and the ones it refuses, with reasons. Changes nothing.',
+        description: 'Detects the stack and lists the edits `affitor-tracker init` would make (files, what each edit does), the ones it refuses and the steps left (`skipped`, each `refused` or `todo` with the edit to make), and the package-manager command that adds affitor-tracker. Changes nothing.',
         inputSchema: projectInput,
       },
       answering(async (input) => {
         const p = await plan(input);
-        return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, summary: c.summary })), skipped: p.skipped, notes: p.notes });
+        return answer({ stack: p.stack, apps: p.apps, changes: p.changes.map((c) => ({ file: c.file, action: c.action, summary: c.summary })), skipped: p.skipped, installs: p.installs, notes: p.notes });
       }),
     );
     server.registerTool(
@@ -130,7 +130,7 @@ export function run(argv: string[]): Promise<number> {
       },
       answering(async (input) => {
         const p = await plan(input);
-        return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, diff: c.diff })), skipped: p.skipped });
+        return answer({ stack: p.stack, apps: p.apps, changes: p.changes.map((c) => ({ file: c.file, action: c.action, diff: c.diff })), skipped: p.skipped, installs: p.installs });
       }),
     );
     server.registerTool(
