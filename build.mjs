@@ -112,7 +112,8 @@ await esbuild.build({
   platform: 'neutral',
 });
 
-// The sandbox: Node only; better-sqlite3 is loaded lazily so library users never need it.
+// The sandbox: Node only; its SQLite driver (node:sqlite, else better-sqlite3) is loaded at run time,
+// so library users never need one.
 const nodeCommon = { bundle: true, format: 'esm', platform: 'node', target: 'node18', packages: 'external', sourcemap: true };
 await esbuild.build({ ...nodeCommon, entryPoints: ['src/sandbox/cli.ts'], outfile: 'dist/sandbox/cli.js' });
 // The command line: one self-contained module per command (bin/affitor-tracker.mjs loads

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { DEFAULT_PROGRAM_ID } from '../sandbox/admin.js';
 import { DEFAULT_PORT } from '../sandbox/server.js';
 import { apiBaseOption, CliError, EXIT, runCommand } from './command.js';
+import { findLocalSandbox, START_SANDBOX } from './target.js';
 import { planInit } from './init/plan.js';
 import type { InitOptions, InitPlan } from './init/types.js';
 
@@ -63,13 +64,18 @@ export function run(argv: string[]): Promise<number> {
     async ({ values, positionals, json, say, printJson }) => {
       const programId = values['program-id'] ?? DEFAULT_OPTIONS.programId;
       if (!/^[1-9]\d*$/.test(programId)) throw new CliError(EXIT.usage, 'usage', `--program-id must be a positive integer (got ${JSON.stringify(programId)})`);
-      const api = new URL(apiBaseOption('--api', values.api ?? DEFAULT_OPTIONS.api)).origin;
+      // The running sandbox, on whatever port it took; the default port when none runs (said in the notes).
+      const sandbox = values.api === undefined ? await findLocalSandbox(process.env) : null;
+      const api = new URL(apiBaseOption('--api', values.api ?? sandbox?.api ?? DEFAULT_OPTIONS.api)).origin;
       const dir = resolve(positionals[0] ?? '.');
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(EXIT.usage, 'usage', `${dir} is not a directory`);
 
       let plan: InitPlan;
       try {
-        plan = planInit(dir, { programId, api, apiKey: values.key ?? (await runningSandboxKey(api)) });
+        plan = planInit(dir, { programId, api, apiKey: values.key ?? sandbox?.apiKey ?? (await runningSandboxKey(api)) });
+        if (values.api === undefined && !sandbox) {
+          plan.notes.push(`No sandbox is running: the tag and .env point at ${api}, its default address, with no key yet. Start it there (${START_SANDBOX}) and put the key it prints in .env as AFFITOR_API_KEY, or pass --api.`);
+        }
       } catch (error) {
         throw new CliError(EXIT.failed, 'unreadable_project', `could not read the project in ${dir}: ${(error as Error).message}`);
       }
