@@ -7,6 +7,8 @@
 //   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
 //   dist/clerk.js            Clerk: sign-up metadata (browser) and the user.created webhook (server)
 //   dist/supabase.js         Supabase Auth in the browser: the lead of a new account, once
+//   dist/better-auth.js      the better-auth plugin (a new user's lead)
+//   dist/next-auth.js        Auth.js / NextAuth events.createUser (a new user's lead)
 //   dist/sandbox/            the local sandbox (Node)
 //   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
 //   dist/types/              .d.ts for the three library entries
@@ -105,12 +107,13 @@ await esbuild.build({
 });
 await esbuild.build({
   ...libraryCommon,
-  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts', clerk: 'src/clerk/index.ts' },
+  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts', clerk: 'src/clerk/index.ts', 'better-auth': 'src/better-auth/index.ts', 'next-auth': 'src/next-auth/index.ts' },
   outdir: 'dist',
   platform: 'neutral',
 });
 
-// The sandbox: Node only; better-sqlite3 is loaded lazily so library users never need it.
+// The sandbox: Node only; its SQLite driver (node:sqlite, else better-sqlite3) is loaded at run time,
+// so library users never need one.
 const nodeCommon = { bundle: true, format: 'esm', platform: 'node', target: 'node18', packages: 'external', sourcemap: true };
 await esbuild.build({ ...nodeCommon, entryPoints: ['src/sandbox/cli.ts'], outfile: 'dist/sandbox/cli.js' });
 // The command line: one self-contained module per command (bin/affitor-tracker.mjs loads

@@ -107,12 +107,12 @@ function percentile(sorted, p) {
 }
 
 async function countRows(dbFile) {
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(dbFile, { readonly: true });
+  const { openSqlite } = await import('../dist/sandbox/cli.js');
+  const db = openSqlite(dbFile, { readonly: true });
   try {
     return {
-      customers: db.prepare('SELECT COUNT(*) FROM customers').pluck().get(),
-      clickEvents: db.prepare("SELECT COUNT(*) FROM events WHERE type = 'click' AND http_status = 200").pluck().get(),
+      customers: db.prepare('SELECT COUNT(*) AS n FROM customers').get().n,
+      clickEvents: db.prepare("SELECT COUNT(*) AS n FROM events WHERE type = 'click' AND http_status = 200").get().n,
     };
   } finally {
     db.close();

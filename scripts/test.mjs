@@ -1,4 +1,5 @@
 // `npm test`: install dependencies if needed, build, type-check, unit tests, then browser tests. Stops at the first failing stage.
+// The unit, CLI and sandbox suites on Node 22 and 24: `node scripts/other-nodes.mjs` (not yet green there).
 import { spawnSync } from 'node:child_process';
 import { ensureDeps } from './ensure-deps.mjs';
 

@@ -80,7 +80,7 @@ const test = base.extend<Fixtures>({
   },
   project: async ({ sandbox }, use) => {
     const dir = copyFixture('html-express');
-    expect(await run([dir, '--yes', '--json', '--api', sandbox.url, '--program-id', String(sandbox.programId)])).toBe(0);
+    expect(await run([dir, '--yes', '--json', '--no-install', '--api', sandbox.url, '--program-id', String(sandbox.programId)])).toBe(0);
     await use(dir);
     remove(dir);
   },

@@ -58,5 +58,5 @@ export type { ClerkIgnoreReason, ClerkMapping } from './mapper.js';
 export { verifyClerkWebhook } from './signature.js';
 export type { ClerkVerifyOptions, VerifiedClerkEvent } from './signature.js';
 export type { ClerkEmailAddressLike, ClerkEventLike, ClerkUserLike } from './types.js';
-export { WebhookSignatureError } from '../webhooks/signature-error.js';
+export { WebCryptoUnavailableError, WebhookSignatureError } from '../webhooks/signature-error.js';
 export type { WebhookHeaders, WebhookOutcome } from '../webhooks/handler.js';

@@ -10,7 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { Affitor, type AffitorResult } from '../server/index.js';
 import { CliError, EXIT, runCommand } from './command.js';
-import { LOCAL_SANDBOX_URL, resolveTarget, type Target } from './target.js';
+import { findLocalSandbox, LOCAL_SANDBOX_URL, resolveTarget, type Target } from './target.js';
 import { runVerification } from './verification.js';
 
 const USAGE = `Usage: affitor-tracker mcp
@@ -24,7 +24,7 @@ A Model Context Protocol server on stdin/stdout for coding agents (Claude Code, 
                      one call each through affitor-tracker/server (test mode unless testMode: false)
 
 Environment:
-  AFFITOR_API_URL     API base (default: the sandbox on ${LOCAL_SANDBOX_URL}; started in memory if none runs)
+  AFFITOR_API_URL     API base (default: the running sandbox, on any port, else ${LOCAL_SANDBOX_URL}; started in memory if none runs)
   AFFITOR_API_KEY     the program's key (default: the sandbox's own)
   AFFITOR_PROGRAM_ID  program id for test-mode clicks and leads (default: the key's program)
 
@@ -80,7 +80,7 @@ export function run(argv: string[]): Promise<number> {
 
     // The target is resolved on first use and kept: a sandbox started for it lives as long as the server.
     let target: Promise<Target> | undefined;
-    const getTarget = () => (target ??= resolveTarget({}, env));
+    const getTarget = () => (target ??= resolveTarget({}, env, { startIfMissing: true }));
     const client = async () => {
       const t = await getTarget();
       return new Affitor({ apiKey: t.apiKey, apiUrl: t.api });
@@ -105,7 +105,7 @@ export function run(argv: string[]): Promise<number> {
       const { planInit, DEFAULT_OPTIONS } = await import('./init.js');
       return planInit(resolve(input.dir), {
         programId: input.programId ?? (programIdFromEnv !== undefined ? String(programIdFromEnv) : DEFAULT_OPTIONS.programId),
-        api: input.api ?? (env.AFFITOR_API_URL || DEFAULT_OPTIONS.api),
+        api: input.api ?? (env.AFFITOR_API_URL || (await findLocalSandbox(env))?.api || DEFAULT_OPTIONS.api),
       });
     };
 
@@ -113,12 +113,12 @@ export function run(argv: string[]): Promise<number> {
       'plan_integration',
       {
         title: 'Plan the Affitor integration of a project',
-        description: 'Detects the stack and lists the edits `affitor-tracker init` would make (files, what each edit does) and the ones it refuses, with reasons. Changes nothing.',
+        description: 'Detects the stack and lists the edits `affitor-tracker init` would make (files, what each edit does), the ones it refuses and the steps left (`skipped`, each `refused` or `todo` with the edit to make), and the package-manager command that adds affitor-tracker. Changes nothing.',
         inputSchema: projectInput,
       },
       answering(async (input) => {
         const p = await plan(input);
-        return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, summary: c.summary })), skipped: p.skipped, notes: p.notes });
+        return answer({ stack: p.stack, apps: p.apps, changes: p.changes.map((c) => ({ file: c.file, action: c.action, summary: c.summary })), skipped: p.skipped, installs: p.installs, notes: p.notes });
       }),
     );
     server.registerTool(
@@ -130,7 +130,7 @@ export function run(argv: string[]): Promise<number> {
       },
       answering(async (input) => {
         const p = await plan(input);
-        return answer({ stack: p.stack, changes: p.changes.map((c) => ({ file: c.file, action: c.action, diff: c.diff })), skipped: p.skipped });
+        return answer({ stack: p.stack, apps: p.apps, changes: p.changes.map((c) => ({ file: c.file, action: c.action, diff: c.diff })), skipped: p.skipped, installs: p.installs });
       }),
     );
     server.registerTool(

@@ -1,7 +1,7 @@
 // `affitor-tracker verify`: the test chain click → lead → sale → refund in test mode, then each
 // readiness gate with pass/fail and the next action. Exit 0 only when every gate passes.
 import { apiBaseOption, EXIT, runCommand } from './command.js';
-import { LOCAL_SANDBOX_URL, localSandboxUrl, resolveTarget } from './target.js';
+import { LOCAL_SANDBOX_URL, resolveTarget, START_SANDBOX } from './target.js';
 import { runVerification, type GateStatus } from './verification.js';
 
 const USAGE = `Usage: affitor-tracker verify [--api URL] [--key KEY] [--json]
@@ -10,9 +10,10 @@ Runs the test chain click → lead → sale → refund in test mode (stored as t
 customer, commission or metrics change), then reads the program's readiness and prints each gate
 with pass/fail and the next action.
 
-Target: --api/--key, else AFFITOR_API_URL/AFFITOR_API_KEY, else the local sandbox on ${LOCAL_SANDBOX_URL}
-(or the port in AFFITOR_SANDBOX_PORT; its key is read from it). When no sandbox is running there, verify starts a temporary one in
-memory and stops it when done (run \`npx affitor-tracker sandbox\` to keep one).
+Target: --api/--key, else AFFITOR_API_URL/AFFITOR_API_KEY (the environment, else ./.env), else the
+running local sandbox, on whatever port it took (it records where it listens), else one on
+${LOCAL_SANDBOX_URL} (or the port in AFFITOR_SANDBOX_PORT); a sandbox's key is read from it. With no
+sandbox running, verify says so and exits 4: start one with \`${START_SANDBOX}\`.
 
 Options:
   --api URL   API base, e.g. https://api.affitor.com or http://localhost:8787
@@ -33,7 +34,6 @@ export function run(argv: string[]): Promise<number> {
       const api = values.api === undefined ? undefined : apiBaseOption('--api', values.api);
       const target = await resolveTarget({ api, key: values.key }, process.env);
       try {
-        if (target.source === 'started sandbox') say(`No sandbox was running on ${localSandboxUrl(process.env)}: started a temporary one (in memory) at ${target.api}; it stops when verify ends.`);
         let step: { done: () => void } | undefined;
         const report = await runVerification(target, (label) => {
           step?.done();

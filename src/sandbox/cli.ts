@@ -4,10 +4,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MEMORY, MissingSqliteError } from './db.js';
+import { forgetSandbox, recordSandbox } from './discovery.js';
 import { DEFAULT_PROGRAM_ID, INACTIVE_LINK, MISCONFIGURED_LINK, SettingsError, validatePartner, validateSettings } from './admin.js';
 import { DEFAULT_DB_FILE, DEFAULT_HOST, DEFAULT_PORT, startSandbox, type FeedItem, type SandboxOptions } from './server.js';
 
 export { startSandbox } from './server.js';
+/** A connection with the sandbox's driver (scripts that read a sandbox's data file: bench/). */
+export { openSqlite } from './sqlite.js';
 export type { FeedItem, RunningSandbox, SandboxOptions } from './server.js';
 
 export const USAGE = `Usage: affitor-tracker sandbox [options]
@@ -227,6 +230,9 @@ export async function main(argv: string[]): Promise<void> {
     ].join('\n'),
   );
   if (!config.quiet) sandbox.onFeed((item) => console.log(formatFeedItem(item)));
+  // init, verify and mcp find this sandbox through the record, whatever its port.
+  recordSandbox(shown);
+  process.on('exit', () => forgetSandbox());
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,13 +1,13 @@
-// SQLite storage for the sandbox. better-sqlite3 is an optional peer dependency: library users who
-// never run the sandbox must not have to compile a native module, so it is imported lazily here and
-// a missing install becomes one clear message instead of a stack trace at import time.
-import type BetterSqlite3 from 'better-sqlite3';
-import { createRequire } from 'node:module';
+// SQLite storage for the sandbox: opening the database, group commit, background checkpoints. The
+// connection comes from sqlite.ts (node:sqlite where the runtime has it, else better-sqlite3), so
+// library users who never run the sandbox need neither, and a missing driver is one clear message.
 import { resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SCHEMA } from './schema.js';
+import { driverModule, openSqlite, SQLITE_WARNING, type Db } from './sqlite.js';
 
-export type Db = BetterSqlite3.Database;
+export type { Db } from './sqlite.js';
+export { MissingSqliteError } from './sqlite.js';
 
 export const MEMORY = ':memory:';
 
@@ -16,32 +16,9 @@ const WAL_BACKSTOP_PAGES = 16_000;
 /** Pause between two background checkpoints: fewer fsyncs, each copying a bit more. */
 const CHECKPOINT_INTERVAL_MS = 100;
 
-export class MissingSqliteError extends Error {
-  constructor(cause: unknown) {
-    super(
-      'The sandbox stores its data with better-sqlite3 (v12), an optional dependency of affitor-tracker ' +
-        'that is not installed here. Install it next to affitor-tracker:\n' +
-        '  npm install --save-dev better-sqlite3@12\n' +
-        `(import failed: ${cause instanceof Error ? cause.message : String(cause)})`,
-    );
-    this.name = 'MissingSqliteError';
-  }
-}
-
-async function loadDriver(): Promise<typeof BetterSqlite3> {
-  try {
-    const mod = (await import('better-sqlite3')) as unknown as { default: typeof BetterSqlite3 };
-    return mod.default;
-  } catch (err) {
-    throw new MissingSqliteError(err);
-  }
-}
-
-
 /** Opens (creating if needed) the sandbox database: a file path, or MEMORY for a throwaway run. */
 export async function openDatabase(file: string): Promise<Db> {
-  const Driver = await loadDriver();
-  const db = new Driver(file);
+  const db = openSqlite(file);
   if (file !== MEMORY) {
     // WAL lets the console read while a write commits. synchronous=NORMAL in WAL mode keeps every
     // committed transaction across a process crash or kill (only an OS crash/power cut can drop the
@@ -71,9 +48,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  */
 function registerExactSum(db: Db): void {
   db.aggregate<bigint>('exact_sum', {
-    safeIntegers: true,
-    deterministic: true,
-    start: () => 0n,
+    start: 0n,
     step: (total, value) => (value === null ? total : total + BigInt(value as bigint | number)),
     result: (total) => (total <= INT64_MAX ? total : total.toString()),
   });
@@ -82,7 +57,7 @@ function registerExactSum(db: Db): void {
 /**
  * Group commit: requests that arrive in the same turn of the event loop are written in one SQLite
  * transaction, each inside its own savepoint (the tracking methods are themselves transactions, which
- * better-sqlite3 nests as savepoints), so one failing request rolls back alone. Every caller's promise
+ * nest as savepoints, sqlite.ts), so one failing request rolls back alone. Every caller's promise
  * settles only after the shared COMMIT, so an acknowledged request is always on disk; if the COMMIT
  * itself fails, every request of the batch fails.
  */
@@ -143,9 +118,21 @@ export interface CheckpointResult {
 // for, nor blocks, the writer on the main thread: the writer keeps appending to the WAL meanwhile.
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('synchronous = NORMAL');
+let db;
+if (workerData.driver === 'node:sqlite') {
+  const emit = process.emitWarning;
+  process.emitWarning = function (warning, ...rest) {
+    if (!String(typeof warning === 'string' ? warning : warning && warning.message).startsWith(workerData.quiet)) emit.call(this, warning, ...rest);
+  };
+  const { DatabaseSync } = require('node:sqlite');
+  process.emitWarning = emit;
+  db = new DatabaseSync(workerData.file);
+} else {
+  const Database = require(workerData.driver);
+  db = new Database(workerData.file, { fileMustExist: true });
+}
+const pragma = (text) => db.prepare('PRAGMA ' + text).all();
+db.exec('PRAGMA synchronous = NORMAL');
 let pause = null;
 parentPort.on('message', (message) => {
   if (message === 'stop') {
@@ -156,7 +143,7 @@ parentPort.on('message', (message) => {
   }
   let result;
   try {
-    result = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    result = { ...pragma('wal_checkpoint(PASSIVE)')[0] };
   } catch (err) {
     result = { error: String((err && err.message) || err) };
   }
@@ -182,8 +169,7 @@ export class BackgroundCheckpointer {
   rounds = 0;
 
   constructor(file: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver, file: resolvePath(file), intervalMs } });
+    this.worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver: driverModule(), quiet: SQLITE_WARNING, file: resolvePath(file), intervalMs } });
     this.worker.unref();
     this.worker.on('message', (result: CheckpointResult | { error: string }) => {
       this.running = false;

@@ -15,7 +15,8 @@ interface CheckoutParamsLike {
   // the result still satisfies `Stripe.Checkout.SessionCreateParams`.
   mode?: 'payment' | 'setup' | 'subscription';
   metadata?: Metadata | null;
-  subscription_data?: ({ metadata?: Metadata | null } & Record<string, unknown>) | null;
+  // No index signature: params typed `Stripe.Checkout.SessionCreateParams` (an interface) must fit.
+  subscription_data?: { metadata?: Metadata | null } | null;
 }
 
 function affitorMetadata(ids: AffitorCheckoutIds): Record<string, string> {

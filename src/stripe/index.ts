@@ -8,6 +8,7 @@ export type { AffitorCheckoutIds } from './checkout.js';
 export { checkoutSaleTransactionId, mapStripeEvent } from './mapper.js';
 export type { IgnoreReason, MapOptions, StripeMapping } from './mapper.js';
 export { StripeSignatureError, verifyStripeWebhook } from './signature.js';
+export { WebCryptoUnavailableError } from '../webhooks/signature-error.js';
 export type { VerifyOptions } from './signature.js';
 export { handleStripeWebhook, invoiceTransactionIdResolver } from './handler.js';
 export type { ResolveTransactionId, StripeInvoicePaymentsClient, StripeWebhookOptions, StripeWebhookOutcome } from './handler.js';

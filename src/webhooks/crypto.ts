@@ -2,7 +2,7 @@
 // Lemon Squeezy, Polar), with WebCrypto so it runs unchanged in Node, Deno, Bun, Cloudflare
 // Workers and Vercel Edge. Each provider's module only says what is signed and how the header
 // encodes the signatures.
-import { WebhookSignatureError } from './signature-error.js';
+import { WebCryptoUnavailableError, WebhookSignatureError } from './signature-error.js';
 
 const encoder = new TextEncoder();
 
@@ -13,7 +13,7 @@ const encoder = new TextEncoder();
 function subtleCrypto(): SubtleCrypto {
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) {
-    throw new WebhookSignatureError(
+    throw new WebCryptoUnavailableError(
       'WebCrypto is unavailable (globalThis.crypto.subtle): use Node ≥ 19, or run Node 18 with --experimental-global-webcrypto.',
     );
   }

@@ -104,7 +104,9 @@ export const recordMapping =
 
 /**
  * Verify → map → record, never throwing: the body of every `handle…Webhook` (Stripe's too).
- * `verify` throws {@link WebhookSignatureError} for a bad signature (→ 400).
+ * `verify` throws {@link WebhookSignatureError} for a bad signature (→ 400, never delivered again);
+ * any other failure — WebCrypto missing, a mapper or a record step that throws — is the server's,
+ * answered 500 so that the provider's redelivery lands once it is fixed.
  */
 export async function runWebhook<Event, Mapping>(
   verify: () => Promise<Event>,
@@ -125,21 +127,19 @@ export async function runWebhook<Event, Mapping>(
   try {
     event = outcome.event = await verify();
   } catch (err) {
+    if (!(err instanceof WebhookSignatureError)) return serverFailure(outcome, err);
     outcome.httpStatus = 400;
-    outcome.error = err instanceof WebhookSignatureError ? err.message : String(err);
+    outcome.error = err.message;
     return outcome;
   }
-  const mapped = (outcome.mapped = map(event));
   try {
+    const mapped = (outcome.mapped = map(event));
     await record(mapped, event, outcome);
   } catch (err) {
     // The server client never rejects on HTTP or network failures and the mappers only emit valid
-    // input, so a throw is a wrapping client's or a resolver's failure (e.g. a failed Stripe API
-    // call): worth a redelivery rather than a lost sale.
-    outcome.retryable = true;
-    outcome.httpStatus = 500;
-    outcome.error = err instanceof Error ? err.message : String(err);
-    return outcome;
+    // input, so a throw is a mapper's bug, a wrapping client's or a resolver's failure (e.g. a
+    // failed Stripe API call): worth a redelivery rather than a lost sale.
+    return serverFailure(outcome, err);
   }
   const result = outcome.result;
   if (!result) return outcome;
@@ -152,5 +152,13 @@ export async function runWebhook<Event, Mapping>(
       ? `${result.error}: the partial refund may have been recorded; it is not sent again (an API that ignores Idempotency-Key would deduct it twice) — check it in Affitor`
       : result.error;
   }
+  return outcome;
+}
+
+/** A failure of this server, not of the request: 500 and retryable, so the provider delivers again. */
+function serverFailure<Event, Mapping>(outcome: WebhookOutcome<Event, Mapping>, err: unknown): WebhookOutcome<Event, Mapping> {
+  outcome.retryable = true;
+  outcome.httpStatus = 500;
+  outcome.error = err instanceof Error ? err.message : String(err);
   return outcome;
 }

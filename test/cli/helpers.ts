@@ -1,10 +1,18 @@
 // Runs the real command (bin/affitor-tracker.mjs → dist/cli/*.js, as `npx affitor-tracker` does)
 // in a child process. The built files come from `node build.mjs` (npm test builds first).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const BIN = resolve('bin/affitor-tracker.mjs');
+
+/**
+ * The state directory (XDG_STATE_HOME) every child of this test file gets: the sandboxes it starts
+ * record themselves there (src/sandbox/discovery.ts), and the commands it runs look there, apart
+ * from the user's own sandbox and from other test files'.
+ */
+export const STATE_HOME = mkdtempSync(join(tmpdir(), 'affitor-cli-state-'));
 
 export function assertBuilt(...commands: string[]): void {
   for (const command of commands) {
@@ -23,7 +31,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?:
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, XDG_STATE_HOME: STATE_HOME, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -52,7 +60,10 @@ export interface RunningSandboxProcess {
 /** Starts `affitor-tracker sandbox --memory --port 0 --quiet ...extra` and waits for its banner. */
 export function startSandboxProcess(extra: string[] = []): Promise<RunningSandboxProcess> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'sandbox', '--memory', '--port', '0', '--quiet', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--memory', '--port', '0', '--quiet', ...extra], {
+      env: { ...process.env, XDG_STATE_HOME: STATE_HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));

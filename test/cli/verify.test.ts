@@ -1,7 +1,10 @@
 // `verify` through the real bin against the real sandbox (random port): the test chain, every
 // readiness gate, and the distinct failures — a wrong key, an unreachable API, an API without
 // readiness — each with its own message and exit code.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, clickFromTheScript, onlyJson, runCli, startSandboxProcess, type RunningSandboxProcess } from './helpers';
@@ -93,6 +96,19 @@ describe('verify', () => {
     expect(plain.stderr).toMatch(/^affitor-tracker verify: .* refused the API key/);
   });
 
+  it('an API that answers 403 (the key refused for this program): exit 3 too, not a generic API error', async () => {
+    const forbidden = createServer((_req, res) => res.writeHead(403, { 'Content-Type': 'application/json' }).end('{"error":"Forbidden"}'));
+    await new Promise<void>((done) => forbidden.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(forbidden.address() as AddressInfo).port}`;
+      const r = await runCli(['verify', '--api', url, '--key', 'affitor_other_program_0', '--json']);
+      expect(r.code).toBe(3);
+      expect(onlyJson(r.stdout)).toMatchObject({ ok: false, error: { code: 'unauthorized', message: expect.stringMatching(/refused the API key .*--key/) } });
+    } finally {
+      await new Promise((done) => forbidden.close(done));
+    }
+  });
+
   it('an unreachable API: exit 4', async () => {
     const r = await runCli(['verify', '--api', `http://127.0.0.1:${await freePort()}`, '--key', 'affitor_any_key_000', '--json']);
     expect(r.code).toBe(4);
@@ -121,15 +137,39 @@ describe('verify', () => {
     expect((await sandboxState(sandbox.url)).events.length).toBe(before.events.length + 4);
   });
 
-  it('without --api and no sandbox running: starts a temporary one; its tracking gate fails (no script click yet) with the next action, exit 1', async () => {
+  it('without --api or AFFITOR_SANDBOX_PORT: finds the sandbox on the random port it took, through its record', async () => {
+    const r = await runCli(['verify', '--json'], { env: { AFFITOR_SANDBOX_PORT: '', AFFITOR_API_URL: '', AFFITOR_API_KEY: '' } });
+    expect(r.code).toBe(0);
+    expect(onlyJson(r.stdout)).toMatchObject({ ok: true, api: sandbox.url });
+  });
+
+  it("reads AFFITOR_API_URL and AFFITOR_API_KEY from the project's .env (the environment's own win)", async () => {
+    const project = mkdtempSync(join(tmpdir(), 'affitor-verify-env-'));
+    const empty = mkdtempSync(join(tmpdir(), 'affitor-verify-state-'));
+    writeFileSync(join(project, '.env'), `# from init\nAFFITOR_API_URL=${sandbox.url}\nAFFITOR_API_KEY="${sandbox.apiKey}"\n`);
+    const env = { XDG_STATE_HOME: empty, AFFITOR_SANDBOX_PORT: String(await freePort()), AFFITOR_API_URL: '', AFFITOR_API_KEY: '' };
+    const fromDotEnv = await runCli(['verify', '--json'], { cwd: project, env });
+    expect(fromDotEnv.code).toBe(0);
+    expect(onlyJson(fromDotEnv.stdout)).toMatchObject({ ok: true, api: sandbox.url });
+    const overridden = await runCli(['verify', '--json'], { cwd: project, env: { ...env, AFFITOR_API_KEY: 'affitor_wrong_key_000' } });
+    expect(overridden.code).toBe(3);
+  });
+
+  it('no sandbox running: says so, where it looked and what to run; exit 4, nothing started', async () => {
     const port = await freePort();
-    const r = await runCli(['verify'], { env: { AFFITOR_SANDBOX_PORT: String(port), AFFITOR_API_URL: '', AFFITOR_API_KEY: '' } });
-    expect(r.stdout).toMatch(new RegExp(`No sandbox was running on http://localhost:${port}: started a temporary one`));
-    expect(r.stdout).toMatch(/^\s+pass\s+test_sale/m);
-    expect(r.stdout).toMatch(/^\s+FAIL\s+tracking\s+no click from the script has reached this sandbox yet/m);
-    expect(r.stdout).toMatch(/next: Open a page that loads the script/);
-    expect(r.stdout).toMatch(/1 gate\(s\) not passing\./);
-    expect(r.code).toBe(1);
+    const empty = mkdtempSync(join(tmpdir(), 'affitor-verify-state-'));
+    const r = await runCli(['verify'], { env: { XDG_STATE_HOME: empty, AFFITOR_SANDBOX_PORT: String(port), AFFITOR_API_URL: '', AFFITOR_API_KEY: '' } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`no sandbox is running (none recorded in ${join(empty, 'affitor-tracker', 'sandbox.json')}, nothing answering on http://localhost:${port})`);
+    expect(r.stderr).toContain('Start one in another terminal: npx affitor-tracker sandbox');
+    expect(r.stdout).toBe('');
+  });
+
+  it('--api at a sandbox port where nothing listens: "nothing is listening", not "no API key"; exit 4', async () => {
+    const port = await freePort();
+    const r = await runCli(['verify', '--api', `http://localhost:${port}`], { env: { AFFITOR_API_KEY: '' } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`nothing is listening at http://localhost:${port}: is the sandbox running? Start it: npx affitor-tracker sandbox --port ${port}`);
   });
 
   it('a broken gate (no commission configured): that gate fails with its next action, exit 1', async () => {

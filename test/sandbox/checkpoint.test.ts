@@ -4,7 +4,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/sandbox/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackgroundCheckpointer, GroupCommit, openDatabase } from '../../src/sandbox/db';
 
@@ -23,8 +23,8 @@ describe('GroupCommit', () => {
   it('settles each request after the shared COMMIT; afterCommit runs once per batch, after it', async () => {
     const file = join(dir, 'group.db');
     const db = await openDatabase(file);
-    const reader = new Database(file, { readonly: true });
-    const count = () => reader.prepare('SELECT COUNT(*) FROM programs').pluck().get() as number;
+    const reader = openSqlite(file, { readonly: true });
+    const count = () => reader.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM programs').get()!.n;
     const seenAfterCommit: number[] = [];
     const writes = new GroupCommit(db, () => seenAfterCommit.push(count()));
     const insert = db.prepare('INSERT INTO programs (id, name, api_key) VALUES (?, ?, ?)');
@@ -73,8 +73,8 @@ describe('BackgroundCheckpointer', () => {
       // The main file alone (no -wal next to it) already holds every acknowledged row.
       const copy = join(dir, 'background-copy.db');
       copyFileSync(file, copy);
-      const alone = new Database(copy);
-      expect(alone.prepare('SELECT COUNT(*) FROM events').pluck().get()).toBe(500);
+      const alone = openSqlite(copy);
+      expect(alone.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM events').get()!.n).toBe(500);
       alone.close();
     } finally {
       await checkpointer.close();

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/sandbox/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, formatFeedItem } from '../../src/sandbox/cli';
 
@@ -143,10 +143,10 @@ describe('the sandbox process', () => {
     expect(output.toLowerCase()).not.toContain('secret.person');
     expect(output).toContain('SIGTERM: stopping');
     expect(output).toContain(`Stopped; data is in ${db}.`);
-    const rows = new Database(db, { readonly: true });
+    const rows = openSqlite(db, { readonly: true });
     try {
-      expect(rows.prepare('SELECT COUNT(*) FROM customers').pluck().get()).toBe(6);
-      expect(rows.prepare("SELECT COUNT(*) FROM customers WHERE status = 'lead'").pluck().get()).toBe(1);
+      expect(rows.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM customers').get()!.n).toBe(6);
+      expect(rows.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM customers WHERE status = 'lead'").get()!.n).toBe(1);
     } finally {
       rows.close();
     }

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/sandbox/sqlite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxClient, type Client } from './helpers';
 
@@ -130,7 +130,7 @@ describe('Idempotency-Key storage', () => {
   it('a 5xx is not remembered: the retry with the same key is applied', async () => {
     const file = join(dir, 'five-hundred.db');
     const s = await sandboxClient({ db: file });
-    const saboteur = new Database(file);
+    const saboteur = openSqlite(file);
     try {
       const clickId = await s.click();
       saboteur.exec("CREATE TRIGGER refuse_sales BEFORE INSERT ON sales BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/sandbox/sqlite';
 import { describe, expect, it, vi } from 'vitest';
 import { sandboxClient, sandboxForEachTest, type Json } from './helpers';
 
@@ -184,7 +184,7 @@ describe('hostile input gets a clear 4xx and changes nothing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'affitor-totals-'));
     const file = join(dir, 'totals.db');
     const s = await sandboxClient({ db: file });
-    const writer = new Database(file);
+    const writer = openSqlite(file);
     try {
       const sales = 1100;
       const insert = writer.prepare(
@@ -266,7 +266,7 @@ describe('reset is one transaction', () => {
     const dir = mkdtempSync(join(tmpdir(), 'affitor-reset-'));
     const file = join(dir, 'reset.db');
     const s = await sandboxClient({ db: file });
-    const observer = new Database(file);
+    const observer = openSqlite(file);
     try {
       const clickId = await s.click();
       expect((await s.post('/api/v1/track/sale', { click_id: clickId, transaction_id: 'kept_1', amount_cents: 500 }, s.auth())).status).toBe(200);

@@ -3,7 +3,7 @@
 import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../src/sandbox/sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sandboxClient } from './helpers';
 
@@ -44,8 +44,8 @@ describe('SQLite file storage', () => {
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
     await c.sandbox.close();
-    const db = new Database(file, { readonly: true });
-    const ids = db.prepare('SELECT click_id FROM customers').pluck().all() as string[];
+    const db = openSqlite(file, { readonly: true });
+    const ids = (db.prepare<[], { click_id: string }>('SELECT click_id FROM customers').all()).map((row) => row.click_id);
     db.close();
     expect(ids.length).toBe(200);
     expect(new Set(ids)).toEqual(new Set(results.map((r) => r.body.click_id)));
@@ -71,7 +71,7 @@ describe('SQLite file storage', () => {
     const c = await sandboxClient({ db: file });
     const clickId = await c.click();
     await c.post('/api/v1/track/sale', { click_id: clickId, amount_cents: 100, transaction_id: 'before_break' }, c.auth());
-    const saboteur = new Database(file);
+    const saboteur = openSqlite(file);
     try {
       saboteur.exec('ALTER TABLE events RENAME TO events_broken');
       const answers = [

@@ -178,6 +178,13 @@ describe('results', () => {
     expect(api.requests).toHaveLength(1);
   });
 
+  it('403 (a key the API refuses for this program): code unauthorized like 401, not retried', async () => {
+    api.fault({ status: 403, body: JSON.stringify({ error: 'Forbidden' }) });
+    const r = await client().trackSale({ clickId: 'c', amount: 100, invoiceId: 't' });
+    expect(r).toEqual({ ok: false, status: 403, data: null, error: 'Forbidden', code: 'unauthorized', retryable: false, attempts: 1 });
+    expect(api.requests).toHaveLength(1);
+  });
+
   it('400: invalid_request with the server message, not retried', async () => {
     api.fault({ status: 400, body: JSON.stringify({ error: 'Customer not found. Provide customer_key or click_id.' }) });
     const r = await client().trackSale({ clickId: 'nope', amount: 100, invoiceId: 't' });

@@ -166,6 +166,13 @@ describe('failures', () => {
     expect(await deliver(checkoutSession(), { affitor: wrong })).toMatchObject({ httpStatus: 500, retryable: true, error: 'Invalid API token' });
   });
 
+  it('a 403 (the key refused for this program) is retryable too: answered 500, never dropped as final', async () => {
+    api.fault({ status: 403, body: JSON.stringify({ error: 'Forbidden' }) });
+    expect(await deliver(checkoutSession())).toMatchObject({ httpStatus: 500, retryable: true, error: 'Forbidden', result: { status: 403, code: 'unauthorized' } });
+    expect(await deliver(checkoutSession())).toMatchObject({ httpStatus: 200, result: { ok: true } });
+    expect(api.sales.size).toBe(1);
+  });
+
   it('a 400 (e.g. unknown customer) is final: answered 200 with the error', async () => {
     api.fault({ status: 400, body: JSON.stringify({ error: 'Customer not found. Provide customer_key or click_id.' }) });
     expect(await deliver(checkoutSession())).toMatchObject({

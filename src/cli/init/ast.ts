@@ -21,14 +21,147 @@ export interface ParsedModule {
   ast: recast.types.namedTypes.File;
   /** True once a codemod changed the tree. */
   changed: boolean;
+  /**
+   * Text edits at source offsets, for edits recast would reprint around (a JSX child, an object's new
+   * property: recast re-indents siblings, adds blank lines, adds a `;` after `)`); applied to the
+   * source as written when the tree is otherwise unchanged.
+   */
+  splices: Splice[];
+}
+
+export interface Splice {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** recast's default: it parses the source with each line's leading tabs expanded to this width. */
+const TAB_WIDTH = 4;
+
+/**
+ * A node's offsets in the source as written. The parser saw the source with leading tabs expanded
+ * (recast does that), so positions are mapped back through each line's own indentation.
+ */
+export function offsets(module: ParsedModule, node: Node): { start: number; end: number } {
+  const loc = node.loc;
+  if (!loc) throw new Error('node without a source location');
+  const lines = module.source.split('\n');
+  const toOffset = ({ line, column }: { line: number; column: number }) => {
+    let offset = 0;
+    for (let i = 0; i < line - 1; i++) offset += lines[i].length + 1;
+    const indent = /^[ \t]*/.exec(lines[line - 1] ?? '')?.[0] ?? '';
+    let expanded = 0;
+    for (const char of indent) expanded = char === '\t' ? expanded + TAB_WIDTH - (expanded % TAB_WIDTH) : expanded + 1;
+    return offset + (column >= expanded ? column - expanded + indent.length : Math.min(column, indent.length));
+  };
+  return { start: toOffset(loc.start), end: toOffset(loc.end) };
+}
+
+export function applySplices(source: string, splices: Splice[]): string {
+  let out = source;
+  // From the end back, so earlier offsets stay valid; two insertions at one place keep the order they were made in.
+  const ordered = splices.map((splice, index) => ({ splice, index })).sort((a, b) => b.splice.start - a.splice.start || b.index - a.index);
+  for (const { splice } of ordered) out = `${out.slice(0, splice.start)}${splice.text}${out.slice(splice.end)}`;
+  return out;
+}
+
+/** The indentation of the line holding `offset`, as written. */
+export const lineIndent = (source: string, offset: number): string => {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(source.slice(lineStart))?.[0] ?? '';
+};
+
+/** As text: `import { names } from source` after the last import (or merged into one of that module), in the file's quotes and semicolons. */
+export function spliceNamedImports(module: ParsedModule, source: string, names: string[]): void {
+  const program = module.ast.program;
+  const have = importedNames(program, source);
+  const missing = names.filter((name) => !have.has(name) && !module.splices.some((s) => s.text.includes(` ${name} `) && s.text.includes(source)));
+  if (missing.length === 0) return;
+  const imports = program.body.filter((s): s is recast.types.namedTypes.ImportDeclaration => n.ImportDeclaration.check(s));
+  const same = imports.find((s) => s.source.value === source && s.importKind !== 'type' && (s.specifiers ?? []).some((spec) => n.ImportSpecifier.check(spec)));
+  if (same) {
+    const specifiers = (same.specifiers ?? []).filter((spec) => n.ImportSpecifier.check(spec));
+    const last = offsets(module, specifiers[specifiers.length - 1]);
+    module.splices.push({ start: last.end, end: last.end, text: missing.map((name) => `, ${name}`).join('') });
+    return;
+  }
+  const lastImport = imports[imports.length - 1];
+  const raw = lastImport ? module.source.slice(offsets(module, lastImport).start, offsets(module, lastImport).end) : '';
+  const quote = /from\s*"/.test(raw) ? '"' : "'";
+  const semicolon = lastImport ? (raw.trimEnd().endsWith(';') ? ';' : '') : ';';
+  const line = `import { ${missing.join(', ')} } from ${quote}${source}${quote}${semicolon}`;
+  if (lastImport) {
+    const end = offsets(module, lastImport).end;
+    module.splices.push({ start: end, end, text: `\n${line}` });
+    return;
+  }
+  const directives = (program as Program & { directives?: Node[] }).directives ?? [];
+  const after = directives.length > 0 ? offsets(module, directives[directives.length - 1]).end : 0;
+  module.splices.push(after > 0 ? { start: after, end: after, text: `\n${line}` } : { start: 0, end: 0, text: `${line}\n\n` });
+}
+
+/** As text: a new last property `key: value` of an object literal, on its own line like its siblings (or inline in a one-line object). */
+export function spliceProperty(module: ParsedModule, object: Node & { properties: Node[] }, key: string, value: string): void {
+  const source = module.source;
+  const { start, end } = offsets(module, object);
+  const closing = end - 1;
+  const multiline = source.slice(start, end).includes('\n');
+  const last = object.properties[object.properties.length - 1];
+  if (!last) {
+    const indent = lineIndent(source, start);
+    module.splices.push({ start: start + 1, end: closing, text: multiline ? `\n${indent}  ${key}: ${value}\n${indent}` : ` ${key}: ${value} ` });
+    return;
+  }
+  const lastEnd = offsets(module, last).end;
+  const between = source.slice(lastEnd, closing);
+  const trailingComma = /^\s*,/.test(between);
+  const commaEnd = trailingComma ? lastEnd + between.indexOf(',') + 1 : lastEnd;
+  if (!multiline) {
+    module.splices.push({ start: commaEnd, end: commaEnd, text: `${trailingComma ? '' : ','} ${key}: ${value}${trailingComma ? ',' : ''}` });
+    return;
+  }
+  const indent = lineIndent(source, offsets(module, last).start);
+  const valueLines = value.split('\n').map((line, i) => (i === 0 ? line : `${indent}${line}`)).join('\n');
+  module.splices.push({ start: commaEnd, end: commaEnd, text: `${trailingComma ? '' : ','}\n${indent}${key}: ${valueLines}${trailingComma ? ',' : ''}` });
 }
 
 export function parseModule(file: string, source: string): ParsedModule {
-  return { file, source, ast: recast.parse(source, { parser: babelTs }), changed: false };
+  return { file, source, ast: recast.parse(source, { parser: babelTs }), changed: false, splices: [] };
 }
 
+/** In a tab-indented file, reprinted lines' indentation back to tabs (canonical tab-then-space indentation is unchanged). */
+function retab(code: string, useTabs: boolean): string {
+  if (!useTabs) return code;
+  return code.replace(/^[ \t]+/gm, (indent) => {
+    let width = 0;
+    for (const char of indent) width = char === '\t' ? width + TAB_WIDTH - (width % TAB_WIDTH) : width + 1;
+    return `${'\t'.repeat(Math.floor(width / TAB_WIDTH))}${' '.repeat(width % TAB_WIDTH)}`;
+  });
+}
+
+/** The quotes the file's imports use: what init's own imports and strings follow. */
+const quoteOf = (module: ParsedModule): 'single' | 'double' =>
+  (module.source.match(/from\s+"/g)?.length ?? 0) > (module.source.match(/from\s+'/g)?.length ?? 0) ? 'double' : 'single';
+
 export function printModule(module: ParsedModule): string {
-  return recast.print(module.ast, { quote: 'single' }).code;
+  // A file indented with tabs keeps them where recast reprints a block (it parsed them as TAB_WIDTH spaces).
+  const useTabs = (module.source.match(/^\t/gm)?.length ?? 0) > (module.source.match(/^ /gm)?.length ?? 0);
+  // Otherwise recast infers the indentation width from the file itself.
+  const options = useTabs ? { quote: quoteOf(module), useTabs, tabWidth: TAB_WIDTH } : { quote: quoteOf(module) };
+  // recast reprints a changed program's directives ('use server' gains a second `;` and loses the
+  // blank line after it): print the body alone and keep the directives' text as written.
+  const program = module.ast.program as Program & { directives?: Array<{ end?: number | null }> };
+  const directives = program.directives ?? [];
+  const end = directives[directives.length - 1]?.end;
+  if (typeof end !== 'number') return retab(recast.print(module.ast, options).code, useTabs);
+  program.directives = [];
+  try {
+    const body = recast.print(module.ast, options).code;
+    const gap = /^\s*/.exec(module.source.slice(end))?.[0] ?? '\n';
+    return `${module.source.slice(0, end)}${gap}${retab(body, useTabs).trimStart()}`;
+  } finally {
+    program.directives = directives as never;
+  }
 }
 
 /** Statements from a snippet init itself writes (never the user's code). */
@@ -53,7 +186,7 @@ export const programIdSource = (programId: string): string => (/^\d+$/.test(prog
 
 export const lineOf = (node: Node): number => node.loc?.start.line ?? 0;
 
-/** A CommonJS module (`require`, no `import`/`export`): affitor-tracker is ESM-only, so init leaves it alone. */
+/** A CommonJS module (`require`, no `import`/`export`): init writes `require` there (Node ≥ 20.19 / 22.12 load ES modules with it). */
 export function isCommonJs(program: Program): boolean {
   const esm = program.body.some(
     (s) => n.ImportDeclaration.check(s) || n.ExportNamedDeclaration.check(s) || n.ExportDefaultDeclaration.check(s),
@@ -105,9 +238,65 @@ const lastImportIndex = (program: Program): number => {
   let last = -1;
   program.body.forEach((s, i) => {
     if (n.ImportDeclaration.check(s)) last = i;
+    // CommonJS: after the top-level requires.
+    if (n.VariableDeclaration.check(s) && s.declarations.some((d) => n.VariableDeclarator.check(d) && containsRequire(d.init))) last = i;
   });
   return last;
 };
+
+/** `const { a, b } = require(source)`, merged into an existing destructuring require of that module. */
+export function ensureRequiredNames(program: Program, source: string, names: string[]): void {
+  const isRequireOf = (node: unknown) =>
+    n.CallExpression.check(node) && n.Identifier.check(node.callee) && node.callee.name === 'require' &&
+    n.StringLiteral.check(node.arguments[0]) && node.arguments[0].value === source;
+  let pattern: recast.types.namedTypes.ObjectPattern | null = null;
+  let lastRequire = -1;
+  program.body.forEach((statement, index) => {
+    if (!n.VariableDeclaration.check(statement)) return;
+    for (const d of statement.declarations) {
+      if (!n.VariableDeclarator.check(d)) continue;
+      if (containsRequire(d.init)) lastRequire = index;
+      if (isRequireOf(d.init) && n.ObjectPattern.check(d.id)) pattern = d.id;
+    }
+  });
+  const found = pattern as recast.types.namedTypes.ObjectPattern | null;
+  const have = new Set(
+    (found?.properties ?? []).flatMap((p) => ((n.ObjectProperty.check(p) || n.Property.check(p)) && n.Identifier.check(p.key) ? [p.key.name] : [])),
+  );
+  const missing = names.filter((name) => !have.has(name));
+  if (missing.length === 0) return;
+  const properties = missing.map((name) => {
+    const property = b.objectProperty(b.identifier(name), b.identifier(name));
+    property.shorthand = true;
+    return property;
+  });
+  if (found) {
+    found.properties.push(...properties);
+    return;
+  }
+  const declaration = b.variableDeclaration('const', [
+    b.variableDeclarator(b.objectPattern(properties), b.callExpression(b.identifier('require'), [b.stringLiteral(source)])),
+  ]);
+  program.body.splice(lastRequire + 1, 0, declaration);
+}
+
+const containsRequire = (node: unknown): boolean => {
+  let found = false;
+  if (!node) return false;
+  recast.visit(node as Node, {
+    visitCallExpression(path) {
+      if (n.Identifier.check(path.node.callee) && path.node.callee.name === 'require') found = true;
+      this.traverse(path);
+    },
+  });
+  return found;
+};
+
+/** The names from `source` in scope: an import in an ES module, a destructuring `require` in CommonJS. */
+export function ensureNames(program: Program, source: string, names: string[]): void {
+  if (isCommonJs(program)) ensureRequiredNames(program, source, names);
+  else ensureNamedImports(program, source, names);
+}
 
 /** Index right after the imports (and after a leading `'use client'`-style directive). */
 export const afterImports = (program: Program): number => lastImportIndex(program) + 1;

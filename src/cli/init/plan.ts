@@ -1,10 +1,13 @@
 // The plan: detect the stack, run every codemod on the parsed files, and turn what changed into
 // per-file diffs. Reads the project, writes nothing.
+import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { isCommonJs, memberChain, n, printModule, visit, type ParsedModule } from './ast.js';
+import { applySplices, isCommonJs, memberChain, n, printModule, visit, type ParsedModule } from './ast.js';
 import { envKeys, withEnvEntries, withEnvIgnored, type EnvEntry } from './env.js';
-import { addScriptTag } from './html.js';
-import { Project } from './project.js';
+import { addScriptTag, scriptTag } from './html.js';
+import { addNuxtHeadScript } from './nuxt.js';
+import { addTagBeforeHeadEnd, addTagToPugHead, type TagFlavour } from './templates.js';
+import { addCommand, findApps, packageManagerOf, Project } from './project.js';
 import {
   addProviderToPagesApp,
   addProviderToRootLayout,
@@ -12,6 +15,7 @@ import {
   findRootRenders,
   pagesAppSource,
 } from './react-provider.js';
+import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, callsFunction, clerkWebhookRoute, SUPABASE_BROWSER_STEP } from './auth.js';
 import { addSignupLead, findSignupHandlers } from './signup-lead.js';
 import { addCheckoutMetadata, addWebhookHandler, isCheckoutCreate, isConstructEvent, usesStripeCall } from './stripe.js';
 import type { EditOutcome, InitOptions, InitPlan, PlannedChange, SkippedEdit, StackName } from './types.js';
@@ -26,31 +30,77 @@ class PlanBuilder {
   /** Whole-file results that are not syntax trees (HTML, .env, .gitignore, new files). */
   readonly texts = new Map<string, { contents: string; action: 'create' | 'edit' }>();
   readonly summaries = new Map<string, string[]>();
+  /** Environment entries the app's edits read, beyond the Affitor key and URL (a webhook secret). */
+  readonly extraEnv: EnvEntry[] = [];
 
   record(file: string, outcome: EditOutcome): void {
-    if (outcome.kind === 'refused') this.skipped.push({ file, reason: outcome.reason });
+    if (outcome.kind === 'refused' || outcome.kind === 'todo') this.skipped.push({ file, kind: outcome.kind, reason: outcome.reason });
     if (outcome.kind === 'edited') this.summaries.set(file, [...(this.summaries.get(file) ?? []), outcome.summary]);
+  }
+
+  refuse(file: string, reason: string): void {
+    this.skipped.push({ file, kind: 'refused', reason });
+  }
+
+  todo(file: string, reason: string): void {
+    this.skipped.push({ file, kind: 'todo', reason });
+  }
+
+  text(file: string, contents: string, action: 'create' | 'edit', summary: string): void {
+    this.texts.set(file, { contents, action });
+    this.summaries.set(file, [...(this.summaries.get(file) ?? []), summary]);
   }
 }
 
+/** The plan for the project in `dir`: one app, or each app of a repository of several. Reads, writes nothing. */
 export function planInit(dir: string, given: InitOptions): InitPlan {
   // Callers other than the command (the MCP server) may pass a URL with a path or a trailing slash.
   const options: InitOptions = { ...given, api: new URL(given.api).origin };
-  const project = new Project(dir);
+  const apps = findApps(dir);
+  const plan: InitPlan = { stack: [], apps, changes: [], skipped: [], installs: [], notes: [] };
+  for (const app of apps) {
+    const inside = (other: string) => other !== app && (app === '.' || other.startsWith(`${app}/`));
+    const nested = apps.filter(inside).map((other) => (app === '.' ? other : other.slice(app.length + 1)));
+    const part = planApp(join(dir, app), options, nested);
+    const prefix = (file: string) => (app === '.' ? file : file === '.' ? app : `${app}/${file}`);
+    for (const name of part.stack) if (!plan.stack.includes(name)) plan.stack.push(name);
+    plan.changes.push(...part.changes.map((c) => ({ ...c, file: prefix(c.file), diff: app === '.' ? c.diff : withPrefixedDiffPaths(c.diff, app) })));
+    plan.skipped.push(...part.skipped.map((s) => ({ ...s, file: s.file.split(', ').map(prefix).join(', ') })));
+    if (part.install) plan.installs.push({ packageJson: prefix('package.json'), cwd: app, command: part.install });
+    for (const note of part.notes) if (!plan.notes.includes(note)) plan.notes.push(note);
+  }
+  return plan;
+}
+
+const withPrefixedDiffPaths = (diff: string, app: string) =>
+  diff.replace(/^(---|\+\+\+) ([ab])\//gm, `$1 $2/${app}/`);
+
+interface AppPlan {
+  stack: StackName[];
+  changes: PlannedChange[];
+  skipped: SkippedEdit[];
+  notes: string[];
+  /** The command that adds affitor-tracker to this app, when its edits import it and package.json lacks it. */
+  install: string[] | null;
+}
+
+function planApp(dir: string, options: InitOptions, nestedApps: string[]): AppPlan {
+  const project = new Project(dir, { skip: nestedApps });
   const plan = new PlanBuilder();
   const isSandbox = isLocal(options.api);
 
   for (const { file, error } of project.parseFailures()) {
-    plan.skipped.push({ file, reason: `cannot parse it (${error.message.split('\n')[0]}); init leaves it unchanged` });
+    plan.refuse(file, `cannot parse it (${error.message.split('\n')[0]}); init leaves it unchanged`);
   }
   const modules = project.modules();
 
   const frontend = planFrontend(project, modules, plan, options);
-  const server = planServer(project, modules, plan, options);
+  const auth = planAuth(project, modules, plan);
+  const server = planServer(project, modules, plan, options, auth);
 
   // .env: what the edited code reads. Never committed: .gitignore must cover it.
   const entries: EnvEntry[] = [];
-  if (server) {
+  if (server || auth.length > 0) {
     entries.push({ key: 'AFFITOR_API_URL', value: options.api, comment: isSandbox ? 'Affitor API: the local sandbox in development (npx affitor-tracker sandbox)' : 'Affitor API' });
     entries.push({
       key: 'AFFITOR_API_KEY',
@@ -60,28 +110,32 @@ export function planInit(dir: string, given: InitOptions): InitPlan {
         : 'Your program key (Affitor dashboard); server-side only',
     });
   }
+  entries.push(...plan.extraEnv);
   if (frontend === 'next') entries.push({ key: 'NEXT_PUBLIC_AFFITOR_API_BASE', value: options.api, comment: 'Where the browser tracker sends clicks and leads (unset in production: Affitor)' });
   if (frontend === 'vite') entries.push({ key: 'VITE_AFFITOR_API_BASE', value: options.api, comment: 'Where the browser tracker sends clicks and leads (unset in production: Affitor)' });
   if (entries.length > 0) {
     const existing = project.read('.env');
     const env = withEnvEntries(existing, entries);
     if (env !== null) {
-      plan.texts.set('.env', { contents: env, action: existing === null ? 'create' : 'edit' });
       const have = envKeys(existing ?? '');
-      plan.summaries.set('.env', [`.env: ${entries.filter((e) => !have.has(e.key)).map((e) => e.key).join(', ')}`]);
+      plan.text('.env', env, existing === null ? 'create' : 'edit', `.env: ${entries.filter((e) => !have.has(e.key)).map((e) => e.key).join(', ')}`);
     }
     const gitignore = project.read('.gitignore');
     const ignored = withEnvIgnored(gitignore);
-    if (ignored !== null) {
-      plan.texts.set('.gitignore', { contents: ignored, action: gitignore === null ? 'create' : 'edit' });
-      plan.summaries.set('.gitignore', ['.gitignore: add .env (it holds the program key; it must never be committed)']);
-    }
+    if (ignored !== null) plan.text('.gitignore', ignored, gitignore === null ? 'create' : 'edit', '.gitignore: add .env (it holds the program key; it must never be committed)');
   }
   if (server === 'node' && !loadsEnvFile(project)) {
     plan.notes.push('Node does not read .env by itself: start the server with `node --env-file=.env <server file>` (Node ≥ 20.6) or load it with dotenv.');
   }
 
-  return { stack: plan.stack, changes: collectChanges(project, modules, plan), skipped: plan.skipped, notes: plan.notes };
+  const changes = collectChanges(project, modules, plan);
+  const importsPackage = (source: string) => /(?:from\s*|require\(\s*|import\(\s*)['"]affitor-tracker(?:\/[\w-]+)?['"]/.test(source);
+  const needsPackage = changes.some((c) => importsPackage(c.contents)) || modules.some((m) => importsPackage(m.source));
+  const install = needsPackage && !project.dependsOn('affitor-tracker') ? addCommand(packageManagerOf(dir), 'affitor-tracker') : null;
+  if (install && !project.has('package.json')) {
+    plan.refuse('.', `no package.json: the edits import affitor-tracker; create one and run \`${install.join(' ')}\``);
+  }
+  return { stack: plan.stack, changes, skipped: plan.skipped, notes: plan.notes, install: project.has('package.json') ? install : null };
 }
 
 const isLocal = (api: string): boolean => {
@@ -97,7 +151,7 @@ function loadsEnvFile(project: Project): boolean {
   return project.dependsOn('dotenv') || Object.values(project.packageJson.scripts ?? {}).some((s) => s.includes('--env-file'));
 }
 
-/** The browser side: the provider for React apps, else the script tag in HTML pages. */
+/** The browser side: the provider for React apps, the tag in the page shell of other frameworks and templates, else in HTML pages. */
 function planFrontend(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions): 'next' | 'vite' | 'html' | null {
   if (project.dependsOn('next')) {
     const appDir = ['app', 'src/app'].find((d) => project.files.some((f) => f.startsWith(`${d}/`)));
@@ -108,8 +162,41 @@ function planFrontend(project: Project, modules: ParsedModule[], plan: PlanBuild
     }
     if (pagesDir) plan.stack.push('next-pages');
     if (pagesDir && !appDir) planPagesApp(project, plan, pagesDir, options);
-    if (!appDir && !pagesDir) plan.skipped.push({ file: '.', reason: 'Next.js without an app/ or pages/ directory; add <AffitorProvider> by hand' });
+    if (!appDir && !pagesDir) plan.refuse('.', 'Next.js without an app/ or pages/ directory; add <AffitorProvider> by hand');
     return 'next';
+  }
+  const tagIn = (file: string, flavour: TagFlavour) => {
+    const { outcome, contents } = addTagBeforeHeadEnd(file, project.read(file) ?? '', options.programId, options.api, flavour);
+    plan.record(file, outcome);
+    if (outcome.kind === 'edited') plan.texts.set(file, { contents, action: 'edit' });
+  };
+  if (isRemix(project)) {
+    plan.stack.push('remix');
+    const roots = ['app/root.tsx', 'app/root.jsx', 'app/root.js'].filter((f) => project.has(f));
+    if (roots.length === 1) tagIn(roots[0], 'jsx');
+    else plan.refuse('app', `no app/root.tsx; add ${scriptTag(options.programId, options.api)} to the root route's <head> by hand`);
+    return 'html';
+  }
+  if (project.dependsOn('@sveltejs/kit')) {
+    plan.stack.push('sveltekit');
+    if (project.has('src/app.html')) tagIn('src/app.html', 'html');
+    else plan.refuse('src', `no src/app.html; add ${scriptTag(options.programId, options.api)} to the page shell's <head> by hand`);
+    return 'html';
+  }
+  if (project.dependsOn('astro')) {
+    plan.stack.push('astro');
+    const layouts = project.filesEndingIn('.astro').filter((f) => /<\/head\s*>/i.test(project.read(f) ?? ''));
+    for (const layout of layouts) tagIn(layout, 'astro');
+    if (layouts.length === 0) plan.refuse('src', `no .astro file writes the <head>; add ${scriptTag(options.programId, options.api).replace('<script ', '<script is:inline ')} to the layout every page uses by hand`);
+    return 'html';
+  }
+  if (project.dependsOn('nuxt')) {
+    plan.stack.push('nuxt');
+    const configs = ['nuxt.config.ts', 'nuxt.config.js', 'nuxt.config.mjs'].filter((f) => project.has(f));
+    const config = configs.length === 1 ? project.module(configs[0]) : null;
+    if (config && !(config instanceof Error)) plan.record(config.file, addNuxtHeadScript(config, options.programId, options.api));
+    else if (!config) plan.refuse('.', `no nuxt.config; add the tracker to app.head.script of your Nuxt config by hand`);
+    return 'html';
   }
   if (project.dependsOn('vite') && project.dependsOn('react')) {
     plan.stack.push('vite-react');
@@ -117,26 +204,40 @@ function planFrontend(project: Project, modules: ParsedModule[], plan: PlanBuild
     if (renders.length === 1) {
       plan.record(renders[0].module.file, addProviderToRootRender(renders[0].module, renders[0].path, options.programId));
     } else {
-      plan.skipped.push({
-        file: renders.length === 0 ? '.' : renders.map((r) => r.module.file).join(', '),
-        reason: renders.length === 0
+      plan.refuse(
+        renders.length === 0 ? '.' : renders.map((r) => r.module.file).join(', '),
+        renders.length === 0
           ? 'no root render (`createRoot(…).render(<App />)`) found; add <AffitorProvider> around the app by hand'
           : `${renders.length} root renders; init will not guess which one is the app — add <AffitorProvider> by hand`,
-      });
+      );
     }
     return 'vite';
   }
-  const pages = project.htmlFiles;
-  if (pages.length === 0) return null;
-  plan.stack.push('html');
-  for (const file of pages) {
-    const source = project.read(file) ?? '';
-    const { outcome, contents } = addScriptTag(file, source, options.programId, options.api);
+  // Server-rendered templates: the tag in the layout (the file that writes <head>); partials and pages are left alone.
+  const pug = project.filesEndingIn('.pug', '.jade').filter((f) => /^\s*head(\(.*\))?\s*$/m.test(project.read(f) ?? ''));
+  const markup = project.filesEndingIn('.ejs', '.hbs', '.handlebars', '.njk', '.liquid', '.mustache').filter((f) => /<\/head\s*>/i.test(project.read(f) ?? ''));
+  if (pug.length + markup.length > 0) plan.stack.push('templates');
+  for (const file of pug) {
+    const { outcome, contents } = addTagToPugHead(file, project.read(file) ?? '', options.programId, options.api);
     plan.record(file, outcome);
     if (outcome.kind === 'edited') plan.texts.set(file, { contents, action: 'edit' });
   }
-  return 'html';
+  for (const file of markup) tagIn(file, 'html');
+  const pages = project.htmlFiles;
+  if (pages.length > 0) plan.stack.push('html');
+  for (const file of pages) {
+    const source = project.read(file) ?? '';
+    let { outcome, contents } = addScriptTag(file, source, options.programId, options.api);
+    // A <head> holding template text (`<%- include(…) %>`, `{{> head}}`) ends early for an HTML parser: its one `</head>` is still the place.
+    if (outcome.kind === 'refused') ({ outcome, contents } = addTagBeforeHeadEnd(file, source, options.programId, options.api));
+    plan.record(file, outcome);
+    if (outcome.kind === 'edited') plan.texts.set(file, { contents, action: 'edit' });
+  }
+  return pages.length + pug.length + markup.length > 0 ? 'html' : null;
 }
+
+const isRemix = (project: Project) =>
+  ['@remix-run/react', '@remix-run/node', '@remix-run/dev', '@react-router/dev', '@react-router/node'].some((name) => project.dependsOn(name));
 
 function planRootLayout(project: Project, plan: PlanBuilder, appDir: string, options: InitOptions): void {
   let layouts = LAYOUT_FILES.map((f) => `${appDir}/${f}`).filter((f) => project.has(f));
@@ -148,12 +249,12 @@ function planRootLayout(project: Project, plan: PlanBuilder, appDir: string, opt
     });
   }
   if (layouts.length !== 1) {
-    plan.skipped.push({
-      file: layouts.length === 0 ? appDir : layouts.join(', '),
-      reason: layouts.length === 0
+    plan.refuse(
+      layouts.length === 0 ? appDir : layouts.join(', '),
+      layouts.length === 0
         ? 'no root layout found; add <AffitorProvider> to your root layout by hand'
         : `${layouts.length} root layouts; init will not pick one — add <AffitorProvider> to each root layout (or a component they share) by hand`,
-    });
+    );
     return;
   }
   const module = project.module(layouts[0]);
@@ -164,14 +265,13 @@ function planRootLayout(project: Project, plan: PlanBuilder, appDir: string, opt
 function planPagesApp(project: Project, plan: PlanBuilder, pagesDir: string, options: InitOptions): void {
   const apps = APP_FILES.map((f) => `${pagesDir}/${f}`).filter((f) => project.has(f));
   if (apps.length > 1) {
-    plan.skipped.push({ file: apps.join(', '), reason: `${apps.length} custom App files; add <AffitorProvider> by hand` });
+    plan.refuse(apps.join(', '), `${apps.length} custom App files; add <AffitorProvider> by hand`);
     return;
   }
   if (apps.length === 0) {
     const typescript = project.has('tsconfig.json');
     const file = `${pagesDir}/_app.${typescript ? 'tsx' : 'jsx'}`;
-    plan.texts.set(file, { contents: pagesAppSource(options.programId, typescript), action: 'create' });
-    plan.summaries.set(file, [`${file}: new custom App with <AffitorProvider> around every page`]);
+    plan.text(file, pagesAppSource(options.programId, typescript), 'create', `${file}: new custom App with <AffitorProvider> around every page`);
     return;
   }
   const module = project.module(apps[0]);
@@ -179,39 +279,104 @@ function planPagesApp(project: Project, plan: PlanBuilder, pagesDir: string, opt
   plan.record(module.file, addProviderToPagesApp(module, options.programId));
 }
 
+/** Auth libraries that record the lead themselves once wired; returns the ones found (the signup-handler search then stops). */
+function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder): StackName[] {
+  const found: StackName[] = [];
+  if (project.dependsOn('better-auth')) {
+    found.push('better-auth');
+    const configs = modules.filter((m) => callsFunction(m, 'betterAuth'));
+    if (configs.length === 1) plan.record(configs[0].file, addBetterAuthPlugin(configs[0]));
+    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? "no betterAuth({ … }) call in this app's code (in a repository of several it often lives in a shared package)" : `${configs.length} betterAuth({ … }) calls`}; add \`plugins: [affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }) })]\` (affitor-tracker/better-auth) to your auth config by hand`);
+  }
+  if (project.dependsOn('next-auth') || project.dependsOn('@auth/core')) {
+    found.push('next-auth');
+    const configs = modules.filter((m) => m.source.includes('NextAuth') && (callsFunction(m, 'NextAuth') || /NextAuth(Options|Config)\b/.test(m.source)) && /providers\s*:/.test(m.source));
+    if (configs.length === 1) plan.record(configs[0].file, addNextAuthEvent(configs[0]));
+    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? 'no NextAuth options' : `${configs.length} NextAuth option objects`} found; add \`events: { createUser: affitorCreateUser({ affitor }) }\` (affitor-tracker/next-auth) to your NextAuth options by hand`);
+  }
+  const clerk = ['@clerk/nextjs', '@clerk/clerk-react', '@clerk/remix', '@clerk/react-router'].find((name) => project.dependsOn(name));
+  if (clerk) {
+    found.push('clerk');
+    const signUps = modules.filter((m) => /<SignUp\b/.test(m.source));
+    for (const module of signUps) for (const outcome of addClerkSignUpMetadata(module)) plan.record(module.file, outcome);
+    if (signUps.length === 0) plan.todo('.', "no <SignUp /> component found: pass `unsafeMetadata: clerkSignUpMetadata()` (affitor-tracker/clerk) to your sign-up (signUp.create or <SignUp unsafeMetadata={…}>)");
+    if (clerk === '@clerk/nextjs') {
+      const appDir = ['app', 'src/app'].find((d) => project.files.some((f) => f.startsWith(`${d}/`))) ?? 'app';
+      const existing = project.files.find((f) => /webhooks?\/clerk\/route\.[jt]sx?$/.test(f));
+      const hasHandler = modules.some((m) => m.source.includes('handleClerkWebhook'));
+      if (existing && !hasHandler) {
+        plan.refuse(existing, 'your own Clerk webhook route: call `handleClerkWebhook({ rawBody, headers, secret, affitor })` (affitor-tracker/clerk) with the request\'s raw body and headers in it by hand');
+      } else if (!existing) {
+        const typescript = project.has('tsconfig.json');
+        const file = `${appDir}/api/webhooks/clerk/route.${typescript ? 'ts' : 'js'}`;
+        plan.text(file, clerkWebhookRoute(typescript), 'create', `${file}: Clerk's user.created webhook records the lead (handleClerkWebhook)`);
+        plan.extraEnv.push({ key: 'CLERK_WEBHOOK_SIGNING_SECRET', value: '', comment: "Clerk → Webhooks → your endpoint (…/api/webhooks/clerk, event user.created) → Signing Secret" });
+        plan.todo('.', 'in the Clerk dashboard, add a webhook endpoint at https://<your domain>/api/webhooks/clerk for user.created and put its Signing Secret in CLERK_WEBHOOK_SIGNING_SECRET');
+      }
+    } else {
+      plan.todo('.', "add a route for Clerk's user.created webhook that calls `handleClerkWebhook({ rawBody, headers, secret, affitor })` (affitor-tracker/clerk)");
+    }
+  }
+  if (project.dependsOn('@supabase/supabase-js') || project.dependsOn('@supabase/ssr')) {
+    found.push('supabase');
+    const browserSignUps = modules.filter((m) => /\.auth\.signUp\(/.test(m.source) && isBrowserModule(m));
+    for (const module of browserSignUps) if (!module.source.includes('trackSupabaseSignups')) plan.todo(module.file, SUPABASE_BROWSER_STEP);
+  }
+  for (const name of found) plan.stack.push(name);
+  return found;
+}
+
+/** A module that runs in the browser: 'use client', or a Svelte/React component outside server folders. */
+const isBrowserModule = (module: ParsedModule) => /^\s*['"]use client['"]/.test(module.source);
+
 /** The server side: the lead after signup and the Stripe sale. Returns which kind of server it found. */
-function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions): 'next' | 'node' | null {
+function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions, auth: StackName[]): 'next' | 'node' | 'framework' | null {
   const next = project.dependsOn('next');
   if (project.dependsOn('express')) plan.stack.push('express');
   if (project.dependsOn('fastify')) plan.stack.push('fastify');
   if (modules.some(createsHttpServer)) plan.stack.push('node-http');
-  const server = next ? 'next' : plan.stack.some((s) => s === 'express' || s === 'fastify' || s === 'node-http') ? 'node' : null;
+  const framework = plan.stack.some((s) => s === 'remix' || s === 'sveltekit' || s === 'nuxt' || s === 'astro');
+  const server = next ? 'next' : plan.stack.some((s) => s === 'express' || s === 'fastify' || s === 'node-http') ? 'node' : framework ? 'framework' : null;
+  const context = { modules, envSource: plan.stack.includes('sveltekit') ? 'sveltekit' : 'process.env' } as const;
 
-  const handlers = modules.flatMap(findSignupHandlers);
-  if (handlers.length === 1) {
-    plan.record(handlers[0].module.file, addSignupLead(handlers[0]));
+  const handlers = modules.flatMap((m) => findSignupHandlers(m, context));
+  // better-auth, NextAuth and Clerk record the lead themselves: a second lead from the route that calls them would be noise.
+  const authLeads = auth.filter((a) => a !== 'supabase');
+  if (authLeads.length > 0) {
+    // nothing more: planAuth wired (or named) the lead
+  } else if (handlers.length === 1) {
+    plan.record(handlers[0].module.file, addSignupLead(handlers[0], context));
   } else if (handlers.length > 1) {
-    plan.skipped.push({
-      file: [...new Set(handlers.map((h) => h.module.file))].join(', '),
-      reason: `${handlers.length} signup handlers (${handlers.map((h) => h.where).join(', ')}); init will not guess which one creates accounts — add the lead to it by hand`,
-    });
+    plan.refuse(
+      [...new Set(handlers.map((h) => h.module.file))].join(', '),
+      `${handlers.length} signup handlers (${handlers.map((h) => h.where).join(', ')}); init will not guess which one creates accounts — add the lead to it by hand`,
+    );
   } else if (server) {
-    plan.skipped.push({ file: '.', reason: 'no signup handler found (a POST route whose path ends in signup or register); call trackLead from affitor-tracker/server after the account is created (README "Express: a signup handler that forwards the click id")' });
-  } else {
-    plan.skipped.push({ file: '.', reason: 'no server code found: after the account is created, call window.affitor.signup(user.id, user.email) (or useAffitor().signup) in the browser' });
+    plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
+  } else if (!auth.includes('supabase')) {
+    plan.todo('.', 'no server code found: after the account is created, call window.affitor.signup(user.id, user.email) (or useAffitor().signup) in the browser');
   }
 
   const checkout = modules.filter((m) => usesStripeCall(m, isCheckoutCreate));
   const webhooks = modules.filter((m) => usesStripeCall(m, isConstructEvent));
   if (checkout.length > 0) plan.stack.push('stripe-checkout');
   if (webhooks.length > 0) plan.stack.push('stripe-webhook');
-  for (const module of checkout) for (const outcome of addCheckoutMetadata(module, options.programId)) plan.record(module.file, outcome);
-  for (const module of webhooks) for (const outcome of addWebhookHandler(module, options.programId)) plan.record(module.file, outcome);
+  let blockedBy: string | null = null;
+  for (const module of checkout) {
+    for (const outcome of addCheckoutMetadata(module, { programId: options.programId, next, frameworkEvent: framework })) {
+      plan.record(module.file, outcome);
+      if (outcome.kind === 'refused') blockedBy ??= `${module.file}: ${outcome.reason.split(':')[0]}`;
+    }
+  }
+  for (const module of webhooks) for (const outcome of addWebhookHandler(module, options.programId, blockedBy)) plan.record(module.file, outcome);
   if (webhooks.length > 0) {
     plan.notes.push('Stripe webhook: handleStripeWebhook records the sale itself (a self-hosted webhook). If your Stripe account is connected to Affitor (Stripe Connect), remove that call: Affitor records those sales already, and both would count every sale twice.');
   }
+  if (checkout.length > 0 && webhooks.length === 0) {
+    plan.todo('.', 'Stripe Checkout without a webhook in this app: connect your Stripe account to Affitor, or add a webhook route that calls handleStripeWebhook (affitor-tracker/stripe) after stripe.webhooks.constructEvent');
+  }
   if (checkout.length === 0 && webhooks.length === 0 && server) {
-    plan.skipped.push({ file: '.', reason: 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (README "The Sale API after payment")' });
+    plan.todo('.', 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (docs/init.md "Sales")');
   }
   return server;
 }
@@ -236,8 +401,12 @@ function createsHttpServer(module: ParsedModule): boolean {
 function collectChanges(project: Project, modules: ParsedModule[], plan: PlanBuilder): PlannedChange[] {
   const changes: PlannedChange[] = [];
   for (const module of modules) {
-    if (!module.changed) continue;
-    const contents = printModule(module);
+    if (!module.changed && module.splices.length === 0) continue;
+    if (module.changed && module.splices.length > 0) {
+      // Both kinds of edit in one file: write the text edits now; the next run finds them and makes the rest.
+      plan.notes.push(`${module.file}: init made one of its edits there; run init again to make the other (it builds on the first)`);
+    }
+    const contents = module.splices.length > 0 ? applySplices(module.source, module.splices) : printModule(module);
     if (contents === module.source) continue;
     changes.push(change(module.file, 'edit', module.source, contents, plan.summaries.get(module.file) ?? []));
   }

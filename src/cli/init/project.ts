@@ -1,7 +1,7 @@
 // What init reads of a project: package.json, its source and HTML files (never node_modules or
 // build output), each source file parsed once and shared by every codemod.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseModule, type ParsedModule } from './ast.js';
 
 /** Directories that are dependencies, build output or tool state, never the project's own code. */
@@ -11,7 +11,10 @@ const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.js', '.jsx', '.mjs'];
 const MAX_FILES = 5000;
 
 interface PackageJson {
+  name?: string;
   type?: string;
+  workspaces?: unknown;
+  packageManager?: string;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   scripts?: Record<string, string>;
@@ -23,10 +26,14 @@ export class Project {
   readonly files: string[];
   private readonly parsed = new Map<string, ParsedModule | Error>();
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    { listFiles: list = true, skip = [] }: { listFiles?: boolean; skip?: string[] } = {},
+  ) {
     const pkg = this.read('package.json');
     this.packageJson = pkg === null ? {} : (JSON.parse(pkg) as PackageJson);
-    this.files = listFiles(dir);
+    // `skip`: other apps nested inside this one (each is planned as its own project).
+    this.files = list ? listFiles(dir).filter((f) => !skip.some((app) => f.startsWith(`${app}/`))) : [];
   }
 
   has(file: string): boolean {
@@ -48,6 +55,11 @@ export class Project {
 
   get htmlFiles(): string[] {
     return this.files.filter((f) => f.endsWith('.html'));
+  }
+
+  /** Files whose name ends in one of `extensions` (`.pug`, `.astro`, …). */
+  filesEndingIn(...extensions: string[]): string[] {
+    return this.files.filter((f) => extensions.some((ext) => f.endsWith(ext)));
   }
 
   /** The module's syntax tree, or the parse error (init leaves a file it cannot parse alone). */
@@ -79,19 +91,83 @@ export class Project {
   }
 }
 
-function listFiles(root: string): string[] {
+export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
+
+const LOCKFILES: Array<[string, PackageManager]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['bun.lock', 'bun'],
+  ['bun.lockb', 'bun'],
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
+];
+
+/**
+ * The package manager of the project at `dir`: its lockfile, in `dir` or the nearest directory above
+ * (an app of a workspace shares the repository's lockfile), else package.json's `packageManager`; npm
+ * when nothing says.
+ */
+export function packageManagerOf(dir: string): PackageManager {
+  for (let at = dir; ; at = dirname(at)) {
+    for (const [file, manager] of LOCKFILES) if (existsSync(join(at, file))) return manager;
+    const pkg = join(at, 'package.json');
+    if (existsSync(pkg)) {
+      const declared = /^(npm|pnpm|yarn|bun)@/.exec((JSON.parse(readFileSync(pkg, 'utf8')) as PackageJson).packageManager ?? '');
+      if (declared) return declared[1] as PackageManager;
+    }
+    if (dirname(at) === at) return 'npm';
+  }
+}
+
+/** The command that adds `name` to the dependencies of the package in the current directory. */
+export function addCommand(manager: PackageManager, name: string): string[] {
+  return manager === 'npm' ? ['npm', 'install', name] : [manager, 'add', name];
+}
+
+/** Dependencies that make a package an app init can wire (a web framework or a server). */
+const APP_DEPENDENCIES = [
+  'next', 'express', 'fastify', 'vite', '@remix-run/react', '@remix-run/node', 'react-router', '@react-router/dev',
+  '@sveltejs/kit', 'astro', 'nuxt', 'koa', 'hono',
+];
+
+/**
+ * The apps under `dir`, relative to it: `.` for a single app, or each package of a repository of
+ * several (workspaces, or a root that is no app itself) that depends on a web framework or server.
+ */
+export function findApps(dir: string): string[] {
+  const root = new Project(dir, { listFiles: false });
+  const isApp = (pkg: PackageJson) => APP_DEPENDENCIES.some((name) => pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+  const isWorkspaceRoot = root.packageJson.workspaces !== undefined || existsSync(join(dir, 'pnpm-workspace.yaml'));
+  if (!isWorkspaceRoot && (isApp(root.packageJson) || !existsSync(join(dir, 'package.json')) && !hasNestedPackages(dir))) return ['.'];
+  const apps = listFiles(dir, 4)
+    .filter((f) => f.endsWith('/package.json'))
+    .map((f) => f.slice(0, -'/package.json'.length))
+    .filter((app) => {
+      try {
+        return isApp(JSON.parse(readFileSync(join(dir, app, 'package.json'), 'utf8')) as PackageJson);
+      } catch {
+        return false;
+      }
+    });
+  if (isApp(root.packageJson)) apps.unshift('.');
+  return apps.length > 0 ? apps : ['.'];
+}
+
+const hasNestedPackages = (dir: string) => listFiles(dir, 4).some((f) => f.endsWith('/package.json'));
+
+function listFiles(root: string, maxDepth = Infinity): string[] {
   const files: string[] = [];
-  const walk = (relative: string) => {
+  const walk = (relative: string, depth: number) => {
     for (const entry of readdirSync(join(root, relative), { withFileTypes: true })) {
       if (files.length >= MAX_FILES) return;
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(path);
+        if (!SKIPPED_DIRECTORIES.has(entry.name) && depth < maxDepth) walk(path, depth + 1);
       } else if (entry.isFile()) {
         files.push(path);
       }
     }
   };
-  walk('');
+  walk('', 1);
   return files.sort();
 }

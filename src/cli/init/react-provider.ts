@@ -7,7 +7,9 @@ import {
   lineOf,
   memberChain,
   n,
+  offsets,
   parseExpression,
+  spliceNamedImports,
   programIdSource,
   visit,
   type Node,
@@ -60,18 +62,46 @@ export function addProviderToRootLayout(module: ParsedModule, programId: string)
   if (bodies.length !== 1) {
     return refused(`${bodies.length === 0 ? 'no <body> element' : `${bodies.length} <body> elements`} in the root layout; add <AffitorProvider> around the page content by hand`);
   }
-  const body = bodies[0].node as Node & { children: Node[] };
-  const slots = body.children
-    .map((child, index) => ({ child, index }))
-    .filter(({ child }) => n.JSXExpressionContainer.check(child) && isChildrenReference(child.expression));
+  const body = bodies[0].node;
+  // `{children}` wherever the body renders it: directly, or inside the app's own providers and wrappers.
+  const slots: NodePath[] = [];
+  const passedAsProps: number[] = [];
+  visit(body, {
+    visitJSXExpressionContainer(path) {
+      if (isChildrenReference(path.node.expression)) {
+        if (n.JSXAttribute.check(path.parent?.node)) passedAsProps.push(lineOf(path.node));
+        else slots.push(path);
+      }
+      this.traverse(path);
+    },
+  });
   if (slots.length !== 1) {
-    return refused(`line ${lineOf(body)}: the <body> does not render \`{children}\` exactly once; add <AffitorProvider> around the page content by hand`);
+    const why = slots.length > 1
+      ? `the <body> renders \`{children}\` ${slots.length} times (lines ${slots.map((s) => lineOf(s.node)).join(', ')})`
+      : passedAsProps.length > 0
+        ? `the <body> passes \`children\` as a prop (line ${passedAsProps[0]}) instead of rendering \`{children}\``
+        : 'the <body> does not render `{children}`';
+    return refused(`line ${lineOf(body)}: ${why}; wrap the page content in <AffitorProvider programId={${programIdSource(programId)}} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}> by hand`);
   }
-  const { child, index } = slots[0];
-  body.children[index] = wrapInProvider(child, programId, 'process.env.NEXT_PUBLIC_AFFITOR_API_BASE') as never;
-  ensureNamedImports(program, REACT_ENTRY, [PROVIDER]);
-  module.changed = true;
-  return edited(`${module.file}:${lineOf(body)}: <AffitorProvider> around the root layout's {children}`);
+  // As text: recast would reprint the elements around the slot (re-indented, a `;` after the return's `)`).
+  const slot = slots[0].node;
+  const { start, end } = offsets(module, slot);
+  const indent = indentOf(module.source, start);
+  const opening = `<${PROVIDER} programId={${programIdSource(programId)}} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}>`;
+  const unit = indent?.includes('\t') ? '\t' : '  ';
+  const text = indent === null
+    ? `${opening}${module.source.slice(start, end)}</${PROVIDER}>`
+    : `${opening}\n${indent}${unit}${module.source.slice(start, end)}\n${indent}</${PROVIDER}>`;
+  module.splices.push({ start, end, text });
+  spliceNamedImports(module, REACT_ENTRY, [PROVIDER]);
+  return edited(`${module.file}:${lineOf(slot)}: <AffitorProvider> around the root layout's {children}`);
+}
+
+/** The indentation of the line `offset` is on, when only whitespace precedes it there (else null: the slot shares its line). */
+function indentOf(source: string, offset: number): string | null {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  const indent = source.slice(lineStart, offset);
+  return indent.trim() === '' ? indent : null;
 }
 
 const isChildrenReference = (node: Node): boolean => {

@@ -3,9 +3,12 @@
 // AFFITOR_API_KEY in the build's environment throws and fails the build (measured on the next-app
 // fixture). Without a key the getter returns null and warns once, so a missing key never breaks a
 // build, a server start or a signup.
-import { afterImports, ensureNamedImports, isTypeScript, n, parseStatements, type ParsedModule } from './ast.js';
+import { afterImports, ensureNamedImports, ensureNames, isTypeScript, n, parseStatements, type ParsedModule } from './ast.js';
 
 export const SERVER_ENTRY = 'affitor-tracker/server';
+
+/** Where server code reads its environment: `process.env`, or SvelteKit's `$env/dynamic/private`. */
+export type EnvSource = 'process.env' | 'sveltekit';
 const GETTER = 'affitor';
 
 /**
@@ -13,7 +16,7 @@ const GETTER = 'affitor';
  * the user's own `affitor` when they already create one); its value may be null.
  * A refusal (`{refused}`) when the name is taken by something init does not recognise.
  */
-export function ensureServerClient(module: ParsedModule): { client: string } | { refused: string } {
+export function ensureServerClient(module: ParsedModule, envSource: EnvSource = 'process.env'): { client: string } | { refused: string } {
   const program = module.ast.program;
   for (const statement of program.body) {
     if (n.FunctionDeclaration.check(statement) && statement.id?.name === GETTER) return { client: `${GETTER}()` };
@@ -25,7 +28,10 @@ export function ensureServerClient(module: ParsedModule): { client: string } | {
       return { refused: `a top-level \`${GETTER}\` that is not \`new Affitor(…)\` already exists; init will not guess what it is` };
     }
   }
-  ensureNamedImports(program, SERVER_ENTRY, ['Affitor']);
+  ensureNames(program, SERVER_ENTRY, ['Affitor']);
+  // SvelteKit reads the server's environment (.env included, in development too) through $env/dynamic/private.
+  const env = envSource === 'sveltekit' ? 'env' : 'process.env';
+  if (envSource === 'sveltekit') ensureNamedImports(program, '$env/dynamic/private', ['env']);
   const ts = isTypeScript(module.file);
   const getter = parseStatements(
     [
@@ -33,9 +39,9 @@ export function ensureServerClient(module: ParsedModule): { client: string } | {
       '/** The Affitor server client (AFFITOR_API_KEY, AFFITOR_API_URL), made on first use; null without a key, so a build or a signup never fails for it. */',
       `function ${GETTER}()${ts ? ': Affitor | null' : ''} {`,
       '  if (affitorClient === undefined) {',
-      '    const apiKey = process.env.AFFITOR_API_KEY;',
+      `    const apiKey = ${env}.AFFITOR_API_KEY;`,
       "    if (!apiKey) console.warn('Affitor: AFFITOR_API_KEY is not set, so no lead or sale is recorded (see .env)');",
-      '    affitorClient = apiKey ? new Affitor({ apiKey, apiUrl: process.env.AFFITOR_API_URL }) : null;',
+      `    affitorClient = apiKey ? new Affitor({ apiKey, apiUrl: ${env}.AFFITOR_API_URL }) : null;`,
       '  }',
       '  return affitorClient;',
       '}',

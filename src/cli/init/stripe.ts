@@ -7,7 +7,7 @@ import {
   enclosingFunction,
   enclosingStatementInBlock,
   ensureNamedImports,
-  isCommonJs,
+  ensureNames,
   lineOf,
   memberChain,
   n,
@@ -18,6 +18,7 @@ import {
   visit,
   type Expression,
   type FunctionNode,
+  type Node,
   type NodePath,
   type ParsedModule,
 } from './ast.js';
@@ -58,16 +59,66 @@ function callsOf(module: ParsedModule, test: (callee: unknown) => boolean): Node
   return paths;
 }
 
-/** The request a handler received: its first parameter, when it is a plain name. */
+/** Parameter names and types that are a request (a helper's first parameter is often something else: a team, a price). */
+const REQUEST_NAMES = new Set(['req', 'request']);
+const REQUEST_TYPES = /^(Request|NextRequest|IncomingMessage|FastifyRequest|(express\.)?Request|NextApiRequest)$/;
+
+/** The request a handler received: its first parameter (`req`, `request: Request`, `{ request }`). */
 function requestName(fn: FunctionNode | null): string | null {
   const first = fn?.params[0];
-  return n.Identifier.check(first) ? first.name : null;
+  if (n.Identifier.check(first)) {
+    const type = first.typeAnnotation && n.TSTypeAnnotation.check(first.typeAnnotation) ? printNode(first.typeAnnotation.typeAnnotation) : '';
+    return REQUEST_NAMES.has(first.name) || REQUEST_TYPES.test(type) ? first.name : null;
+  }
+  if (n.ObjectPattern.check(first)) {
+    for (const p of first.properties) {
+      if ((n.ObjectProperty.check(p) || n.Property.check(p)) && n.Identifier.check(p.key) && p.key.name === 'request' && n.Identifier.check(p.value)) return p.value.name;
+    }
+  }
+  return null;
 }
 
-/** Wraps each `stripe.checkout.sessions.create({…})` options object in `withAffitorCheckout(…, ids)`. */
-export function addCheckoutMetadata(module: ParsedModule, programId: string): EditOutcome[] {
+/** A Remix / React Router / SvelteKit handler destructures its event (`{ params, url }`): the event holds the request too. */
+function destructuresEvent(fn: FunctionNode | null, frameworkEvent: boolean): boolean {
+  const first = fn?.params[0];
+  return frameworkEvent && n.ObjectPattern.check(first) && !first.properties.some((p) => n.RestElement.check(p) || n.SpreadElement.check(p));
+}
+
+/** `user.id` when the function holding the Checkout has the signed-in user (`const user = …`, a `user` parameter, `session.user`). */
+function customerKeyInScope(fn: FunctionNode | null): string | null {
+  if (!fn) return null;
+  const names = new Set<string>();
+  for (const param of fn.params) if (n.Identifier.check(param)) names.add(param.name);
+  visit(fn.body, {
+    visitFunction() {
+      return false;
+    },
+    visitVariableDeclarator(path) {
+      const id = path.node.id;
+      if (n.Identifier.check(id)) names.add(id.name);
+      if (n.ObjectPattern.check(id)) {
+        for (const p of id.properties) if ((n.ObjectProperty.check(p) || n.Property.check(p)) && n.Identifier.check(p.value)) names.add(p.value.name);
+      }
+      this.traverse(path);
+    },
+  });
+  if (names.has('user')) return 'user.id';
+  if (names.has('session') && /\bsession\??\.user\b/.test(printNode(fn.body))) return 'session.user.id';
+  return null;
+}
+
+export interface CheckoutContext {
+  programId: string;
+  /** A Next.js app: a helper without a request reads the click id with `cookies()` (it runs inside the request). */
+  next: boolean;
+  /** Remix / React Router / SvelteKit: a handler's destructured first parameter is the event that holds `request`. */
+  frameworkEvent: boolean;
+}
+
+/** Wraps each `stripe.checkout.sessions.create(params)` options (an object, or a variable holding them) in `withAffitorCheckout(…, ids)`. */
+export function addCheckoutMetadata(module: ParsedModule, context: CheckoutContext): EditOutcome[] {
   const outcomes: EditOutcome[] = [];
-  const esmProblem = isCommonJs(module.ast.program);
+  const program = module.ast.program;
   for (const path of callsOf(module, isCheckoutCreate)) {
     const line = `line ${lineOf(path.node)}`;
     const [params] = path.node.arguments as Expression[];
@@ -75,32 +126,51 @@ export function addCheckoutMetadata(module: ParsedModule, programId: string): Ed
       outcomes.push(present);
       continue;
     }
-    if (esmProblem) {
-      outcomes.push(refused(`${line}: CommonJS module (require); affitor-tracker is ESM-only — add withAffitorCheckout by hand`));
+    const handlerPath = enclosingFunction(path);
+    const handler = handlerPath ? (handlerPath.node as FunctionNode) : null;
+    const customerKey = customerKeyInScope(handler);
+    const ids = (clickId: string) => `{ clickId: ${clickId}, ${customerKey ? `customerKey: ${customerKey}, ` : ''}programId: ${programIdSource(context.programId)} }`;
+    if (!params || n.SpreadElement.check(params)) {
+      outcomes.push(refused(`${line}: the Checkout options are spread into the call; wrap them in withAffitorCheckout(params, ${ids('clickIdFromRequest(req)')}) by hand`));
       continue;
     }
-    if (!n.ObjectExpression.check(params)) {
-      outcomes.push(refused(`${line}: the Checkout options are not an object literal, so init cannot see whether Affitor's metadata fits; wrap them in withAffitorCheckout(…) by hand`));
+    let request = requestName(handler);
+    if (!request && destructuresEvent(handler, context.frameworkEvent)) {
+      const pattern = handler!.params[0] as Node & { properties: Node[] };
+      const property = b.objectProperty(b.identifier('request'), b.identifier('request'));
+      property.shorthand = true;
+      pattern.properties.push(property as never);
+      request = 'request';
+    }
+    let clickId: string;
+    if (request) {
+      ensureNames(program, SERVER_ENTRY, ['clickIdFromRequest']);
+      clickId = `clickIdFromRequest(${request})`;
+    } else if (context.next && handler?.async) {
+      // A helper called from a server action or route handler: Next.js gives it the request's cookies.
+      ensureNames(program, SERVER_ENTRY, ['clickIdFrom']);
+      ensureNamedImports(program, 'next/headers', ['cookies']);
+      clickId = 'clickIdFrom(await cookies())';
+    } else {
+      outcomes.push(
+        refused(
+          `${line}: no request in scope to read the click id from (the function is a helper); give it the click id from where it is called — \`clickIdFromRequest(req)\` there — and write \`stripe.checkout.sessions.create(withAffitorCheckout(${printNode(params).length > 40 ? 'params' : printNode(params)}, ${ids('clickId')}))\` here`,
+        ),
+      );
       continue;
     }
-    const handler = enclosingFunction(path);
-    const request = requestName(handler ? (handler.node as FunctionNode) : null);
-    if (!request) {
-      outcomes.push(refused(`${line}: no request in scope (the enclosing function's first parameter) to read the click id from`));
-      continue;
-    }
-    const ids = parseExpression(`{ clickId: clickIdFromRequest(${request}), programId: ${programIdSource(programId)} }`);
-    path.node.arguments[0] = b.callExpression(b.identifier('withAffitorCheckout'), [params, ids as never]);
-    ensureNamedImports(module.ast.program, STRIPE_ENTRY, ['withAffitorCheckout']);
-    ensureNamedImports(module.ast.program, SERVER_ENTRY, ['clickIdFromRequest']);
+    path.node.arguments[0] = b.callExpression(b.identifier('withAffitorCheckout'), [params, parseExpression(ids(clickId)) as never]);
+    ensureNames(program, STRIPE_ENTRY, ['withAffitorCheckout']);
     module.changed = true;
-    outcomes.push(edited(`${module.file}:${lineOf(path.node)}: Affitor metadata on the Checkout Session (withAffitorCheckout: metadata and subscription_data.metadata)`));
+    outcomes.push(
+      edited(`${module.file}:${lineOf(path.node)}: Affitor metadata on the Checkout Session (withAffitorCheckout: the click id${customerKey ? ' and the customer key' : ''}, also on the subscription)`),
+    );
   }
   return outcomes;
 }
 
 /** After `event = stripe.webhooks.constructEvent(body, signature, secret)`: record the sale/refund. */
-export function addWebhookHandler(module: ParsedModule, programId: string): EditOutcome[] {
+export function addWebhookHandler(module: ParsedModule, programId: string, blockedBy: string | null = null): EditOutcome[] {
   const outcomes: EditOutcome[] = [];
   for (const path of callsOf(module, isConstructEvent)) {
     const line = `line ${lineOf(path.node)}`;
@@ -110,8 +180,9 @@ export function addWebhookHandler(module: ParsedModule, programId: string): Edit
       outcomes.push(present);
       continue;
     }
-    if (isCommonJs(module.ast.program)) {
-      outcomes.push(refused(`${line}: CommonJS module (require); affitor-tracker is ESM-only — add handleStripeWebhook by hand`));
+    if (blockedBy) {
+      // A webhook recording sales of Checkouts that never carry the click would attribute none of them.
+      outcomes.push(refused(`${line}: not wired while the Checkout is not (${blockedBy}); wire that first, then rerun init`));
       continue;
     }
     if (!handler || !handler.async) {
@@ -143,7 +214,7 @@ export function addWebhookHandler(module: ParsedModule, programId: string): Edit
         "if (affitorOutcome?.error) console.warn(`Affitor: Stripe webhook ${affitorOutcome.event?.type ?? ''}: ${affitorOutcome.error}${affitorOutcome.retryable ? ' (not recorded: resend the event from the Stripe dashboard once fixed)' : ''}`);\n",
     );
     place.block.splice(place.index + 1, 0, ...statements);
-    ensureNamedImports(module.ast.program, STRIPE_ENTRY, ['handleStripeWebhook']);
+    ensureNames(module.ast.program, STRIPE_ENTRY, ['handleStripeWebhook']);
     module.changed = true;
     outcomes.push(edited(`${module.file}:${lineOf(path.node)}: record the sale/refund from the verified event (handleStripeWebhook)`));
   }

@@ -49,12 +49,12 @@ function exec(command: string, args: string[], cwd: string, timeoutMs: number): 
 const typecheck = (dir: string) => exec(bin('typescript/bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], dir, 120_000);
 
 describe('projects edited by init still build', () => {
-  it('Next.js App Router: type-checks and `next build` succeeds, the provider in the root layout', () => {
+  it('Next.js App Router: type-checks and `next build` succeeds — the provider around the nested {children}, a Checkout helper called from a server action', () => {
     const dir = initialised('next-app'); // next build type-checks the project itself
     // Built as CI builds it: .env is not committed, so no AFFITOR_API_KEY at build time (next build
     // evaluates the route modules; the server client must not be created at import).
     rmSync(join(dir, '.env'));
-    const build = exec(bin('next/dist/bin/next'), ['build'], dir, 300_000);
+    const build = exec(bin('next/dist/bin/next'), ['build'], dir, 420_000);
     console.log(`init: next build of the edited next-app fixture took ${build.seconds.toFixed(1)} s`);
     expect(build.status, build.output).toBe(0);
     expect(build.output).toContain('/api/signup');
@@ -65,7 +65,7 @@ describe('projects edited by init still build', () => {
       .map((f) => readFileSync(join(chunks, f), 'utf8'))
       .join('\n');
     expect(browserCode).toContain('/api/v1/track/click');
-  }, 320_000);
+  }, 440_000);
 
   it('Next.js Pages Router: type-checks with the new pages/_app.tsx and the edited API route', () => {
     const dir = initialised('next-pages');

@@ -12,7 +12,7 @@ const TMP = join(REPO, 'test/.tmp');
 
 export function copyFixture(name: string): string {
   mkdirSync(TMP, { recursive: true });
-  const dir = mkdtempSync(join(TMP, `init-${name}-`));
+  const dir = mkdtempSync(join(TMP, `init-${name.replace(/\//g, "-")}-`));
   cpSync(join(FIXTURES, name), dir, { recursive: true });
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
   symlinkSync(REPO, join(dir, 'node_modules/affitor-tracker'), 'dir');

@@ -62,8 +62,8 @@ const stacks: Array<{ fixture: string; stack: string[]; changes: string[]; skipp
   {
     fixture: 'next-app',
     stack: ['next-app', 'stripe-checkout'],
-    changes: ['.env', '.gitignore', 'app/api/checkout/route.ts', 'app/api/signup/route.ts', 'app/layout.tsx'],
-    skipped: [],
+    changes: ['.env', '.gitignore', 'app/api/checkout/route.ts', 'app/api/signup/route.ts', 'app/layout.tsx', 'lib/billing.ts'],
+    skipped: ['.'], // no webhook: a step left, not a refusal
   },
   { fixture: 'next-pages', stack: ['next-pages'], changes: ['.env', '.gitignore', 'pages/_app.tsx', 'pages/api/register.ts'], skipped: ['.'] },
   { fixture: 'vite-react', stack: ['vite-react'], changes: ['.env', '.gitignore', 'src/main.tsx'], skipped: ['.'] },
@@ -82,40 +82,50 @@ describe.each(stacks)('init on the $fixture fixture', ({ fixture: name, stack, c
     await expect(allDiffs(plan)).toMatchFileSnapshot(`./__snapshots__/${name}.diff`);
     expect(snapshotFiles(dir), 'planning writes nothing').toEqual(before);
 
-    const first = await runInit([dir, '--yes', '--json']);
-    expect(first.code).toBe(skipped.length > 0 ? 1 : 0);
+    expect(plan.skipped.every((s) => s.kind === 'todo'), 'only steps left, no refusal').toBe(true);
+    const first = await runInit([dir, '--yes', '--json', '--no-install']);
+    expect(first.code, 'steps left are not a failure').toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
       stack,
+      apps: ['.'],
       changes: plan.changes.map(({ file, action }) => ({ file, action })),
       skipped: plan.skipped,
+      install: [{ cwd: '.', command: 'npm install affitor-tracker', ran: false }],
     });
     for (const change of plan.changes) expect(readFileSync(join(dir, change.file), 'utf8'), change.file).toBe(change.contents);
     expectParses(dir, plan);
 
     const written = snapshotFiles(dir);
     expect(planInit(dir, options).changes).toEqual([]);
-    const second = await runInit([dir, '--yes', '--json']);
+    const second = await runInit([dir, '--yes', '--json', '--no-install']);
     expect(JSON.parse(second.stdout).changes).toEqual([]);
     expect(second.code).toBe(first.code);
+    const strict = await runInit([dir, '--yes', '--json', '--no-install', '--strict']);
+    expect(strict.code, '--strict: a step left (the install at least) fails').toBe(1);
     expect(snapshotFiles(dir), 'the second run writes nothing').toEqual(written);
   });
 });
 
 describe('init refuses what it cannot edit safely', () => {
-  it('two root layouts, a signup handler without a user, Checkout options that are not an object literal', async () => {
+  it('two root layouts, a signup handler without a user: refused (exit 1); Checkout options from a helper call are wrapped', async () => {
     const dir = fixture('ambiguous');
     const before = snapshotFiles(dir);
     const plan = planInit(dir, options);
     expect(plan.skipped).toEqual([
-      { file: 'app/(admin)/layout.tsx, app/(shop)/layout.tsx', reason: expect.stringContaining('2 root layouts') },
-      { file: 'app/api/signup/route.ts', reason: expect.stringContaining('cannot tell which value is the created user') },
-      { file: 'app/api/checkout/route.ts', reason: expect.stringContaining('not an object literal') },
+      { file: 'app/(admin)/layout.tsx, app/(shop)/layout.tsx', kind: 'refused', reason: expect.stringContaining('2 root layouts') },
+      { file: 'app/api/signup/route.ts', kind: 'refused', reason: expect.stringContaining('cannot tell which value is the created user') },
+      { file: '.', kind: 'todo', reason: expect.stringContaining('Stripe Checkout without a webhook') },
     ]);
-    const result = await runInit([dir, '--yes']);
+    expect(plan.changes.find((c) => c.file === 'app/api/checkout/route.ts')!.diff).toContain(
+      "+    checkoutParams(new URL(request.url).searchParams.get('plan')),\n+    { clickId: clickIdFromRequest(request), programId: 1 }\n+  ));",
+    );
+    const result = await runInit([dir, '--yes', '--no-install']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Not done (3)');
+    expect(result.stdout).toContain('Not done (2)');
+    expect(result.stdout).toContain('Left to do (1)');
+    expect(result.stdout).toContain('Install  run `npm install affitor-tracker`');
     const after = snapshotFiles(dir);
-    for (const file of ['app/(admin)/layout.tsx', 'app/(shop)/layout.tsx', 'app/api/signup/route.ts', 'app/api/checkout/route.ts']) {
+    for (const file of ['app/(admin)/layout.tsx', 'app/(shop)/layout.tsx', 'app/api/signup/route.ts']) {
       expect(after[file], file).toBe(before[file]);
     }
   });
@@ -130,16 +140,10 @@ describe('init refuses what it cannot edit safely', () => {
     const plan = planInit(dir, options);
     expect(plan.changes.map((c) => c.file)).not.toContain('a.js');
     expect(plan.changes.map((c) => c.file)).not.toContain('b.js');
-    expect(plan.skipped[0]).toEqual({ file: 'a.js, b.js', reason: expect.stringContaining('2 signup handlers (a.js:3, b.js:3)') });
+    expect(plan.skipped[0]).toEqual({ file: 'a.js, b.js', kind: 'refused', reason: expect.stringContaining('2 signup handlers (a.js:3, b.js:3)') });
   });
 
-  it('CommonJS, a handler that is not async, a webhook whose arguments are computed', () => {
-    const dir = inline({
-      'package.json': '{"dependencies":{"express":"5"}}',
-      'cjs.js': "const express = require('express');\nconst app = express();\napp.post('/signup', async (req, res) => {\n  const user = await createUser(req.body);\n  res.json(user);\n});\n",
-    });
-    expect(planInit(dir, options).skipped[0]).toEqual({ file: 'cjs.js', reason: expect.stringContaining('CommonJS') });
-
+  it('a handler that is not async, a webhook whose arguments are computed', () => {
     const sync = inline({
       'package.json': '{"type":"module","dependencies":{"express":"5"}}',
       'server.js': "import express from 'express';\nconst app = express();\napp.post('/signup', (req, res) => {\n  const user = createUser(req.body);\n  res.json(user);\n});\napp.post('/hook', async (req, res) => {\n  const event = stripe.webhooks.constructEvent(await raw(req), req.headers['stripe-signature'], secret());\n  res.end();\n});\n",
@@ -147,8 +151,8 @@ describe('init refuses what it cannot edit safely', () => {
     const plan = planInit(sync, options);
     expect(plan.changes.map((c) => c.file)).not.toContain('server.js');
     expect(plan.skipped).toEqual([
-      { file: 'server.js', reason: expect.stringContaining('not async') },
-      { file: 'server.js', reason: expect.stringContaining('not plain names or property reads') },
+      { file: 'server.js', kind: 'refused', reason: expect.stringContaining('not async') },
+      { file: 'server.js', kind: 'refused', reason: expect.stringContaining('not plain names or property reads') },
     ]);
   });
 
@@ -162,14 +166,14 @@ describe('init refuses what it cannot edit safely', () => {
     const plan = planInit(dir, options);
     expect(plan.changes).toEqual([]);
     expect(plan.skipped).toEqual([
-      { file: 'index.html', reason: expect.stringContaining('no <head>') },
-      { file: '.', reason: expect.stringContaining('no server code found') },
+      { file: 'index.html', kind: 'refused', reason: expect.stringContaining('no </head>') },
+      { file: '.', kind: 'todo', reason: expect.stringContaining('no server code found') },
     ]);
   });
 
   it('a file it cannot parse is named and left alone', () => {
     const dir = inline({ 'package.json': '{"type":"module","dependencies":{"express":"5"}}', 'broken.js': 'app.post("/signup", async (req, res) => {\n' });
-    expect(planInit(dir, options).skipped[0]).toEqual({ file: 'broken.js', reason: expect.stringContaining('cannot parse it') });
+    expect(planInit(dir, options).skipped[0]).toEqual({ file: 'broken.js', kind: 'refused', reason: expect.stringContaining('cannot parse it') });
   });
 });
 
@@ -215,6 +219,7 @@ describe('init options and modes', () => {
     const before = snapshotFiles(dir);
     const dry = await runInit([dir, '--dry-run']);
     expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Install  run `npm install affitor-tracker`');
     expect(dry.stdout).toContain('+++ b/public/index.html');
     expect(dry.stdout).toContain('Dry run: nothing written');
     expect(snapshotFiles(dir)).toEqual(before);

@@ -1,0 +1,156 @@
+// Auth libraries record the lead themselves once told to: better-auth through the `affitor` plugin,
+// NextAuth / Auth.js through its `createUser` event, Clerk through the click id in the sign-up's
+// `unsafeMetadata` and its `user.created` webhook. Supabase sign-ups are leads of the server action
+// that calls `auth.signUp` (signup-lead.ts); in the browser, `trackSupabaseSignups(supabase)`.
+import { b, ensureNames, isTypeScript, lineOf, n, offsets, spliceNamedImports, spliceProperty, visit, type Node, type ParsedModule } from './ast.js';
+import { SERVER_ENTRY } from './server-client.js';
+import { edited, present, refused, type EditOutcome } from './types.js';
+
+type ObjectNode = Node & { properties: Node[] };
+
+const keyName = (property: Node): string | null => {
+  if (!n.ObjectProperty.check(property) && !n.Property.check(property) && !n.ObjectMethod.check(property)) return null;
+  const key = property.key;
+  if (n.Identifier.check(key)) return key.name;
+  if (n.StringLiteral.check(key)) return key.value;
+  return null;
+};
+const propertyOf = (object: ObjectNode, key: string) => object.properties.find((p) => keyName(p) === key) as (Node & { value: Node }) | undefined;
+
+/** The options object of the first call to `callee(…)` in the module. */
+function configOf(module: ParsedModule, callee: string): ObjectNode | null {
+  let found: ObjectNode | null = null;
+  visit(module.ast.program, {
+    visitCallExpression(path) {
+      const c = path.node.callee;
+      if (!found && n.Identifier.check(c) && c.name === callee && n.ObjectExpression.check(path.node.arguments[0])) found = path.node.arguments[0] as never;
+      this.traverse(path);
+    },
+  });
+  return found;
+}
+
+export const callsFunction = (module: ParsedModule, callee: string): boolean => {
+  let found = false;
+  visit(module.ast.program, {
+    visitCallExpression(path) {
+      if (n.Identifier.check(path.node.callee) && path.node.callee.name === callee) found = true;
+      this.traverse(path);
+    },
+  });
+  return found;
+};
+
+const CLIENT = "new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL })";
+const client = (file: string) => (isTypeScript(file) ? CLIENT : CLIENT.replace('!', ''));
+
+/** better-auth: `plugins: [affitor({ affitor: new Affitor({ apiKey }) })]` in `betterAuth({…})`. */
+export function addBetterAuthPlugin(module: ParsedModule): EditOutcome {
+  if (module.source.includes('affitor-tracker/better-auth')) return present;
+  const config = configOf(module, 'betterAuth');
+  const plugin = `affitor({ affitor: ${client(module.file)} })`;
+  if (!config) return refused(`no \`betterAuth({ … })\` options object; add \`plugins: [${plugin}]\` (import { affitor } from 'affitor-tracker/better-auth') by hand`);
+  const plugins = propertyOf(config, 'plugins');
+  if (plugins && !n.ArrayExpression.check(plugins.value)) return refused(`line ${lineOf(plugins)}: \`plugins\` is not an array literal; add ${plugin} to it by hand`);
+  if (plugins) {
+    const elements = (plugins.value as Node & { elements: Node[] }).elements;
+    const last = elements[elements.length - 1];
+    const at = last ? offsets(module, last).end : offsets(module, plugins.value).start + 1;
+    module.splices.push({ start: at, end: at, text: last ? `, ${plugin}` : plugin });
+  } else {
+    spliceProperty(module, config, 'plugins', `[${plugin}]`);
+  }
+  spliceNamedImports(module, 'affitor-tracker/better-auth', ['affitor']);
+  spliceNamedImports(module, SERVER_ENTRY, ['Affitor']);
+  return edited(`${module.file}:${lineOf(config)}: the affitor plugin in betterAuth (every sign-up becomes a lead with the visitor's click id)`);
+}
+
+/** NextAuth / Auth.js: `events: { createUser: affitorCreateUser({ affitor }) }` in the options. */
+export function addNextAuthEvent(module: ParsedModule): EditOutcome {
+  if (module.source.includes('affitor-tracker/next-auth')) return present;
+  const config = configOf(module, 'NextAuth') ?? typedOptions(module);
+  const event = `affitorCreateUser({ affitor: ${client(module.file)} })`;
+  if (!config) return refused(`no NextAuth options object init can edit; add \`events: { createUser: ${event} }\` (import { affitorCreateUser } from 'affitor-tracker/next-auth') by hand`);
+  const events = propertyOf(config, 'events');
+  if (events && !n.ObjectExpression.check(events.value)) return refused(`line ${lineOf(events)}: \`events\` is not an object literal; add createUser: ${event} by hand`);
+  if (events && propertyOf(events.value as ObjectNode, 'createUser')) {
+    return refused(`line ${lineOf(events)}: \`events.createUser\` is already yours; call \`await ${event}(message)\` inside it by hand`);
+  }
+  if (events) spliceProperty(module, events.value as ObjectNode, 'createUser', event);
+  else spliceProperty(module, config, 'events', `{\n  createUser: ${event}\n}`);
+  spliceNamedImports(module, 'affitor-tracker/next-auth', ['affitorCreateUser']);
+  spliceNamedImports(module, SERVER_ENTRY, ['Affitor']);
+  return edited(`${module.file}:${lineOf(config)}: NextAuth's createUser event records the lead (affitorCreateUser; needs a database adapter)`);
+}
+
+/** `export const authOptions: NextAuthOptions = {…}` (NextAuth 4) or `{…} satisfies NextAuthConfig` (Auth.js). */
+function typedOptions(module: ParsedModule): ObjectNode | null {
+  let found: ObjectNode | null = null;
+  visit(module.ast.program, {
+    visitVariableDeclarator(path) {
+      const { id, init } = path.node;
+      const annotation = n.Identifier.check(id) && id.typeAnnotation && n.TSTypeAnnotation.check(id.typeAnnotation) ? id.typeAnnotation.typeAnnotation : null;
+      const typeName = annotation && n.TSTypeReference.check(annotation) && n.Identifier.check(annotation.typeName) ? annotation.typeName.name : null;
+      if (!found && typeName && /^(NextAuthOptions|NextAuthConfig|AuthOptions)$/.test(typeName) && n.ObjectExpression.check(init)) found = init as never;
+      const satisfied = n.TSSatisfiesExpression.check(init) && n.TSTypeReference.check(init.typeAnnotation) && n.Identifier.check(init.typeAnnotation.typeName) ? init : null;
+      if (!found && satisfied && /^(NextAuthConfig|NextAuthOptions)$/.test((satisfied.typeAnnotation as never as { typeName: { name: string } }).typeName.name) && n.ObjectExpression.check(satisfied.expression)) {
+        found = satisfied.expression as never;
+      }
+      this.traverse(path);
+    },
+  });
+  return found;
+}
+
+/** Clerk: `unsafeMetadata={clerkSignUpMetadata()}` on each `<SignUp />`. */
+export function addClerkSignUpMetadata(module: ParsedModule): EditOutcome[] {
+  const outcomes: EditOutcome[] = [];
+  visit(module.ast.program, {
+    visitJSXOpeningElement(path) {
+      const name = path.node.name;
+      if (n.JSXIdentifier.check(name) && name.name === 'SignUp') {
+        const attributes = path.node.attributes ?? [];
+        const has = attributes.find((a) => n.JSXAttribute.check(a) && n.JSXIdentifier.check(a.name) && a.name.name === 'unsafeMetadata');
+        if (has && module.source.includes('clerkSignUpMetadata')) outcomes.push(present);
+        else if (has) outcomes.push(refused(`line ${lineOf(path.node)}: <SignUp> already has its own unsafeMetadata; add \`...clerkSignUpMetadata()\` (from 'affitor-tracker/clerk') into it by hand`));
+        else {
+          attributes.push(b.jsxAttribute(b.jsxIdentifier('unsafeMetadata'), b.jsxExpressionContainer(b.callExpression(b.identifier('clerkSignUpMetadata'), []))));
+          path.node.attributes = attributes;
+          ensureNames(module.ast.program, 'affitor-tracker/clerk', ['clerkSignUpMetadata']);
+          module.changed = true;
+          outcomes.push(edited(`${module.file}:${lineOf(path.node)}: the visitor's click id in the Clerk sign-up's unsafeMetadata (clerkSignUpMetadata)`));
+        }
+      }
+      this.traverse(path);
+    },
+  });
+  return outcomes;
+}
+
+/** A Next.js route handler for Clerk's `user.created` webhook (svix-signed): the lead with the click id the sign-up carried. */
+export function clerkWebhookRoute(typescript: boolean): string {
+  return [
+    "import { handleClerkWebhook } from 'affitor-tracker/clerk';",
+    "import { Affitor } from 'affitor-tracker/server';",
+    '',
+    '// Clerk → Webhooks: an endpoint at /api/webhooks/clerk for the user.created event; its Signing Secret is',
+    '// CLERK_WEBHOOK_SIGNING_SECRET. Records each sign-up as a lead of the click its unsafeMetadata carries.',
+    `export async function POST(request${typescript ? ': Request' : ''}) {`,
+    '  const apiKey = process.env.AFFITOR_API_KEY;',
+    '  const secret = process.env.CLERK_WEBHOOK_SIGNING_SECRET;',
+    "  if (!apiKey || !secret) return new Response('AFFITOR_API_KEY or CLERK_WEBHOOK_SIGNING_SECRET is not set', { status: 500 });",
+    '  const outcome = await handleClerkWebhook({',
+    '    rawBody: await request.text(),',
+    '    headers: request.headers,',
+    '    secret,',
+    '    affitor: new Affitor({ apiKey, apiUrl: process.env.AFFITOR_API_URL }),',
+    '  });',
+    '  return Response.json(outcome.error ? { error: outcome.error } : { ok: true }, { status: outcome.httpStatus });',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Client-side Supabase: the exact edit (the client is often created per component; init does not pick one). */
+export const SUPABASE_BROWSER_STEP =
+  "after creating the browser client, call `trackSupabaseSignups(supabase)` (import { trackSupabaseSignups } from 'affitor-tracker/supabase'): every sign-up in this browser becomes a lead with the visitor's click id";

@@ -1,0 +1,271 @@
+// `init` on the shapes real apps have (test/fixtures/init/corpus: nested providers, server actions,
+// handlers by reference and in CommonJS, Checkout options in a variable or a helper, Remix,
+// SvelteKit, Astro, Nuxt, Pug / EJS / Handlebars layouts, a repository of several apps, the auth
+// libraries): what it wires, that every line it did not mean to touch is byte for byte as written,
+// that the edited code parses, and that a second run changes nothing.
+import { parse as babelParse } from '@babel/parser';
+import { diffLines } from 'diff';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { planInit, run, SANDBOX_API } from '../../../src/cli/init.js';
+import { copyFixture, projectOf, remove } from './fixture.js';
+
+const options = { programId: '1', api: SANDBOX_API };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) remove(dir);
+});
+
+interface Case {
+  fixture: string;
+  stack: string[];
+  /** For each edited file: strings its new contents must hold. */
+  wired: Record<string, string[]>;
+  /** The only lines of the original files the edits may replace (each a whole line, trimmed). */
+  replaced: string[];
+  install: string | null;
+}
+
+const PROVIDER = '<AffitorProvider programId={1} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}>';
+const TAG = 'src="http://localhost:8787/js/affitor-tracker.js" data-affitor-program-id="1" data-affitor-api-base="http://localhost:8787" defer';
+
+const cases: Case[] = [
+  {
+    fixture: 'next-nested',
+    stack: ['next-app', 'stripe-checkout', 'stripe-webhook'],
+    wired: {
+      'app/layout.tsx': [`\t\t\t\t\t\t\t${PROVIDER}\n\t\t\t\t\t\t\t\t{children}\n\t\t\t\t\t\t\t</AffitorProvider>\n`],
+      'app/(auth)/actions.ts': [
+        "'use server';\n\nimport",
+        'customerExternalId: String(createdUser.id), email, clickId: clickIdFrom(await cookies())',
+        // After the check that the user was created, before what follows it.
+        "    return { error: 'Could not create the account' };\n  }\n\n  // Affitor: the signup is a lead",
+        '${affitorLead.error}`);\n\n  await startCheckout(',
+      ],
+      'lib/payments.ts': ['withAffitorCheckout(\n    params,\n    { clickId: clickIdFrom(await cookies()), customerKey: user.id, programId: 1 }'],
+      'app/api/stripe/webhook/route.ts': ['handleStripeWebhook({ rawBody: payload, signature: signature, secret: process.env.STRIPE_WEBHOOK_SECRET!'],
+    },
+    replaced: ['{children}', 'const session = await stripe.checkout.sessions.create(params);'],
+    install: 'pnpm add affitor-tracker',
+  },
+  {
+    fixture: 'express-cjs',
+    stack: ['templates', 'express', 'stripe-checkout', 'stripe-webhook'],
+    wired: {
+      'controllers/user.js': [
+        "} = require('affitor-tracker/server');",
+        'customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req)',
+        '    await user.save();\n    // Affitor: the signup is a lead', // after the save, not before
+      ],
+      'controllers/billing.js': ['withAffitorCheckout(params, { clickId: clickIdFromRequest(req), programId: 1 })', 'handleStripeWebhook({ rawBody: req.body'],
+      'views/layout.pug': ["    script(src='http://localhost:8787/js/affitor-tracker.js', data-affitor-program-id='1', data-affitor-api-base='http://localhost:8787', defer)\n  body"],
+    },
+    replaced: ['const session = await stripe.checkout.sessions.create(params);'],
+    install: 'yarn add affitor-tracker',
+  },
+  {
+    fixture: 'remix',
+    stack: ['remix'],
+    wired: {
+      'app/root.tsx': [`        <Links />\n        <script ${TAG}></script>\n      </head>`],
+      'app/routes/join.tsx': ['import { Affitor, clickIdFromRequest } from "affitor-tracker/server";', 'email, clickId: clickIdFromRequest(request)'],
+    },
+    replaced: [],
+    install: 'npm install affitor-tracker',
+  },
+  {
+    fixture: 'sveltekit',
+    stack: ['sveltekit'],
+    wired: {
+      'src/app.html': [`\t\t%sveltekit.head%\n\t\t<script ${TAG}></script>\n\t</head>`],
+      'src/routes/signup/+page.server.ts': ["import { env } from '$env/dynamic/private';", 'env.AFFITOR_API_KEY', '\t\tconst affitorLead = await affitor()?.trackLead({ customerExternalId: String(account.id), email, clickId: clickIdFromRequest(request) });'],
+    },
+    replaced: [],
+    install: 'pnpm add affitor-tracker',
+  },
+  {
+    fixture: 'astro',
+    stack: ['astro'],
+    wired: { 'src/layouts/Base.astro': [`    <title>{title}</title>\n    <script is:inline ${TAG}></script>\n  </head>`] },
+    replaced: [],
+    install: null, // the tag loads the script from the API: nothing to install
+  },
+  {
+    fixture: 'nuxt',
+    stack: ['nuxt'],
+    wired: {
+      'nuxt.config.ts': [
+        "      link: [{ rel: 'icon', href: '/favicon.ico' }],\n      script: [{ src: 'http://localhost:8787/js/affitor-tracker.js', 'data-affitor-program-id': '1', 'data-affitor-api-base': 'http://localhost:8787', defer: true }]\n    }",
+      ],
+    },
+    replaced: [],
+    install: null,
+  },
+  {
+    fixture: 'ejs',
+    stack: ['templates', 'express'],
+    wired: { 'views/partials/head.ejs': [`    <%- include('styles') %>\n    <script ${TAG}></script>\n</head>`] },
+    replaced: [],
+    install: null,
+  },
+  {
+    fixture: 'hbs',
+    stack: ['templates', 'express'],
+    wired: { 'views/layouts/main.handlebars': [`  {{> analytics}}\n  <script ${TAG}></script>\n</head>`] },
+    replaced: [],
+    install: null,
+  },
+  {
+    fixture: 'monorepo',
+    stack: ['express', 'next-app'],
+    wired: {
+      'apps/web/app/layout.tsx': [`<body>${PROVIDER}{children}</AffitorProvider></body>`],
+      'apps/api/src/handlers/auth.js': ['customerExternalId: String(newUser.id), email, clickId: clickIdFromRequest(req)'],
+      'apps/api/.env': ['AFFITOR_API_KEY='],
+      'apps/web/.env': ['NEXT_PUBLIC_AFFITOR_API_BASE=http://localhost:8787'],
+    },
+    replaced: ['<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+  },
+  {
+    fixture: 'better-auth',
+    stack: ['next-app', 'better-auth'],
+    wired: {
+      'lib/auth.ts': [
+        'import { affitor } from "affitor-tracker/better-auth";\nimport { Affitor } from "affitor-tracker/server";',
+        'plugins: [nextCookies(), affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) })],',
+      ],
+    },
+    replaced: ['<body>{children}</body>', 'plugins: [nextCookies()],'],
+    install: 'npm install affitor-tracker',
+  },
+  {
+    fixture: 'next-auth',
+    stack: ['next-app', 'next-auth'],
+    wired: {
+      'auth.ts': [
+        "import { affitorCreateUser } from 'affitor-tracker/next-auth'\n",
+        "  session: { strategy: 'database' },\n  events: {\n    createUser: affitorCreateUser({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) })\n  }\n})",
+      ],
+    },
+    replaced: ['<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+  },
+  {
+    fixture: 'clerk',
+    stack: ['next-app', 'clerk'],
+    wired: {
+      'app/sign-up/page.tsx': ['<SignUp unsafeMetadata={clerkSignUpMetadata()} />'],
+      'app/api/webhooks/clerk/route.ts': ['handleClerkWebhook({'],
+      '.env': ['CLERK_WEBHOOK_SIGNING_SECRET='],
+    },
+    replaced: ['<body>{children}</body>', '<SignUp />'],
+    install: 'npm install affitor-tracker',
+  },
+  {
+    fixture: 'supabase',
+    stack: ['next-app', 'supabase'],
+    wired: {
+      'app/signup/actions.ts': ["'use server'\n\nimport", 'if (data.user) {', 'customerExternalId: String(data.user.id), email, clickId: clickIdFrom(await cookies())'],
+    },
+    replaced: ['<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+  },
+];
+
+const parses = (file: string, source: string) => {
+  const plugins: Array<'typescript' | 'jsx'> = file.endsWith('.ts') ? ['typescript'] : ['typescript', 'jsx'];
+  babelParse(source, { sourceType: /\.c?js$/.test(file) && source.includes('require(') ? 'script' : 'module', plugins });
+};
+
+describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, replaced, install }) => {
+  it('wires it, leaves every other line as written, parses, and a second run changes nothing', () => {
+    const dir = copyFixture(`corpus/${fixture}`);
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    expect(plan.stack).toEqual(stack);
+    expect(plan.skipped.filter((s) => s.kind === 'refused'), 'no refusal').toEqual([]);
+    expect(plan.installs.map((i) => i.command.join(' '))).toEqual(install ? plan.installs.map(() => install) : []);
+    for (const [file, needles] of Object.entries(wired)) {
+      if (needles.length === 0) continue;
+      const change = plan.changes.find((c) => c.file === file);
+      expect(change, file).toBeDefined();
+      for (const needle of needles) expect(change!.contents, file).toContain(needle);
+    }
+    for (const change of plan.changes) {
+      if (change.action === 'create') continue;
+      const removed = diffLines(readFileSync(join(dir, change.file), 'utf8'), change.contents)
+        .filter((part) => part.removed)
+        .flatMap((part) => part.value.split('\n').filter((line) => line.trim() !== ''))
+        .map((line) => line.trim());
+      const after = new Set(change.contents.split('\n').map((line) => line.trim()));
+      // A new last property or element gives the one before it a comma: that line is kept, comma added.
+      const touched = removed.filter((line) => !after.has(`${line},`));
+      for (const line of touched) expect(replaced, `${change.file}: a line init was not meant to touch changed: ${line}`).toContain(line);
+      if (/\.(m|c)?[jt]sx?$/.test(change.file)) expect(() => parses(change.file, change.contents), change.file).not.toThrow();
+    }
+    for (const change of plan.changes) {
+      mkdirSync(dirname(join(dir, change.file)), { recursive: true });
+      writeFileSync(join(dir, change.file), change.contents);
+    }
+    const again = planInit(dir, options);
+    expect(again.changes, 'a second run changes nothing').toEqual([]);
+  });
+});
+
+describe('init around the Checkout and the install', () => {
+  it('a Checkout it cannot wire holds back the webhook, and the refusal names the exact edit', () => {
+    const dir = projectOf({
+      'package.json': '{"type":"module","dependencies":{"express":"5","stripe":"17"}}',
+      'billing.js': [
+        "import express from 'express';",
+        "import Stripe from 'stripe';",
+        'const stripe = new Stripe(process.env.STRIPE_SECRET_KEY);',
+        'export function checkoutFor(priceId) {',
+        "  return stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: priceId, quantity: 1 }] });",
+        '}',
+        'const app = express();',
+        "app.post('/hook', async (req, res) => {",
+        "  const event = stripe.webhooks.constructEvent(req.body, req.headers['stripe-signature'], process.env.STRIPE_WEBHOOK_SECRET);",
+        '  res.json({ received: event.id });',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    expect(plan.changes.map((c) => c.file)).not.toContain('billing.js');
+    expect(plan.skipped).toEqual(
+      expect.arrayContaining([
+        { file: 'billing.js', kind: 'refused', reason: expect.stringContaining('withAffitorCheckout(') },
+        { file: 'billing.js', kind: 'refused', reason: expect.stringContaining('not wired while the Checkout is not') },
+      ]),
+    );
+  });
+
+  it('runs the project\'s own package manager after writing (pnpm by its lockfile) and says so in --json', async () => {
+    const dir = copyFixture('corpus/remix');
+    dirs.push(dir);
+    writeFileSync(join(dir, 'pnpm-lock.yaml'), 'lockfileVersion: 9.0\n');
+    // A stand-in pnpm on PATH that records how it was called.
+    const bin = join(dir, '.bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'pnpm'), `#!/bin/sh\necho "$PWD $*" > "${join(dir, 'pnpm-called')}"\n`);
+    chmodSync(join(bin, 'pnpm'), 0o755);
+    vi.stubEnv('PATH', `${bin}:${process.env.PATH}`);
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const log = vi.spyOn(console, 'log').mockImplementation((...parts) => void out.push(parts.join(' ')));
+    try {
+      const code = await run([dir, '--yes', '--json', '--key=']);
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+      log.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(readFileSync(join(dir, 'pnpm-called'), 'utf8').trim()).toBe(`${dir} add affitor-tracker`);
+    expect(JSON.parse(out.join('')).install).toEqual([{ cwd: '.', command: 'pnpm add affitor-tracker', ran: true }]);
+  });
+});
