@@ -7,6 +7,8 @@
 //   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
 //   dist/clerk.js            Clerk: sign-up metadata (browser) and the user.created webhook (server)
 //   dist/supabase.js         Supabase Auth in the browser: the lead of a new account, once
+//   dist/better-auth.js      the better-auth plugin (a new user's lead)
+//   dist/next-auth.js        Auth.js / NextAuth events.createUser (a new user's lead)
 //   dist/sandbox/            the local sandbox (Node)
 //   dist/cli/                the commands bin/affitor-tracker.mjs runs (sandbox, init, …)
 //   dist/testing/            affitor-tracker/testing, /testing/msw, /testing/playwright (Node)
@@ -106,7 +108,7 @@ await esbuild.build({
 });
 await esbuild.build({
   ...libraryCommon,
-  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts', clerk: 'src/clerk/index.ts' },
+  entryPoints: { server: 'src/server/index.ts', stripe: 'src/stripe/index.ts', paddle: 'src/paddle/index.ts', lemonsqueezy: 'src/lemonsqueezy/index.ts', polar: 'src/polar/index.ts', clerk: 'src/clerk/index.ts', 'better-auth': 'src/better-auth/index.ts', 'next-auth': 'src/next-auth/index.ts' },
   outdir: 'dist',
   platform: 'neutral',
 });

@@ -60,7 +60,9 @@
 // `affitor_click_id` beside the script's `.shop.example` one) can no longer make servers credit the
 // old partner: a write expires the name's other-scoped copies (src/core/cookie-jar.ts), and where
 // two are sent the script reads the one its history names, as the server helpers do (`pickClickId`,
-// src/shared/cookies.ts). Lower SIZE_CEILING_BYTES whenever the
+// src/shared/cookies.ts); 5,369 → 5,446 B (+77 B) for one lead per account: a customer key this
+// browser has recorded (localStorage `affitor_recorded_leads`) sends nothing again on later pages
+// (protocol §3.6). Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -69,7 +71,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5369;
+const SIZE_CEILING_BYTES = 5446;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

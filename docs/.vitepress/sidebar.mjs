@@ -26,6 +26,8 @@ export const sidebar = [
       { text: 'Server actions', link: '/server-actions', summary: 'The lead from Next.js server actions, React Router / Remix and SvelteKit actions, CommonJS controllers.' },
       { text: 'Clerk', link: '/clerk', summary: 'The click with the sign-up, the lead from the user.created webhook.' },
       { text: 'Supabase', link: '/supabase', summary: 'Server-side sign-ups, and client-side Supabase Auth: one lead per account.' },
+      { text: 'better-auth', link: '/better-auth', summary: 'One plugin: the lead of every new account, with its click.' },
+      { text: 'Auth.js / NextAuth', link: '/next-auth', summary: 'events.createUser: the lead of every new account, with its click.' },
     ],
   },
   {

@@ -53,13 +53,19 @@ for (const [origin, host] of BOTH_ORIGINS) {
       url = shop.page('/', { head: `<script>window.SUPABASE_URL = 'http://supabase.test:${gotrue.port}';</script>`, body: '<script src="/app.js"></script>' }).replace('//shop.test:', `//${host}:`);
     });
 
-    test('a sign-up records one lead with the landing’s click', async ({ page, api }) => {
+    test('a sign-up records one lead with the landing’s click; the reloads that follow (SIGNED_IN each time) add none', async ({ page, api }) => {
       await page.goto(url + '?aff=P1');
       const { clickId } = await readyData(page);
       await app(page, 'settled');
       let userId = '';
       const [lead] = await expectApiCalls(api, { endpoint: 'lead', count: 1, action: async () => (userId = await app<string>(page, 'signUp', 'new@example.com', 'pw-123456')) });
       expect(lead.body).toMatchObject({ customer_key: userId, email: 'new@example.com', click_id: clickId, program_id: 1 });
+      for (let i = 0; i < 2; i++) {
+        await expectApiCalls(api, { endpoint: 'lead', count: 0, action: async () => {
+          await page.reload();
+          expect(await app(page, 'settled')).toBe(userId);
+        } });
+      }
     });
 
     test('an existing user signing in, and the new user signing in again, record nothing', async ({ page, api }) => {

@@ -61,6 +61,19 @@ test('init() from the bundle: the same exact click body, cookies and facade as t
   );
 });
 
+test('ESM signup: a key this browser already recorded sends nothing after a reload (protocol §3.6)', async ({ page, api, shop }) => {
+  const url = await appPage(shop, `${EXPOSE} lib.init({ programId: 4, apiBase: ${JSON.stringify(api.origin)} });`);
+  await page.goto(url);
+  await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => page.evaluate(() => (window as any).lib.signup('user_1', 'a@b.com')) });
+  await page.reload();
+  const results = await expectApiCalls(api, {
+    endpoint: 'lead',
+    count: 0,
+    action: () => page.evaluate(() => (window as any).lib.signup('user_1', 'a@b.com')),
+  });
+  expect(results).toEqual([]);
+});
+
 test('before init: signup/trackClick log the exact errors and send nothing; getters are null/[]', async ({ page, api, shop, consoleLines }) => {
   const url = await appPage(shop, EXPOSE);
   await page.goto(url + '?aff=P1');

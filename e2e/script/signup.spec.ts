@@ -89,6 +89,43 @@ test('a repeat of the same signup on the same page sends nothing; a different ke
   await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => signup(page, 'u2', 'a@x.com') });
 });
 
+// Once per account (protocol §3.6): a customer key this browser has recorded a lead for sends
+// nothing again — on a later page, with another email, after another partner's landing.
+for (const [origin, host] of BOTH_ORIGINS) {
+  test(`${origin}: a key this browser already recorded sends nothing on later pages; another key sends`, async ({ page, api, shop }) => {
+    shop.page('/l');
+    shop.page('/account');
+    await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(shop.url('/l?aff=P1', host)) });
+    await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => signup(page, 'user_1', 'ann@example.com') });
+    // Signing in again on a later page load: nothing, and the call still resolves to undefined.
+    await page.goto(shop.url('/account', host));
+    let result: unknown = 'not called';
+    await expectApiCalls(api, {
+      endpoint: 'lead',
+      count: 0,
+      action: async () => {
+        result = await page.evaluate(() => (window as any).affitor.signup('user_1', 'ann@example.com').then((v: unknown) => ({ v })));
+      },
+    });
+    expect(result).toEqual({});
+    // Another partner's landing gives another click id; the account is still the same one.
+    await expectApiCalls(api, { endpoint: 'click', count: 1, action: () => page.goto(shop.url('/l?aff=P2', host)) });
+    await expectApiCalls(api, { endpoint: 'lead', count: 0, action: () => signup(page, 'user_1', 'other@example.com') });
+    const [second] = await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => signup(page, 'user_2', 'bob@example.com') });
+    expect(second.body).toMatchObject({ customer_key: 'user_2', email: 'bob@example.com' });
+  });
+
+  test(`${origin}: a lead the API refused (400) is not remembered: the next page may send it`, async ({ page, api, shop, consoleLines }) => {
+    shop.page('/account');
+    api.respond('lead', faults.status(400));
+    await page.goto(shop.url('/account', host));
+    await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => signup(page, 'user_1') });
+    await page.goto(shop.url('/account', host));
+    await expectApiCalls(api, { endpoint: 'lead', count: 1, action: () => signup(page, 'user_1') });
+    expect(consoleLines.filter((l) => l.type === 'error').map((l) => l.text)).toEqual(['[Affitor] Failed to track signup: 400']);
+  });
+}
+
 test('trackLead (legacy) maps customer_key, else user_id, and email', async ({ page, api, shop }) => {
   await page.goto(shop.page('/signup'));
   const leads = await expectApiCalls(api, {

@@ -20,6 +20,10 @@ import { isRetryable, isSuccess, toJson } from './transport.js';
 
 export const LEAD_PATH = '/api/v1/track/lead';
 export const PENDING_LEADS_KEY = 'affitor_pending_leads';
+/** The dedupe keys of the leads this browser has recorded: one lead per account (protocol §3.6). */
+export const RECORDED_LEADS_KEY = 'affitor_recorded_leads';
+/** How many recorded accounts a browser remembers, newest kept. */
+const MAX_RECORDED_LEADS = 20;
 /** How long `signup()` waits for this page's in-flight click before it resolves (docs/protocol.md §3.6). */
 export const CLICK_WAIT_MS = 3000;
 
@@ -39,6 +43,20 @@ let sent: Record<string, 1> = {};
 export const resetLeads = () => {
   sent = {};
 };
+
+/**
+ * The dedupe keys of the leads recorded in this browser ([] when storage is blocked), after adding
+ * `recorded` when given (never after an opt-out). Reader and writer in one: the script ships it.
+ */
+function recordedLeads(recorded?: string): string[] {
+  try {
+    const keys = (JSON.parse(localStorage.getItem(RECORDED_LEADS_KEY)!) as string[] | null) || [];
+    if (recorded && trackingAllowed()) localStorage.setItem(RECORDED_LEADS_KEY, JSON.stringify(keys.concat(recorded).slice(-MAX_RECORDED_LEADS)));
+    return keys;
+  } catch (e) {
+    return [];
+  }
+}
 
 /**
  * Applies `change` to the stored leads; storage blocked means the lead cannot outlive this page.
@@ -67,8 +85,10 @@ const deliver = (key: string, body: LeadBody, api?: string | null) =>
       const [status, answer, detail] = await send(LEAD_PATH, body, api);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
-      if (ok) note(Line.SignupTracked, answer);
-      else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + String(detail));
+      if (ok) {
+        note(Line.SignupTracked, answer);
+        recordedLeads(key);
+      } else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + String(detail));
       if (!again) {
         storeLeads((leads) => delete leads[key]);
         // Not recorded (a 4xx): an identical later call may try again.
@@ -120,8 +140,9 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
       debug_mode: s.debug,
     };
     if (!clickPending()) Object.assign(body, attribution());
-    const dedupeKey = JSON.stringify([key, body.email, body.click_id]);
-    if (sent[dedupeKey]) return note(Line.SignupDuplicate);
+    // One lead per account: the program and customer key; without a key, the same call.
+    const dedupeKey = JSON.stringify([s.programId, key || [body.email, body.click_id]]);
+    if (sent[dedupeKey] || recordedLeads().includes(dedupeKey)) return note(Line.SignupDuplicate);
     const created = Date.now();
     storeLeads((leads) => (leads[dedupeKey] = [body, created, s.api]));
     await dispatch(dedupeKey, body, s.api);
@@ -145,9 +166,10 @@ export function resumeLeads() {
     });
 }
 
-/** Opt-out: the stored signups go, and none of this page's is resent. */
+/** Opt-out: the stored signups and the recorded accounts go, and none of this page's is resent. */
 export function forgetLeads() {
   try {
     localStorage.removeItem(PENDING_LEADS_KEY);
+    localStorage.removeItem(RECORDED_LEADS_KEY);
   } catch (e) {}
 }

@@ -3,7 +3,7 @@
 // an in-flight click, the localStorage write-ahead with its flag cookie, and the resend on a later page.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { attribute, startPage } from '../../src/core/click';
-import { PENDING_LEADS_KEY, resetLeads, resumeLeads, signup } from '../../src/core/lead';
+import { PENDING_LEADS_KEY, RECORDED_LEADS_KEY, forgetLeads, resetLeads, resumeLeads, signup } from '../../src/core/lead';
 import { useGate } from '../../src/core/gate';
 import { CLICK_OK, cookie, fakeApi, freshPage } from './fake-page';
 
@@ -82,6 +82,20 @@ describe('signup', () => {
     expect(errors).toHaveBeenCalledWith('[Affitor]', 'Failed to track signup: 400');
     expect(stored()).toBeNull();
     await signup('user_4');
+    expect(posted).toHaveLength(2);
+  });
+
+  it('one lead per account: a recorded key sends nothing on a later page; an opt-out forgets the record', async () => {
+    const posted = fakeApi(LEAD_OK);
+    await signup('user_6', 'a@b.test');
+    expect(JSON.parse(localStorage.getItem(RECORDED_LEADS_KEY)!)).toEqual([JSON.stringify([7, 'user_6'])]);
+    resetLeads();
+    await signup('user_6', 'other@b.test');
+    expect(posted).toHaveLength(1);
+    forgetLeads();
+    expect(localStorage.getItem(RECORDED_LEADS_KEY)).toBeNull();
+    resetLeads();
+    await signup('user_6', 'other@b.test');
     expect(posted).toHaveLength(2);
   });
 
