@@ -5,6 +5,7 @@
 // makes to Affitor's production API is answered by the sandbox, so no test ever reaches it.
 // `@playwright/test` is the test's own (an optional peer of this entry only).
 import {
+  expect,
   test as base,
   type BrowserContext,
   type Page,
@@ -15,11 +16,12 @@ import {
   type TestType,
 } from '@playwright/test';
 import { DEFAULT_API_BASE } from '../shared/constants.js';
+import { CLICK_ID_COOKIE } from '../shared/cookies.js';
 import { AttributionAssertionError } from './expectations.js';
 import type { RecordedClick } from './records.js';
 import { startTestSandbox, type TestSandbox, type TestSandboxOptions } from './sandbox.js';
 
-export { expect } from '@playwright/test';
+export { expect };
 
 export interface PointTrackerOptions {
   /**
@@ -95,7 +97,15 @@ export const test: TestType<PlaywrightTestArgs & PlaywrightTestOptions & Affitor
           target.on('console', onConsole);
           try {
             await target.goto(withAff(url, partner));
-            return await sandbox.expectClick({ partner });
+            const click = await sandbox.expectClick({ partner });
+            // The sandbox records the click before the page has its answer: wait until the page holds
+            // it too, so what the test does next (another landing, a sign-up) starts from that click.
+            await expect
+              .poll(async () => (await target.context().cookies()).find((cookie) => cookie.name === CLICK_ID_COOKIE)?.value, {
+                message: `the page never stored the click ${click.clickId} the sandbox recorded`,
+              })
+              .toBe(encodeURIComponent(click.clickId));
+            return click;
           } catch (err) {
             if (err instanceof AttributionAssertionError) {
               err.message =

@@ -31,6 +31,8 @@ const chromium =
 
 /** The test libraries the project takes from this repo (as its own devDependencies would be). */
 const LINKED = ['msw', 'vitest', '@playwright/test', 'playwright', 'playwright-core', 'typescript', '@types/node'];
+/** On a Node without a usable node:sqlite the guide asks for better-sqlite3 as well (npm test installed it here). */
+const LINKED_WHERE_INSTALLED = ['better-sqlite3'];
 
 /** Every `<!-- file: path -->` code block of the guide, by path. */
 function docExamples(markdown: string): Map<string, string> {
@@ -94,6 +96,9 @@ beforeAll(() => {
   mkdirSync(join(app, 'node_modules/@playwright'), { recursive: true });
   installPackedPackage(app);
   for (const name of LINKED) symlinkSync(join(repo, 'node_modules', name), join(app, 'node_modules', name), 'dir');
+  for (const name of LINKED_WHERE_INSTALLED) {
+    if (existsSync(join(repo, 'node_modules', name))) symlinkSync(join(repo, 'node_modules', name), join(app, 'node_modules', name), 'dir');
+  }
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
   writeFileSync(
     join(app, 'tsconfig.json'),
