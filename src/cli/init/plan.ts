@@ -376,7 +376,7 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
     plan.todo('.', 'Stripe Checkout without a webhook in this app: connect your Stripe account to Affitor, or add a webhook route that calls handleStripeWebhook (affitor-tracker/stripe) after stripe.webhooks.constructEvent');
   }
   if (checkout.length === 0 && webhooks.length === 0 && server) {
-    plan.todo('.', 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (docs/init.md "Sales")');
+    plan.todo('.', 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (docs/init.md#sales-stripe-checkout-and-the-webhook)');
   }
   return server;
 }
