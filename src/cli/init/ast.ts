@@ -74,7 +74,7 @@ export const lineIndent = (source: string, offset: number): string => {
 /** One level of the file's indentation: a tab in a tab-indented file, else its smallest space indent (two when it has none). */
 export function indentUnit(source: string): string {
   const tabs = source.match(/^\t/gm)?.length ?? 0;
-  const spaced = source.match(/^ +(?=\S)/gm) ?? [];
+  const spaced = source.match(/^ +(?=[^\s*])/gm) ?? []; // not a block comment's ` * ` lines
   if (tabs > spaced.length) return '\t';
   const widths = spaced.map((s) => s.length).filter((w) => w > 0);
   return ' '.repeat(widths.length > 0 ? Math.min(...widths) : 2);

@@ -99,7 +99,7 @@ function cookiesName(module: ParsedModule): string | null {
   for (const statement of module.ast.program.body) {
     if (!n.ImportDeclaration.check(statement) || statement.source.value !== 'next/headers') continue;
     for (const spec of statement.specifiers ?? []) {
-      if (n.ImportSpecifier.check(spec) && n.Identifier.check(spec.imported) && spec.imported.name === 'cookies') return spec.local?.name ?? 'cookies';
+      if (n.ImportSpecifier.check(spec) && n.Identifier.check(spec.imported) && spec.imported.name === 'cookies') return n.Identifier.check(spec.local) ? spec.local.name : 'cookies';
     }
   }
   return /\bcookies\b/.test(module.source) ? null : 'cookies';
