@@ -272,6 +272,27 @@ describe('init around the Checkout and the install', () => {
     );
   });
 
+  it('a file indented by four spaces gets four (a JSDoc block\'s " * " lines are no indentation unit)', () => {
+    const dir = projectOf({
+      'package.json': '{"dependencies":{"next-auth":"4.24.0"}}',
+      'auth.ts': [
+        "import NextAuth from 'next-auth';",
+        "import GitHub from 'next-auth/providers/github';",
+        '',
+        '/**',
+        ' * The options, shared with getServerSession.',
+        ' */',
+        'export default NextAuth({',
+        '    providers: [GitHub],',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    dirs.push(dir);
+    const auth = planInit(dir, options).changes.find((c) => c.file === 'auth.ts')!;
+    expect(auth.contents).toContain('    providers: [GitHub],\n    events: {\n        createUser: affitorCreateUser({ affitor: () => new Affitor(');
+  });
+
   it('runs the project\'s own package manager after writing (pnpm by its lockfile) and says so in --json', async () => {
     const dir = copyFixture('corpus/remix');
     dirs.push(dir);
