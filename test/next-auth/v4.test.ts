@@ -5,13 +5,16 @@
 // being served (`clickFrom: () => req`, v4's advanced initialization). A second sign-in creates no
 // user and records nothing.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import NextAuth, { type AuthOptions } from 'next-auth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { affitorCreateUser } from '../../src/next-auth/index';
 import { Affitor } from '../../src/server/index';
 import { providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
 import { memoryAdapter } from './memory-adapter';
+
+// Loaded by name at run time: next-auth v4's types augment Node's ProcessEnv for the whole program.
+const NextAuth = createRequire(import.meta.url)('next-auth').default as (req: unknown, res: unknown, options: Record<string, unknown>) => Promise<void>;
 
 let sb: ProviderSandbox;
 let server: Server | undefined;
@@ -32,8 +35,8 @@ type ApiResponse = ServerResponse & { status(code: number): ApiResponse; send(bo
 async function v4App(affitor: Parameters<typeof affitorCreateUser>[0]['affitor']) {
   const adapter = memoryAdapter();
   const links: string[] = [];
-  const authOptions: AuthOptions = {
-    adapter: adapter as AuthOptions['adapter'],
+  const authOptions = {
+    adapter,
     secret: 'a-test-secret-for-next-auth-v4-0123456789',
     // What next-auth/providers/email returns, without its nodemailer transport: the link is kept here.
     providers: [
@@ -46,7 +49,7 @@ async function v4App(affitor: Parameters<typeof affitorCreateUser>[0]['affitor']
         maxAge: 24 * 60 * 60,
         sendVerificationRequest: async ({ url }: { url: string }) => void links.push(url),
         options: {},
-      } as AuthOptions['providers'][number],
+      },
     ],
   };
   server = createServer(async (incoming, outgoing) => {
@@ -63,7 +66,7 @@ async function v4App(affitor: Parameters<typeof affitorCreateUser>[0]['affitor']
     res.json = (body) => void res.setHeader('content-type', 'application/json').end(JSON.stringify(body));
     res.send = (body) => (typeof body === 'string' ? void res.end(body) : res.json(body));
     // The advanced initialization: the options made for this request, so the event can read it.
-    await NextAuth(req as never, res as never, { ...authOptions, events: { createUser: affitorCreateUser({ affitor, clickFrom: () => req }) } });
+    await NextAuth(req, res, { ...authOptions, events: { createUser: affitorCreateUser({ affitor, clickFrom: () => req }) } });
   });
   await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
