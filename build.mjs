@@ -156,9 +156,12 @@ await esbuild.build({
 });
 if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });
 
-for (const project of ['tsconfig.types.json', 'tsconfig.types-node.json']) {
-  const tsc = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
-  if (tsc.status !== 0) process.exit(tsc.status || 1);
+// `--no-types`: `npm start` runs from dist/ and needs no declarations (nor the TypeScript install).
+if (!process.argv.includes('--no-types')) {
+  for (const project of ['tsconfig.types.json', 'tsconfig.types-node.json']) {
+    const tsc = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
+    if (tsc.status !== 0) process.exit(tsc.status || 1);
+  }
 }
 
 console.log(`dist/affitor-tracker.js ${script.length} B raw; SRI ${sri}`);
