@@ -42,7 +42,9 @@ export function ensureStartDeps() {
   console.log(`No node_modules yet: installing what the sandbox needs (${wanted.join(', ')}); \`npm test\` installs the rest.`);
   // A prefix of its own, so npm does not install the whole lock file's tree; each package is then
   // linked into node_modules, where build.mjs and the sandbox resolve it (`npm ci` replaces it all).
-  npm(['install', '--prefix', START_KIT, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', ...wanted]);
+  // esbuild's install script only checks its binary (it runs without it); better-sqlite3's compiles.
+  const scripts = needsSqlite ? [] : ['--ignore-scripts'];
+  npm(['install', '--prefix', START_KIT, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', ...scripts, ...wanted]);
   for (const spec of wanted) {
     const name = spec.slice(0, spec.lastIndexOf('@'));
     if (!existsSync(`node_modules/${name}`)) symlinkSync(resolve(START_KIT, 'node_modules', name), `node_modules/${name}`, 'dir');
