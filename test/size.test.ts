@@ -71,7 +71,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5446;
+const SIZE_CEILING_BYTES = 5456;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {

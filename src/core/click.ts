@@ -262,7 +262,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     if (current != generation) return;
     record.attempts++;
     writePendingClick(record);
-    const [status, body] = await send(CLICK_PATH, clickBody(record, pageTitle), record.api);
+    const { status, body } = await send(CLICK_PATH, clickBody(record, pageTitle), record.api);
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
