@@ -121,7 +121,7 @@ describe('write-ahead (protocol §3.4)', () => {
     });
     const url = landing();
     startPage();
-    attribute('P1', url);
+    attribute(pageSettings, 'P1', url);
     await vi.runAllTimersAsync();
     await click;
     expect(atSend.map((r) => r && (JSON.parse(r) as { affiliate_url: string; attempts: number }))).toEqual([
@@ -136,7 +136,7 @@ describe('write-ahead (protocol §3.4)', () => {
     vi.stubGlobal('fetch', () => new Promise(() => {}));
     const url = landing();
     startPage();
-    attribute('P1', url);
+    attribute(pageSettings, 'P1', url);
     await vi.advanceTimersByTimeAsync(0);
     expect(JSON.parse(cookie('affitor_pending_click')!)).toMatchObject({ affiliate_url: url, attempts: 1 });
   });
