@@ -75,6 +75,17 @@ const cases: Case[] = [
     install: 'npm install affitor-tracker',
   },
   {
+    // React Router 7 (framework mode): built for real in build.test.ts.
+    fixture: 'react-router',
+    stack: ['remix'],
+    wired: {
+      'app/root.tsx': [`        <Links />\n        <script ${TAG}></script>\n      </head>`],
+      'app/routes/signup.tsx': ['import { Affitor, clickIdFromRequest } from "affitor-tracker/server";', 'email, clickId: clickIdFromRequest(request)'],
+    },
+    replaced: [],
+    install: 'npm install affitor-tracker',
+  },
+  {
     fixture: 'sveltekit',
     stack: ['sveltekit'],
     wired: {
