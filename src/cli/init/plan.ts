@@ -319,15 +319,29 @@ function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder):
   }
   if (project.dependsOn('@supabase/supabase-js') || project.dependsOn('@supabase/ssr')) {
     found.push('supabase');
-    const browserSignUps = modules.filter((m) => /\.auth\.signUp\(/.test(m.source) && isBrowserModule(m));
-    for (const module of browserSignUps) if (!module.source.includes('trackSupabaseSignups')) plan.todo(module.file, SUPABASE_BROWSER_STEP);
+    // Sign-ups in code that runs in the browser (components of any kind, Svelte and Vue files included): the step, named where the call is.
+    const signUpFiles = project.filesEndingIn(...BROWSER_EXTENSIONS).filter((f) => /\.auth\.signUp\(/.test(project.read(f) ?? '') && !isServerFile(f, project.read(f) ?? ''));
+    const tracked = project.filesEndingIn(...BROWSER_EXTENSIONS).some((f) => (project.read(f) ?? '').includes('trackSupabaseSignups'));
+    if (!tracked) for (const file of signUpFiles) plan.todo(file, SUPABASE_BROWSER_STEP);
   }
   for (const name of found) plan.stack.push(name);
   return found;
 }
 
-/** A module that runs in the browser: 'use client', or a Svelte/React component outside server folders. */
-const isBrowserModule = (module: ParsedModule) => /^\s*['"]use client['"]/.test(module.source);
+const BROWSER_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.svelte', '.vue', '.astro'];
+
+/**
+ * Code that runs only on a server: server actions ('use server'), route handlers and API routes,
+ * Remix / SvelteKit / Nuxt server modules, server folders. Everything else may run in the browser (a
+ * 'use client' component, a Pages Router page, a plain React component, a Svelte or Vue file).
+ */
+function isServerFile(file: string, source: string): boolean {
+  if (/^\s*['"]use client['"]/.test(source)) return false;
+  if (/['"]use server['"]/.test(source)) return true; // a server action, the file's or one function's
+  if (/(^|\/)(route|middleware)\.[cm]?[jt]sx?$/.test(file) || /\.server\.[cm]?[jt]sx?$/.test(file)) return true;
+  if (/(^|\/)\+(page|layout)\.server\.[jt]s$|(^|\/)\+server\.[jt]s$|(^|\/)hooks\.server\.[jt]s$/.test(file)) return true;
+  return /(^|\/)(pages\/api|app\/api|server|api|lib\/server)\//.test(file);
+}
 
 /** The server side: the lead after signup and the Stripe sale. Returns which kind of server it found. */
 function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions, auth: StackName[]): 'next' | 'node' | 'framework' | null {

@@ -304,6 +304,21 @@ describe('init around the Checkout and the install', () => {
     expect(auth.contents).toContain('    providers: [GitHub],\n    events: {\n        createUser: affitorCreateUser({ affitor: () => new Affitor(');
   });
 
+  it('Supabase sign-ups in browser code are named where they are: a Pages Router page, a plain component, Svelte and Vue files; server code is not', () => {
+    const signUp = "const { error } = await supabase.auth.signUp({ email, password });";
+    const dir = projectOf({
+      'package.json': '{"dependencies":{"@supabase/supabase-js":"2.45.0","react":"19.0.0"}}',
+      'pages/signup.tsx': `import { supabase } from '../lib/supabase';\nexport default function SignUp() {\n  async function submit(email: string, password: string) {\n    ${signUp}\n  }\n  return null;\n}\n`,
+      'components/SignUpForm.jsx': `import { supabase } from '../lib/supabase';\nexport function SignUpForm() {\n  const submit = async (email, password) => {\n    ${signUp}\n  };\n  return null;\n}\n`,
+      'src/routes/signup/+page.svelte': `<script>\n  import { supabase } from '$lib/supabase';\n  async function submit(email, password) {\n    ${signUp}\n  }\n</script>\n`,
+      'components/SignUp.vue': `<script setup>\nimport { supabase } from '../lib/supabase';\nasync function submit(email, password) {\n  ${signUp}\n}\n</script>\n`,
+      'src/routes/login/+page.server.ts': `export const actions = { default: async ({ locals: { supabase } }) => { ${signUp} } };\n`,
+    });
+    dirs.push(dir);
+    const named = planInit(dir, options).skipped.filter((s) => s.reason.includes('trackSupabaseSignups(supabase)')).map((s) => s.file).sort();
+    expect(named).toEqual(['components/SignUp.vue', 'components/SignUpForm.jsx', 'pages/signup.tsx', 'src/routes/signup/+page.svelte']);
+  });
+
   it('runs the project\'s own package manager after writing (pnpm by its lockfile) and says so in --json', async () => {
     const dir = copyFixture('corpus/remix');
     dirs.push(dir);
