@@ -140,6 +140,21 @@ const cases: Case[] = [
     install: 'npm install affitor-tracker',
   },
   {
+    // The auth config in a shared package (packages/auth), built in a variable: wired there, with
+    // affitor-tracker added to that package; the app is not told it has no config.
+    fixture: 'turbo',
+    stack: ['better-auth', 'next-app'],
+    wired: {
+      'packages/auth/src/index.ts': [
+        'import { affitor } from "affitor-tracker/better-auth";',
+        '      organization(),\n      affitor({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) }),\n    ],',
+      ],
+      'apps/web/.env': ['AFFITOR_API_KEY='],
+    },
+    replaced: ['<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+  },
+  {
     fixture: 'better-auth',
     stack: ['next-app', 'better-auth'],
     wired: {
@@ -217,6 +232,7 @@ describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, rep
     dirs.push(dir);
     const plan = planInit(dir, options);
     expect(plan.stack).toEqual(stack);
+    if (fixture === 'turbo') expect(plan.installs.map((i) => i.cwd)).toEqual(['packages/auth', 'apps/web']);
     expect(plan.skipped.filter((s) => s.kind === 'refused'), 'no refusal').toEqual([]);
     expect(plan.installs.map((i) => i.command.join(' '))).toEqual(install ? plan.installs.map(() => install) : []);
     for (const [file, needles] of Object.entries(wired)) {
