@@ -62,7 +62,11 @@
 // two are sent the script reads the one its history names, as the server helpers do (`pickClickId`,
 // src/shared/cookies.ts); 5,369 → 5,446 B (+77 B) for one lead per account: a customer key this
 // browser has recorded (localStorage `affitor_recorded_leads`) sends nothing again on later pages
-// (protocol §3.6). Lower SIZE_CEILING_BYTES whenever the
+// (protocol §3.6); 5,446 → 5,693 B (+247 B) for a plain core (issue 22): objects where tuples saved
+// bytes (a request's outcome, the debug context, the stored attribution), and each call passed the
+// settings it runs with instead of a swapped global, so AffitorTracker instances survive an `await`
+// anywhere in the core — paid while this script still holds the core, which moves to a file loaded
+// on demand. Lower SIZE_CEILING_BYTES whenever the
 // script gets smaller; when it reaches GZIP_BUDGET_BYTES, assert the budget itself again.
 // `npm test` builds dist/ before the unit tests run; on its own, run `npm run build` first.
 import { describe, expect, it } from 'vitest';
@@ -71,7 +75,7 @@ import { resolve } from 'node:path';
 import { GZIP_BUDGET_BYTES, measureSize } from '../bench/lib/size.mjs';
 
 const SCRIPT = resolve(__dirname, '../dist/affitor-tracker.js');
-const SIZE_CEILING_BYTES = 5456;
+const SIZE_CEILING_BYTES = 5693;
 
 describe('dist/affitor-tracker.js size', () => {
   it(`does not grow past ${SIZE_CEILING_BYTES} B with gzip -9 (budget ${GZIP_BUDGET_BYTES} B, not met yet)`, () => {
