@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { test, expect, affitorLines, type Page } from '../support/fixtures';
+import { test, expect, affitorLines, cookieJar, type Page } from '../support/fixtures';
 import { startApiServer, faults, type ApiServer } from '../support/api-server';
 import { expectApiCalls } from '../support/events';
 import { installPackedPackage } from '../support/packed';
@@ -48,7 +48,9 @@ test.beforeAll(async () => {
     AFFITOR_API_URL: `http://127.0.0.1:${api.port}`,
   };
   const started = Date.now();
-  const build = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: APP_DIR, env, encoding: 'utf8' });
+  // Built without the server's secret, as CI and image builds run: module-level auth helpers must load without it.
+  const { AFFITOR_API_KEY: _runtimeOnly, ...buildEnv } = env;
+  const build = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: APP_DIR, env: buildEnv, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`next build failed (exit ${build.status}):\n${build.stdout}\n${build.stderr}`);
   console.log(`next build: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
@@ -132,4 +134,31 @@ test('Server action: land, sign up through the form; the action records one lead
   expect(lead.headers.authorization).toBe(`Bearer ${API_KEY}`);
   expect(lead.body).toMatchObject({ customer_key: 'sa_action', email: 'action@example.com', click_id: clickId });
   expect(consoleLines.filter((l) => l.type === 'error' || l.type === 'warning')).toEqual([]);
+});
+
+test('An auth event in a route handler: affitorCreateUser({ clickFrom: headers }) in a live request records the lead with the script’s click, also beside a stale same-named cookie', async ({ page, context }) => {
+  await page.goto(`${origin}/server-action?aff=NEXT4`);
+  await trackerLoaded(page);
+  const { clickId } = await readyData(page);
+  const jar = await cookieJar(context);
+  expect(jar.affitor_click_id.value).toBe(encodeURIComponent(clickId!));
+  // The browser's Cookie header with a stale copy of the name sent after the script's (a host-only
+  // cookie an older deploy wrote): a parsed store such as cookies() keeps one of them.
+  const history = jar.affitor_click_ids ? `; affitor_click_ids=${jar.affitor_click_ids.value}` : '';
+  const cookie = `affitor_click_id=${jar.affitor_click_id.value}${history}; affitor_click_id=cust_stale_1`;
+  const [lead] = await expectApiCalls(api, {
+    endpoint: 'lead',
+    count: 1,
+    action: async () => {
+      const answer = await fetch(`${origin.replace('shop.test', '127.0.0.1')}/api/auth-event`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ id: 'na_user', email: 'event@example.com' }),
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ fromCookies: 'cust_stale_1', fromHeaders: clickId });
+    },
+  });
+  expect(lead.headers.authorization).toBe(`Bearer ${API_KEY}`);
+  expect(lead.body).toMatchObject({ customer_key: 'na_user', email: 'event@example.com', click_id: clickId });
 });
