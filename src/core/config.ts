@@ -66,7 +66,7 @@ export const findTag = () => document.querySelector('script[data-affitor-program
 
 /** The options a script tag may carry, each as `data-affitor-<name>`. */
 // Byte trick (the script ships this): one string split, not seven quoted array items.
-export const TAG_OPTIONS = 'program-id program debug api-base cookie-domain consent allow-bots'.split(' ');
+export const TAG_OPTIONS = /* @__PURE__ */ 'program-id program debug api-base cookie-domain consent allow-bots'.split(' ');
 
 /**
  * Options from a script tag: option `fooBar` from `data-affitor-foo-bar`, for each name listed (the

@@ -13,6 +13,7 @@ import { type Settings, readSettings, settings, useSettings } from './config.js'
 import { rereadCookies } from './cookie-jar.js';
 import { MARKER } from './facade.js';
 import { type Gate, closedWithoutConsentMode, gate, send, trackingAllowed, useGate } from './gate.js';
+import { handover } from './handover.js';
 import { forgetLeads, resumeLeads, signup } from './lead.js';
 import { Line } from './lines.js';
 import { type Printer, error, note, setDebug, setPrinter } from './log.js';
@@ -143,8 +144,10 @@ export const tracker: AffitorApi = {
       // One note, two lines: "Affitor tracker initialized:" and "Using program ID:" (lines.ts).
       note(Line.Initialized, settings);
       if (gate == closedWithoutConsentMode && settings.consentRequired) error(FAIL_CLOSED);
-      if (!settled) watchHistory((url) => (passNow(), navigate(url)));
-      const url = location.href;
+      // The first pass of a core the every-page script loaded: the URL that script saw (an SPA may
+      // have moved on since, e.g. dropping `aff`), and the referrer that goes with it.
+      const url = (!settled && handover && handover.url) || location.href;
+      if (!settled) watchHistory((url) => (passNow(), navigate(url)), handover ? handover.referrer : undefined);
       const pass = () => begin(url, options);
       // A landing's pass, and a later init's, runs at once: a click must not wait, nor be lost to
       // a navigation that starts before the next task. A plain visit's first pass waits for the
@@ -156,7 +159,7 @@ export const tracker: AffitorApi = {
       else waitingPass = pass;
       setTimeout(passNow);
       // Fires on every path, after that task: referred or not, success, 4xx, network failure (docs/protocol.md §6).
-      settled = settled || sleep(0).then(() => click).then(() => dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() })));
+      settled = settled || sleep(0).then(() => click).then(() => (handover && handover.fired) || dispatchEvent(new CustomEvent('affitor:ready', { detail: getData() })));
     } catch (e) {
       error(e);
     }
