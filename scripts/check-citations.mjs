@@ -25,8 +25,45 @@ for (const file of files) {
     }
   });
 }
+
+// Every `docs/<page>.md#anchor` a tracked file outside docs/ cites (error messages, comments) must be a
+// heading of that page, slugified as the docs site does (.vitepress/config.mts); docs/ itself is
+// link-checked by its build. Sections of the README are not cited: the README is a map, and moves.
+const slug = (text) => text.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const anchorsOf = new Map();
+const anchors = (page) => {
+  if (!anchorsOf.has(page)) {
+    let text = null;
+    try {
+      text = readFileSync(page, 'utf8');
+    } catch {
+      // no such page: reported below
+    }
+    anchorsOf.set(page, text === null ? null : new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1]))));
+  }
+  return anchorsOf.get(page);
+};
+for (const file of files) {
+  if (file.startsWith('docs/') || !/\.(ts|mts|js|mjs|md)$/.test(file)) continue;
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    continue;
+  }
+  text.split('\n').forEach((line, index) => {
+    for (const match of line.matchAll(/\bdocs\/([\w-]+\.md)(?:#([\w-]+))?/g)) {
+      const page = `docs/${match[1]}`;
+      const known = anchors(page);
+      if (known === null) unresolved.push(`${file}:${index + 1}: ${page} does not exist`);
+      else if (match[2] && !known.has(match[2])) unresolved.push(`${file}:${index + 1}: ${page} has no heading #${match[2]}`);
+    }
+    if (file.startsWith('src/') && /README(?:'s)? "/.test(line)) unresolved.push(`${file}:${index + 1}: cites a README section; cite the docs page (docs/<page>.md#anchor)`);
+  });
+}
+
 if (unresolved.length > 0) {
   console.error(unresolved.join('\n'));
   process.exit(1);
 }
-console.log(`Every § citation resolves to one of the ${headings.size} numbered headings of ${PROTOCOL}.`);
+console.log(`Every § citation resolves to one of the ${headings.size} numbered headings of ${PROTOCOL}, and every docs/<page>.md#anchor to a heading.`);

@@ -3,13 +3,17 @@
 // click read from the request that created it. better-auth is the app's (optional peer).
 import type { BetterAuthPlugin } from 'better-auth';
 import { clickIdFrom, clickIdsFrom, type ClickSource } from '../server/click-source.js';
-import { recordAccountLead, type AccountLeadRecorder, type LeadErrorHandler } from '../server/account-lead.js';
+import { clientOf, isAccountLeadClient, recordAccountLead, type AccountLeadClient, type LeadErrorHandler } from '../server/account-lead.js';
 
-export type { AccountLeadRecorder, LeadErrorHandler } from '../server/account-lead.js';
+export type { AccountLeadClient, AccountLeadRecorder, LeadErrorHandler } from '../server/account-lead.js';
 
 export interface AffitorPluginOptions {
-  /** Your server client, `new Affitor({ apiKey })` from `affitor-tracker/server`; only `trackLead` is used. */
-  affitor: AccountLeadRecorder;
+  /**
+   * Your server client from `affitor-tracker/server`, or a function that makes it at the first new
+   * account: `() => new Affitor({ apiKey: process.env.AFFITOR_API_KEY! })`, which builds without the
+   * key in the build's environment. Only `trackLead` is used.
+   */
+  affitor: AccountLeadClient;
   /**
    * Called when the lead could not be recorded (the sign-up itself always goes on).
    * @default logs one `console.error` line naming the user id and the reason
@@ -31,7 +35,7 @@ interface HookContext {
  *
  * export const auth = betterAuth({
  *   // …
- *   plugins: [affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }) })],
+ *   plugins: [affitor({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }) })],
  * });
  * ```
  * The lead's customer key is the user's id, with the user's email and the visitor's click id from
@@ -40,11 +44,12 @@ interface HookContext {
  * sign-in of an existing user creates no user and records nothing.
  */
 export function affitor(options: AffitorPluginOptions): BetterAuthPlugin {
-  if (!options || typeof options.affitor?.trackLead !== 'function') {
+  if (!options || !isAccountLeadClient(options.affitor)) {
     throw new TypeError(
-      "affitor-tracker/better-auth: pass your server client, affitor({ affitor: new Affitor({ apiKey }) }) with Affitor from 'affitor-tracker/server'.",
+      "affitor-tracker/better-auth: pass your server client, affitor({ affitor: () => new Affitor({ apiKey }) }) with Affitor from 'affitor-tracker/server'.",
     );
   }
+  const client = clientOf(options.affitor);
   return {
     id: 'affitor',
     init: () => ({
@@ -56,7 +61,7 @@ export function affitor(options: AffitorPluginOptions): BetterAuthPlugin {
                 const endpoint = context as (HookContext & { context?: { runInBackgroundOrAwait?: (task: Promise<unknown>) => unknown } }) | null;
                 // A user created outside a request (a script, an admin call) has no visitor, so no click.
                 const source: ClickSource = endpoint?.request ?? endpoint?.headers ?? null;
-                const task = recordAccountLead(options.affitor, {
+                const task = recordAccountLead(client, {
                   customerKey: user.id,
                   email: user.email,
                   clickId: clickIdFrom(source),

@@ -70,9 +70,12 @@ export function run(argv: string[]): Promise<number> {
       const dir = resolve(positionals[0] ?? '.');
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(EXIT.usage, 'usage', `${dir} is not a directory`);
 
+      // A sandbox answering at the API init points at (found above, or the --api given): its key goes to .env.
+      const runningKey = sandbox?.apiKey ?? (await runningSandboxKey(api));
+      const runningAt = runningKey === undefined ? null : api;
       let plan: InitPlan;
       try {
-        plan = planInit(dir, { programId, api, apiKey: values.key ?? sandbox?.apiKey ?? (await runningSandboxKey(api)) });
+        plan = planInit(dir, { programId, api, apiKey: values.key ?? runningKey });
         if (values.api === undefined && !sandbox) {
           plan.notes.push(`No sandbox is running: the tag and .env point at ${api}, its default address, with no key yet. Start it there (${START_SANDBOX}) and put the key it prints in .env as AFFITOR_API_KEY, or pass --api.`);
         }
@@ -129,16 +132,23 @@ export function run(argv: string[]): Promise<number> {
           }
         });
       }
-      say('Next: npx affitor-tracker sandbox, then npx affitor-tracker verify.');
+      say(
+        runningAt
+          ? `Next: npx affitor-tracker verify (the sandbox is running at ${runningAt}; its live console: ${runningAt}/console).`
+          : isLocalApi(api)
+            ? `Next: ${START_SANDBOX}, then npx affitor-tracker verify.`
+            : 'Next: npx affitor-tracker verify.',
+      );
       return finish(installFailed ? EXIT.failed : outcome());
     },
   );
 }
 
+const isLocalApi = (api: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(api).hostname);
+
 /** A local sandbox answering at `api` knows its own (generated) program key: its loopback-only admin state says it. */
 async function runningSandboxKey(api: string): Promise<string | undefined> {
-  const host = new URL(api).hostname;
-  if (host !== 'localhost' && host !== '127.0.0.1' && host !== '[::1]') return undefined;
+  if (!isLocalApi(api)) return undefined;
   try {
     const response = await fetch(`${api}/sandbox/state?limit=1`, { signal: AbortSignal.timeout(1500) });
     const state = (await response.json()) as { api_key?: unknown };

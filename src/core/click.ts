@@ -269,7 +269,7 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     writePendingClick(record);
     // The landing's first attempt may have left already, from the every-page script: its answer is this attempt's.
     const sent = takeSentClick(record);
-    const [status, body] = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
+    const { status, body } = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
     if (current != generation) return;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.

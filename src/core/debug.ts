@@ -52,7 +52,10 @@ export function runDebugExtras([settings, aff, pageview, send, setPrinter]: Debu
   // Test mode: stored as a test event, creating no customer, and it never writes cookies.
   const body = Object.assign({}, pageview, { additional_data: { test_mode: true, program_id: settings.programId } });
   console.log('[Affitor] Sending test click event:', body);
-  void send(CLICK_PATH, body, settings.apiBase).then((outcome) => console.log('[Affitor] Test click event response:', ...outcome));
+  void send(CLICK_PATH, body, settings.apiBase).then(({ status, body, error }) => {
+    if (status) console.log('[Affitor] Test click event response:', status, body);
+    else console.log('[Affitor] Test click event failed:', error);
+  });
 }
 
 /** Test hook: a fresh page. */

@@ -82,7 +82,7 @@ function storeLeads(change: (leads: PendingLeads) => void) {
 const deliver = (key: string, body: LeadBody, api?: string | null) =>
   new Promise<void>((firstDone) => {
     void retryWhileAllowed(async () => {
-      const [status, answer, detail] = await send(LEAD_PATH, body, api);
+      const { status, body: answer, error: detail } = await send(LEAD_PATH, body, api);
       const ok = isSuccess(status);
       const again = !ok && isRetryable(status);
       if (ok) {

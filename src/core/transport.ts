@@ -1,13 +1,20 @@
 // The one way the tracker talks to the API: a keepalive JSON POST with no credentials or auth
-// (docs/protocol.md §3.3, protocol §3.6), reduced to an outcome tuple so callers never see an exception;
+// (docs/protocol.md §3.3, protocol §3.6), reduced to an outcome so callers never see an exception;
 // and the one retry loop, shared by clicks and leads. Pure "post this": which origin, and whether
 // the visitor allows it at all, is the composition root's business (tracker.ts `send`).
 import { sleep } from '../shared/sleep.js';
 import { Line } from './lines.js';
 import { note } from './log.js';
 
-/** `[status, parsed JSON body, error]`; status 0 = the request failed or fetch threw (the error is third). */
-export type Outcome = [status: number, body?: Record<string, unknown>, detail?: unknown];
+/** What one request came to; never an exception. */
+export interface Outcome {
+  /** The answer's status; 0 when the request failed or fetch threw. */
+  status: number;
+  /** The answer's body, when it was JSON. */
+  body?: Record<string, unknown>;
+  /** Why the request failed (status 0). */
+  error?: unknown;
+}
 
 /** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
 export type Send = (path: string, body: object, api?: string | null, sent?: Promise<Response>) => Promise<Outcome>;
@@ -40,12 +47,10 @@ export async function post(url: string, body: object, sent?: Promise<Response>):
     try {
       answer = res.json ? await res.json() : JSON.parse(await res.text());
     } catch (e) {}
-    return [res.status || (res.ok ? 200 : 400), answer];
+    return { status: res.status || (res.ok ? 200 : 400), body: answer };
   } catch (e) {
     note(Line.RequestFailed, e);
-    // A hole, not `undefined`: the script ships every byte (`void 0` is 6 more).
-    // oxlint-disable-next-line no-sparse-arrays
-    return [0, , e];
+    return { status: 0, error: e };
   }
 }
 

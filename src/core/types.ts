@@ -4,7 +4,7 @@
 export interface AffitorInitOptions {
   /** Affitor program id; numbers and numeric strings are accepted (`parseInt(v, 10)`). */
   programId?: number | string | null;
-  /** Logs every decision with an `[Affitor]` prefix; see the README's "Debug mode". */
+  /** Logs every decision with an `[Affitor]` prefix; see docs/script-tag.md#debug-mode. */
   debug?: boolean | string | null;
   /** Cookie `domain=` attribute; by default the broadest domain the browser accepts. */
   cookieDomain?: string | null;

@@ -5,9 +5,9 @@
 // the source the app names (Next.js's `cookies`, or the request of a per-request config).
 // Nothing here imports next-auth or @auth/core: their events have this one shape.
 import { clickIdFrom, clickIdsFrom, type ClickSource } from '../server/click-source.js';
-import { recordAccountLead, type AccountLeadRecorder, type LeadErrorHandler } from '../server/account-lead.js';
+import { clientOf, isAccountLeadClient, recordAccountLead, type AccountLeadClient, type LeadErrorHandler } from '../server/account-lead.js';
 
-export type { AccountLeadRecorder, LeadErrorHandler } from '../server/account-lead.js';
+export type { AccountLeadClient, AccountLeadRecorder, LeadErrorHandler } from '../server/account-lead.js';
 export type { ClickSource } from '../server/click-source.js';
 
 /** What `events.createUser` receives in next-auth v4 and Auth.js v5: the adapter's new user. */
@@ -16,8 +16,12 @@ export interface CreateUserMessage {
 }
 
 export interface AffitorCreateUserOptions {
-  /** Your server client, `new Affitor({ apiKey })` from `affitor-tracker/server`; only `trackLead` is used. */
-  affitor: AccountLeadRecorder;
+  /**
+   * Your server client from `affitor-tracker/server`, or a function that makes it at the first new
+   * account: `() => new Affitor({ apiKey: process.env.AFFITOR_API_KEY! })`, which builds without the
+   * key in the build's environment. Only `trackLead` is used.
+   */
+  affitor: AccountLeadClient;
   /**
    * Where the visitor's click is read when the user is created: anything `clickIdFrom` takes, or a
    * promise of it. In Next.js (App Router) pass `cookies` from `next/headers`; with a config made
@@ -39,20 +43,22 @@ export interface AffitorCreateUserOptions {
  * import { Affitor } from 'affitor-tracker/server';
  * import { affitorCreateUser } from 'affitor-tracker/next-auth';
  *
- * const affitor = new Affitor({ apiKey: process.env.AFFITOR_API_KEY! });
  * export const { handlers, auth, signIn, signOut } = NextAuth({
  *   adapter, providers,
- *   events: { createUser: affitorCreateUser({ affitor, clickFrom: cookies }) },
+ *   events: {
+ *     createUser: affitorCreateUser({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }), clickFrom: cookies }),
+ *   },
  * });
  * ```
  * The lead's customer key is the user's id, with the user's email. It never throws.
  */
 export function affitorCreateUser(options: AffitorCreateUserOptions): (message: CreateUserMessage) => Promise<void> {
-  if (!options || typeof options.affitor?.trackLead !== 'function') {
+  if (!options || !isAccountLeadClient(options.affitor)) {
     throw new TypeError(
-      "affitor-tracker/next-auth: pass your server client, affitorCreateUser({ affitor: new Affitor({ apiKey }), clickFrom: cookies }) with Affitor from 'affitor-tracker/server'.",
+      "affitor-tracker/next-auth: pass your server client, affitorCreateUser({ affitor: () => new Affitor({ apiKey }), clickFrom: cookies }) with Affitor from 'affitor-tracker/server'.",
     );
   }
+  const client = clientOf(options.affitor);
   if (options.clickFrom !== undefined && typeof options.clickFrom !== 'function') {
     throw new TypeError('affitor-tracker/next-auth: `clickFrom` must be a function, e.g. `cookies` from next/headers or `() => request`.');
   }
@@ -73,7 +79,7 @@ export function affitorCreateUser(options: AffitorCreateUserOptions): (message: 
         // An onError that throws must not fail the sign-in.
       }
     }
-    await recordAccountLead(options.affitor, {
+    await recordAccountLead(client, {
       customerKey,
       email,
       clickId: clickIdFrom(source),

@@ -6,6 +6,15 @@ import type { Affitor } from './client.js';
 /** A server client of either style (`new Affitor({ apiKey })` or `new Affitor(apiKey)`); only `trackLead` is used. */
 export type AccountLeadRecorder = Pick<Affitor<'result'>, 'trackLead'> | Pick<Affitor<'body'>, 'trackLead'>;
 
+/**
+ * The client an auth entry is given: the client itself, or a function that makes it at the first new
+ * account. The function form keeps `new Affitor({ apiKey: process.env.AFFITOR_API_KEY! })` out of
+ * module evaluation, so `next build` (which evaluates the auth config without the runtime's
+ * environment) does not fail on a missing key. It may return null (no key configured): that
+ * account's lead is then reported to `onError` instead of sent.
+ */
+export type AccountLeadClient = AccountLeadRecorder | (() => AccountLeadRecorder | null | undefined);
+
 /** Told when a new account's lead could not be recorded. */
 export type LeadErrorHandler = (error: Error, account: { customerKey: string; email: string | null }) => void;
 
@@ -26,11 +35,34 @@ const logFailure: LeadErrorHandler = (error, account) =>
 export const accountLeadKey = (library: string, customerKey: string) =>
   `${library}-lead-${encodeURIComponent(customerKey)}`.slice(0, 255);
 
+/** True for what an auth entry accepts as its `affitor` option. */
+export const isAccountLeadClient = (client: unknown): client is AccountLeadClient =>
+  typeof client === 'function' || typeof (client as { trackLead?: unknown } | null | undefined)?.trackLead === 'function';
+
+/**
+ * The client of an entry's `affitor` option, made once: a function is called at the first new
+ * account and its client kept (so its retries and outbox live on); until it returns one, each new
+ * account calls it again, and a throw or a null is that account's error.
+ */
+export function clientOf(client: AccountLeadClient): () => AccountLeadRecorder {
+  if (typeof client !== 'function') return () => client;
+  let made: AccountLeadRecorder | null = null;
+  return () => {
+    if (made) return made;
+    const value = client();
+    if (!value || typeof value.trackLead !== 'function') {
+      throw new Error('no Affitor client: the `affitor` function returned none (is AFFITOR_API_KEY set where the server runs?)');
+    }
+    made = value;
+    return made;
+  };
+}
+
 /** Records the lead; resolves when done, never rejects (failures go to `onError`). */
-export async function recordAccountLead(affitor: AccountLeadRecorder, lead: AccountLead): Promise<void> {
+export async function recordAccountLead(client: () => AccountLeadRecorder, lead: AccountLead): Promise<void> {
   let failure: Error | null = null;
   try {
-    const reply: unknown = await affitor.trackLead(
+    const reply: unknown = await client().trackLead(
       {
         customerExternalId: lead.customerKey,
         email: lead.email,

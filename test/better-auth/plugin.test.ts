@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { affitor, type AccountLeadRecorder } from '../../src/better-auth/index';
+import { affitor, type AccountLeadClient } from '../../src/better-auth/index';
 import { Affitor } from '../../src/server/index';
 import { providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
 
@@ -17,7 +17,7 @@ afterEach(() => sb.close());
 
 const ORIGIN = 'http://localhost:3000';
 
-async function authWith(client: AccountLeadRecorder, onError?: Parameters<typeof affitor>[0]['onError']) {
+async function authWith(client: AccountLeadClient, onError?: Parameters<typeof affitor>[0]['onError']) {
   const options = {
     baseURL: ORIGIN,
     secret: 'a-test-secret-that-is-long-enough-for-better-auth-0123456789',
@@ -103,7 +103,41 @@ describe('affitor() better-auth plugin', () => {
     errors.mockRestore();
   });
 
+  it('a client given as a function is made at the first new account, once, so the config loads without the key', async () => {
+    const made: Affitor[] = [];
+    // What `next build` does: evaluate the config where AFFITOR_API_KEY is not set. Only the
+    // function form survives that; the eager form throws there.
+    const unsetKey = process.env.AFFITOR_TEST_UNSET_KEY;
+    expect(() => affitor({ affitor: new Affitor({ apiKey: unsetKey! }) })).toThrow(/`apiKey` is required/);
+    const auth = await authWith(() => {
+      const client = new Affitor({ apiKey: sb.affitorKey, apiUrl: sb.client.sandbox.url, retries: 0 });
+      made.push(client);
+      return client;
+    });
+    expect(made).toEqual([]);
+    for (const name of ['fay', 'gus']) {
+      const clickId = await sb.client.click('PARTNER_A');
+      const signUp = await auth.handler(post('/sign-up/email', { email: `${name}@example.com`, password: 'correct horse battery', name }, `affitor_click_id=${clickId}`));
+      expect(signUp.status).toBe(200);
+    }
+    expect(made).toHaveLength(1);
+    expect(await sb.leads()).toHaveLength(2);
+  });
+
+  it('a function that finds no key reports that account and is asked again at the next one', async () => {
+    const reported: string[] = [];
+    let key: string | undefined;
+    const auth = await authWith(() => (key ? new Affitor({ apiKey: key, apiUrl: sb.client.sandbox.url, retries: 0 }) : null), (error) => reported.push(error.message));
+    const first = await auth.handler(post('/sign-up/email', { email: 'hal@example.com', password: 'correct horse battery', name: 'Hal' }, `affitor_click_id=${sb.clickId}`));
+    expect(first.status).toBe(200);
+    expect(reported).toEqual([expect.stringMatching(/no Affitor client.*AFFITOR_API_KEY/)]);
+    key = sb.affitorKey;
+    const second = await auth.handler(post('/sign-up/email', { email: 'ida@example.com', password: 'correct horse battery', name: 'Ida' }, `affitor_click_id=${sb.clickId}`));
+    expect(second.status).toBe(200);
+    expect(await sb.calls('lead')).toHaveLength(1);
+  });
+
   it('refuses a missing client with a TypeError that says what to pass', () => {
-    expect(() => affitor({} as never)).toThrow(/affitor\(\{ affitor: new Affitor\(\{ apiKey \}\) \}\)/);
+    expect(() => affitor({} as never)).toThrow(/affitor\(\{ affitor: \(\) => new Affitor\(\{ apiKey \}\) \}\)/);
   });
 });

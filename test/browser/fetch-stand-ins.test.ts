@@ -29,12 +29,12 @@ describe('fetch stand-ins without headers or statusText', () => {
   it('text() only: the body is parsed from the text', async () => {
     vi.stubGlobal('fetch', async () => ({ ok: true, status: 200, text: async () => JSON.stringify({ ...clickAnswer, click_id: 'cust_1_2' }) }));
     const { post } = await import('../../src/core/transport');
-    expect(await post('https://api.example/api/v1/track/click', {})).toEqual([200, { ...clickAnswer, click_id: 'cust_1_2' }]);
+    expect(await post('https://api.example/api/v1/track/click', {})).toEqual({ status: 200, body: { ...clickAnswer, click_id: 'cust_1_2' } });
   });
 
   it('a 400 stand-in with neither statusText nor headers is a final answer, not a network error', async () => {
     vi.stubGlobal('fetch', async () => ({ ok: false, status: 400, json: async () => ({ error: 'Referral link not found' }) }));
     const { post } = await import('../../src/core/transport');
-    expect(await post('https://api.example/api/v1/track/click', {})).toEqual([400, { error: 'Referral link not found' }]);
+    expect(await post('https://api.example/api/v1/track/click', {})).toEqual({ status: 400, body: { error: 'Referral link not found' } });
   });
 });

@@ -85,6 +85,62 @@ describe('a landing', () => {
   });
 });
 
+describe('cookie lifetime (protocol §3.3, §4.1)', () => {
+  const DAY = 86_400_000;
+  const attributionCookies = () => ['affitor_click_id', 'customer_code', 'affitor_aff_url', 'affitor_click_ids'].map(cookie);
+
+  it("lasts the click answer's cookie_window_days, not the default 60", async () => {
+    fakeApi({ status: 200, body: { success: true, click_id: 'cust_1_1', cookie_window_days: 30 } });
+    await load(landing());
+    expect(attributionCookies().every(Boolean)).toBe(true);
+    vi.setSystemTime(Date.now() + 30 * DAY - 60_000);
+    expect(attributionCookies().every(Boolean)).toBe(true);
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+    expect(attributionCookies()).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it('lasts 60 days when the answer names no window (or a useless one)', async () => {
+    fakeApi({ status: 200, body: { success: true, click_id: 'cust_1_1', cookie_window_days: -5 } });
+    await load(landing());
+    vi.setSystemTime(Date.now() + 60 * DAY - 60_000);
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+    expect(cookie('affitor_click_id')).toBeUndefined();
+  });
+});
+
+describe('write-ahead (protocol §3.4)', () => {
+  it('the pending record, with this attempt counted, is stored before each attempt is sent', async () => {
+    const atSend: (string | undefined)[] = [];
+    const answers = [503, 503, 200];
+    vi.stubGlobal('fetch', async () => {
+      atSend.push(cookie('affitor_pending_click'));
+      const status = answers.shift()!;
+      return new Response(JSON.stringify(status == 200 ? CLICK_OK.body : {}), { status });
+    });
+    const url = landing();
+    startPage();
+    attribute('P1', url);
+    await vi.runAllTimersAsync();
+    await click;
+    expect(atSend.map((r) => r && (JSON.parse(r) as { affiliate_url: string; attempts: number }))).toEqual([
+      expect.objectContaining({ affiliate_url: url, attempts: 1 }),
+      expect.objectContaining({ affiliate_url: url, attempts: 2 }),
+      expect.objectContaining({ affiliate_url: url, attempts: 3 }),
+    ]);
+    expect(cookie('affitor_pending_click')).toBeUndefined();
+  });
+
+  it('a click whose request never ends leaves its record for the next page', async () => {
+    vi.stubGlobal('fetch', () => new Promise(() => {}));
+    const url = landing();
+    startPage();
+    attribute('P1', url);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(JSON.parse(cookie('affitor_pending_click')!)).toMatchObject({ affiliate_url: url, attempts: 1 });
+  });
+});
+
 describe('the next page load', () => {
   it('resends a click an earlier page left pending, with its session_id, and no record stays behind', async () => {
     fakeApi('network-error');

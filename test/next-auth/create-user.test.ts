@@ -137,8 +137,26 @@ describe('affitorCreateUser with @auth/core', () => {
     expect(await sb.calls('lead')).toHaveLength(1);
   });
 
+  it('a client given as a function is made at the first new user, once', async () => {
+    let made = 0;
+    let cookie = `affitor_click_id=${sb.clickId}`;
+    const createUser = affitorCreateUser({
+      affitor: () => {
+        made++;
+        return sb.affitor;
+      },
+      clickFrom: () => cookie,
+    });
+    expect(made).toBe(0);
+    await createUser({ user: { id: 'usr_dee', email: 'dee@example.com' } });
+    cookie = `affitor_click_id=${await sb.client.click('PARTNER_A')}`;
+    await createUser({ user: { id: 'usr_eve', email: 'eve@example.com' } });
+    expect(made).toBe(1);
+    expect(await sb.leads()).toHaveLength(2);
+  });
+
   it('refuses a missing client or a clickFrom that is not a function', () => {
-    expect(() => affitorCreateUser({} as never)).toThrow(/affitorCreateUser\(\{ affitor: new Affitor/);
+    expect(() => affitorCreateUser({} as never)).toThrow(/affitorCreateUser\(\{ affitor: \(\) => new Affitor/);
     expect(() => affitorCreateUser({ affitor: sb.affitor, clickFrom: 'cookies' as never })).toThrow(/`clickFrom` must be a function/);
   });
 });

@@ -92,12 +92,35 @@ describe('the sandbox process', () => {
     writeFileSync(join(buildDir, 'run.mjs'), "import { main } from './cli.js';\nawait main(process.argv.slice(2));\n");
   });
 
-  function start(args: string[]): { child: ChildProcess; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
+  function start(args: string[]): {
+    child: ChildProcess;
+    url: Promise<string>;
+    output: () => string;
+    /** Resolves once the output so far satisfies `done` (checked as each chunk arrives). */
+    printed: (done: () => boolean) => Promise<void>;
+    exited: Promise<number | null>;
+  } {
     const child = spawn(process.execPath, [join(buildDir, 'run.mjs'), 'sandbox', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout!.setEncoding('utf8').on('data', (d) => (output += d));
-    child.stderr!.setEncoding('utf8').on('data', (d) => (output += d));
+    const waiting = new Set<() => void>();
+    const append = (d: string) => {
+      output += d;
+      for (const check of waiting) check();
+    };
+    child.stdout!.setEncoding('utf8').on('data', append);
+    child.stderr!.setEncoding('utf8').on('data', append);
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const printed = (done: () => boolean) =>
+      new Promise<void>((resolvePrinted, reject) => {
+        const check = () => {
+          if (!done()) return;
+          waiting.delete(check);
+          resolvePrinted();
+        };
+        waiting.add(check);
+        check();
+        void exited.then(() => reject(new Error(`exited before the expected output:\n${output}`)));
+      });
     const url = new Promise<string>((resolveUrl, reject) => {
       const timer = setInterval(() => {
         const m = /API base\s+http:\/\/localhost:(\d+)/.exec(output);
@@ -111,7 +134,7 @@ describe('the sandbox process', () => {
         reject(new Error(`exited early:\n${output}`));
       });
     });
-    return { child, url, output: () => output, exited };
+    return { child, url, output: () => output, printed, exited };
   }
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -128,10 +151,13 @@ describe('the sandbox process', () => {
     const click = (await (await post(`${base}/api/v1/track/click`, { affiliate_url: 'http://s.test/?aff=CLI_PARTNER' })).json()) as { click_id: string };
     await post(`${base}/api/v1/track/lead`, { click_id: click.click_id, customer_key: 'cli_user', email: 'Secret.Person@Example.com' });
 
-    // Five clicks held 700 ms by the server when SIGTERM arrives: all must be answered and stored.
-    await post(`${base}/sandbox/faults`, { click: { mode: 'delay', count: 5, delayMs: 700 } });
+    // Five clicks read and held by the server when SIGTERM arrives: all must be answered and stored.
+    // The server prints a line as it starts holding each one; SIGTERM goes once all five are printed.
+    await post(`${base}/sandbox/faults`, { click: { mode: 'delay', count: 5, delayMs: 1500 } });
+    const held = () => run.output().match(/fault injected: click delayed 1500 ms/g)?.length ?? 0;
+    const heldBefore = held();
     const inFlight = Array.from({ length: 5 }, (_, i) => post(`${base}/api/v1/track/click`, { affiliate_url: `http://s.test/${i}?aff=CLI_PARTNER` }));
-    await new Promise((r) => setTimeout(r, 200));
+    await run.printed(() => held() - heldBefore === 5);
     run.child.kill('SIGTERM');
     const statuses = await Promise.all(inFlight.map(async (p) => (await p).status));
     expect(statuses).toEqual([200, 200, 200, 200, 200]);

@@ -127,7 +127,7 @@ describe('Idempotency-Key', () => {
 });
 
 describe('Idempotency-Key storage', () => {
-  it('a 5xx is not remembered: the retry with the same key is applied', async () => {
+  it('a sandbox failure rolls the call back and is not remembered: the retry with the same key is applied', async () => {
     const file = join(dir, 'five-hundred.db');
     const s = await sandboxClient({ db: file });
     const saboteur = openSqlite(file);
@@ -140,6 +140,33 @@ describe('Idempotency-Key storage', () => {
       saboteur.exec('DROP TRIGGER refuse_sales');
       const retry = await s.post(SALE, body, { ...s.auth(), 'Idempotency-Key': 'k-5xx' });
       expect([retry.status, retry.headers.get('idempotent-replayed')]).toEqual([200, null]);
+    } finally {
+      saboteur.close();
+      await s.sandbox.close();
+    }
+  });
+
+  it('a 5xx after the sale was written (its commission failed) is not replayed as done, and the retry applies nothing twice', async () => {
+    const file = join(dir, 'commission-failed.db');
+    const s = await sandboxClient({ db: file });
+    const saboteur = openSqlite(file);
+    try {
+      const clickId = await s.click();
+      // The commission step fails; the sale row before it stays written (protocol §5.3, §10.23).
+      saboteur.exec("CREATE TRIGGER refuse_commissions BEFORE INSERT ON commissions BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END");
+      const body = { click_id: clickId, transaction_id: 'idem_commission', amount_cents: 100 };
+      const failed = await s.post(SALE, body, { ...s.auth(), 'Idempotency-Key': 'k-commission' });
+      expect([failed.status, failed.body]).toEqual([500, { error: 'Failed to create commission' }]);
+      expect((await s.state()).counts).toMatchObject({ sales: 1, commissions: 0 });
+      saboteur.exec('DROP TRIGGER refuse_commissions');
+      const retry = await s.post(SALE, body, { ...s.auth(), 'Idempotency-Key': 'k-commission' });
+      // Not the stored 500 replayed: the call runs again and finds its sale recorded.
+      expect([retry.status, retry.headers.get('idempotent-replayed'), retry.body]).toEqual([
+        409,
+        null,
+        { error: 'Duplicate transaction_id. This sale has already been recorded.' },
+      ]);
+      expect((await s.state()).counts).toMatchObject({ sales: 1, commissions: 0 });
     } finally {
       saboteur.close();
       await s.sandbox.close();

@@ -8,6 +8,8 @@ import { sandboxClient, type Client, type Json } from '../sandbox/helpers';
 export interface ProviderSandbox {
   client: Client;
   affitor: Affitor;
+  /** The sandbox program's API key, for clients a test makes itself. */
+  affitorKey: string;
   clickId: string;
   /** The sandbox's sales, oldest first. */
   sales(): Promise<Json[]>;
@@ -32,6 +34,7 @@ export async function providerSandbox(): Promise<ProviderSandbox> {
   return {
     client,
     affitor,
+    affitorKey: client.sandbox.apiKey,
     clickId,
     sales: async () => [...(await state()).sales].reverse(),
     refunds: async () => [...(await state()).refunds].reverse(),

@@ -335,7 +335,7 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
   if (project.dependsOn('express')) plan.stack.push('express');
   if (project.dependsOn('fastify')) plan.stack.push('fastify');
   if (modules.some(createsHttpServer)) plan.stack.push('node-http');
-  const framework = plan.stack.some((s) => s === 'remix' || s === 'sveltekit' || s === 'nuxt' || s === 'astro');
+  const framework = frameworkRunsServerCode(project, plan.stack);
   const server = next ? 'next' : plan.stack.some((s) => s === 'express' || s === 'fastify' || s === 'node-http') ? 'node' : framework ? 'framework' : null;
   const context = { modules, envSource: plan.stack.includes('sveltekit') ? 'sveltekit' : 'process.env' } as const;
 
@@ -376,9 +376,26 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
     plan.todo('.', 'Stripe Checkout without a webhook in this app: connect your Stripe account to Affitor, or add a webhook route that calls handleStripeWebhook (affitor-tracker/stripe) after stripe.webhooks.constructEvent');
   }
   if (checkout.length === 0 && webhooks.length === 0 && server) {
-    plan.todo('.', 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (docs/init.md "Sales")');
+    plan.todo('.', 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (docs/init.md#sales-stripe-checkout-and-the-webhook)');
   }
   return server;
+}
+
+/**
+ * A framework app with code that runs on a server (where AFFITOR_API_KEY can be read): Remix / React
+ * Router routes, SvelteKit's server files, Nuxt's server/ directory, an Astro site built for a server
+ * (an adapter, or `output: 'server'`). A static site has none: it gets the tag, and no key in .env.
+ */
+function frameworkRunsServerCode(project: Project, stack: StackName[]): boolean {
+  if (stack.includes('remix')) return true;
+  if (stack.includes('sveltekit')) return project.files.some((f) => /(^|\/)(\+page\.server|\+layout\.server|\+server|hooks\.server)\.[jt]s$/.test(f) || f.startsWith('src/lib/server/'));
+  if (stack.includes('nuxt')) return project.files.some((f) => /^(src\/)?server\//.test(f));
+  if (stack.includes('astro')) {
+    const config = project.files.find((f) => /^astro\.config\.[cm]?[jt]s$/.test(f));
+    const source = config ? (project.read(config) ?? '') : '';
+    return /\badapter\s*:/.test(source) || /\boutput\s*:\s*['"](server|hybrid)['"]/.test(source);
+  }
+  return false;
 }
 
 function createsHttpServer(module: ParsedModule): boolean {

@@ -354,7 +354,7 @@ export function addSignupLead(target: SignupHandler, context: LeadContext): Edit
   const program = module.ast.program;
   if (containsCall(body, 'trackLead')) return present;
   const click = clickSource(target);
-  const manual = 'add `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId })` after the account is created by hand (docs/init.md "Leads")';
+  const manual = 'add `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId })` after the account is created by hand (docs/init.md#signups-the-lead)';
   if (!click) return refused(`line ${target.line}: the handler receives no request init can read the click id from (its first parameter is neither a name nor \`{ request }\`); ${manual}`);
   if (!handler.async) return refused(`line ${target.line}: the signup handler is not async; ${manual}`);
 

@@ -186,7 +186,7 @@ export function addWebhookHandler(module: ParsedModule, programId: string, block
       continue;
     }
     if (!handler || !handler.async) {
-      outcomes.push(refused(`${line}: the webhook handler is not an async function; add handleStripeWebhook by hand (README "Self-hosted webhook")`));
+      outcomes.push(refused(`${line}: the webhook handler is not an async function; add handleStripeWebhook by hand (docs/stripe.md#self-hosted-webhook)`));
       continue;
     }
     const args = path.node.arguments as Expression[];

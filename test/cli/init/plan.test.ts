@@ -1,10 +1,13 @@
 // `init` on the fixture projects: the planned diff, what --yes writes, idempotence (a second run
 // changes nothing), the refusals, and that every edited file still parses.
 import { parse as babelParse } from '@babel/parser';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planInit, run, SANDBOX_API, type InitPlan } from '../../../src/cli/init.js';
+import { recordSandbox } from '../../../src/sandbox/discovery.js';
+import { startSandbox } from '../../../src/sandbox/server.js';
 import { copyFixture, projectOf, remove, snapshotFiles } from './fixture.js';
 
 const options = { programId: '1', api: SANDBOX_API };
@@ -228,6 +231,41 @@ describe('init options and modes', () => {
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stdout).toContain('Run again with --yes');
     expect(snapshotFiles(dir)).toEqual(before);
+  });
+
+  it('a static site gets no server key in .env (it has no code that could read it); a site built for a server does', () => {
+    const envOf = (plan: InitPlan) => plan.changes.find((c) => c.file === '.env')?.contents ?? '';
+    const astro = fixture('corpus/astro');
+    const statics = planInit(astro, options);
+    expect(statics.changes.map((c) => c.file)).toEqual(['src/layouts/Base.astro']);
+    expect(statics.skipped).toEqual([{ file: '.', kind: 'todo', reason: expect.stringContaining('no server code found: after the account is created, call window.affitor.signup') }]);
+    writeFileSync(join(astro, 'astro.config.mjs'), "import node from '@astrojs/node';\nexport default { output: 'server', adapter: node({ mode: 'standalone' }) };\n");
+    expect(envOf(planInit(astro, options))).toContain('AFFITOR_API_KEY=');
+    expect(envOf(planInit(fixture('corpus/nuxt'), options))).toBe('');
+    expect(envOf(planInit(fixture('corpus/sveltekit'), options))).toContain('AFFITOR_API_KEY='); // +page.server.ts
+  });
+
+  it('the closing advice names a sandbox that is already running instead of telling to start one', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'affitor-init-state-'));
+    vi.stubEnv('XDG_STATE_HOME', state);
+    const sandbox = await startSandbox({ port: 0, db: ':memory:' });
+    try {
+      const none = await runInit([fixture('node-http'), '--yes', '--no-install', '--api', 'http://localhost:1']);
+      expect(none.stdout).toContain('Next: npx affitor-tracker sandbox, then npx affitor-tracker verify.');
+      const url = `http://localhost:${sandbox.port}`;
+      recordSandbox(url);
+      const dir = fixture('node-http');
+      const running = await runInit([dir, '--yes', '--no-install']);
+      expect(running.stdout).toContain(`Next: npx affitor-tracker verify (the sandbox is running at ${url}; its live console: ${url}/console).`);
+      expect(running.stdout).not.toContain('npx affitor-tracker sandbox,');
+      expect(readFileSync(join(dir, '.env'), 'utf8')).toContain(`AFFITOR_API_URL=${url}\n`);
+      const production = await runInit([fixture('node-http'), '--yes', '--no-install', '--api', 'https://api.affitor.com']);
+      expect(production.stdout).toContain('Next: npx affitor-tracker verify.');
+    } finally {
+      await sandbox.close();
+      vi.unstubAllEnvs();
+      remove(state);
+    }
   });
 
   it('bad arguments and a missing directory exit 2 with the reason', async () => {
