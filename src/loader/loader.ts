@@ -260,8 +260,8 @@ function start(tag: HTMLScriptElement | null, attr: (name: string) => string | n
     if (!locks) send();
     else {
       // Resolves once this tab holds the lock and has sent the click or left the landing to the core.
-      page.decided = new Promise((decided) =>
-        locks
+      page.decided = new Promise((decided) => {
+        void locks
           .request('affitor_click', () =>
             // `cookieStore` asks the browser's own store: document.cookie may still show this
             // renderer's copy from before another tab's write.
@@ -277,8 +277,8 @@ function start(tag: HTMLScriptElement | null, attr: (name: string) => string | n
               }),
           )
           // No lock for this page (an opaque origin): the core decides without one.
-          .catch(() => decided(0)),
-      );
+          .catch(() => decided(0));
+      });
     }
     loadCore();
   }
