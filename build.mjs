@@ -40,8 +40,8 @@ const scriptCommon = {
   write: false,
 };
 // A second minification pass (build time only): terser's compressor, run to a fixed point, finds
-// what esbuild's one pass leaves (inlining single-use functions, merging statements): ~260 B gzip
-// on the main script. Its two unsafe options are sound for this code, which never calls its own
+// what esbuild's one pass leaves (inlining single-use functions, merging statements; its saving is
+// in docs/figures.md). Its two unsafe options are sound for this code, which never calls its own
 // functions with `new`, nor compares anything but numbers: `unsafe_arrows` (a function expression
 // that does not use `this` or `arguments` becomes an arrow), `unsafe_comps` (`a < 0` → `0 > a`).
 // Measured and left off: `unsafe` (String(x) → x + "", which throws for a Symbol), and
@@ -52,8 +52,7 @@ const terserOptions = {
   format: {
     // V8's explicit compile hint, first line: compile every function eagerly while the script
     // streams in, off the main thread, instead of pre-parsing them there and compiling each again
-    // on its first call. Measured: a plain visit's main-thread ScriptDuration 8.45 → 5.22 ms
-    // (median of 21) for 29 bytes.
+    // on its first call: less main-thread CPU on every visit for a few bytes (docs/figures.md).
     preamble: '//# allFunctionsCalledOnLoad',
   },
 };
@@ -149,11 +148,30 @@ const otherBuildsAreExternal = {
     });
   },
 };
+// recast (init's code printer) is bundled in, with what only it uses: its package declares Node ≥ 22
+// only because its own CI dropped older lines, so as a dependency it made npm warn every Node 20
+// install (EBADENGINE), while this package supports Node 20 and tests init on it. The other
+// dependencies (package.json's) stay external, so no package is shipped twice.
+const runtimeDependencies = Object.keys(JSON.parse(readFileSync('package.json', 'utf8')).dependencies);
+const packageName = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const onlyRecastIsBundled = {
+  name: 'only-recast-is-bundled',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = packageName(args.path);
+      const bundled = name === 'recast' || (args.importer.includes('/node_modules/') && !runtimeDependencies.includes(name));
+      return bundled ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 await esbuild.build({
   entryPoints: cliCommands.map((command) => `src/cli/${command}.ts`),
   outdir: 'dist/cli',
   ...nodeCommon,
-  plugins: [otherBuildsAreExternal],
+  packages: undefined,
+  plugins: [otherBuildsAreExternal, onlyRecastIsBundled],
+  // recast is CommonJS: its require() calls need a require in this ES module.
+  banner: { js: "import { createRequire as createRequireForBundledCommonJs } from 'node:module';\nconst require = createRequireForBundledCommonJs(import.meta.url);" },
 });
 // affitor-tracker/testing, /testing/msw, /testing/playwright: Node entries for the integrator's own
 // tests, each importing only its own test library (msw, @playwright/test: optional peers), the
@@ -167,9 +185,12 @@ await esbuild.build({
 });
 if (existsSync('src/sandbox/public')) cpSync('src/sandbox/public', 'dist/sandbox/public', { recursive: true });
 
-for (const project of ['tsconfig.types.json', 'tsconfig.types-node.json']) {
-  const tsc = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
-  if (tsc.status !== 0) process.exit(tsc.status || 1);
+// `--no-types`: `npm start` runs from dist/ and needs no declarations (nor the TypeScript install).
+if (!process.argv.includes('--no-types')) {
+  for (const project of ['tsconfig.types.json', 'tsconfig.types-node.json']) {
+    const tsc = spawnSync('npx', ['tsc', '-p', project], { stdio: 'inherit' });
+    if (tsc.status !== 0) process.exit(tsc.status || 1);
+  }
 }
 
 console.log(`dist/affitor-tracker.js ${script.length} B raw; SRI ${sri}`);

@@ -3,9 +3,12 @@
 //   2. attw (esm-only profile)   each entry's types resolve under node16 (ESM) and bundler resolution
 //   3. npm pack --dry-run        every packed file is on the allow-list, nothing on the deny-list ships,
 //                                and every file users need is there
+//   4. engines                  every package installed with ours admits each Node our `engines` admits,
+//                                so npm warns no supported Node (EBADENGINE)
 // Exits non-zero listing every problem found.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import semver from 'semver';
 
 const problems = [];
 
@@ -132,6 +135,14 @@ if (pack.status !== 0) {
 
   for (const file of tarball.files) console.log(`${String(file.size).padStart(8)} B  ${file.path}`);
   console.log(`${tarball.entryCount} files, packed ${tarball.size} B, unpacked ${tarball.unpackedSize} B`);
+}
+
+console.log('\n--- engines (package-lock.json, runtime packages)');
+const ourNode = JSON.parse(readFileSync('package.json', 'utf8')).engines.node;
+for (const [path, entry] of Object.entries(JSON.parse(readFileSync('package-lock.json', 'utf8')).packages)) {
+  const theirNode = entry.engines?.node;
+  if (!path || entry.dev || entry.devOptional || !theirNode) continue;
+  if (!semver.subset(ourNode, theirNode)) problems.push(`${path.replace(/^.*node_modules\//, '')} needs Node ${theirNode}, outside ours (${ourNode}): npm would warn on a supported Node`);
 }
 
 if (problems.length) {

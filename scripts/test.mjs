@@ -1,5 +1,4 @@
 // `npm test`: install dependencies if needed, build, type-check, unit tests, then browser tests. Stops at the first failing stage.
-// The unit, CLI and sandbox suites on Node 22 and 24: `node scripts/other-nodes.mjs` (not yet green there).
 import { spawnSync } from 'node:child_process';
 import { ensureDeps } from './ensure-deps.mjs';
 
@@ -14,6 +13,7 @@ const stages = [
   ['package (publint, attw, pack list)', 'node', ['scripts/check-package.mjs']],
   ['docs site (vitepress build, link check, llms.txt)', 'node', ['scripts/docs.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run']],
+  ['unit, CLI and sandbox tests on Node 22 and 24', 'node', ['scripts/other-nodes.mjs']],
   ['browser (ensure chromium)', 'node', ['scripts/ensure-chromium.mjs']],
   ['browser tests (playwright)', 'npx', ['playwright', 'test']],
 ];

@@ -4,13 +4,14 @@
 import { isTracker, publish } from './core/facade.js';
 import { DEFAULT_API_BASE } from './shared/constants.js';
 import { click } from './core/click.js';
-import { type Settings, defaultSettings, readSettings, settings, useSettings } from './core/config.js';
+import { type Settings, defaultSettings, pageSettings, readSettings, usePageSettings } from './core/config.js';
 import { error, setDebug } from './core/log.js';
 import { createConsent } from './core/consent.js';
-import type { Gate } from './core/gate.js';
 import { runDebugExtras } from './core/debug.js';
 import { enablePlus } from './core/plus.js';
-import { begin, debugHooks, passNow, tracker, useConsentMode, whenShown } from './core/tracker.js';
+import {
+  begin, dataWith, debugHooks, passNow, signupWith, trackClickWith, trackLeadWith, tracker, useConsentMode, whenShown,
+} from './core/tracker.js';
 import type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead } from './core/types.js';
 
 export type { AffitorApi, AffitorData, AffitorInitOptions, AffitorLegacyLead, AffitorQueueCommand } from './core/types.js';
@@ -24,34 +25,9 @@ const noData: AffitorData = { clickId: null, programId: null, hasAttribution: fa
  * first `init` of either kind.
  */
 function prepareLibrary() {
-  useConsentMode(consentKeepingCallSettings);
+  useConsentMode(createConsent);
   enablePlus();
   debugHooks.run = runDebugExtras;
-}
-
-/** Runs `run` with `s` as the current settings, and puts back those it found. */
-function withSettings<T>(s: Settings, run: () => T): T {
-  const found = settings;
-  useSettings(s);
-  try {
-    return run();
-  } finally {
-    useSettings(found);
-  }
-}
-
-/**
- * Consent mode, where a call kept while consent is pending runs on `consent(true)` with the
- * settings it was made with: an instance's `trackClick`, `signup` and `trackLead` with the
- * instance's API and program id, as they run at once without consent mode.
- */
-function consentKeepingCallSettings(begin: (url: string) => void) {
-  const { gate, granted } = createConsent(begin);
-  const wait: Gate['wait'] = (call) => {
-    const made = settings;
-    gate.wait(() => withSettings(made, call));
-  };
-  return { gate: { ...gate, wait }, granted };
 }
 
 /** Passed by `init()` to construct the page's tracker, which has no settings of its own. */
@@ -81,37 +57,35 @@ export class AffitorTracker implements AffitorApi {
   }
 
   /**
-   * Runs a call of the page's tracker with this instance's settings current for its synchronous
-   * start, which is when the core captures what the call uses later (src/core/config.ts). Only
-   * the API, program id and debug flag are the instance's: consent, bots and the cookies' domain
-   * are the page's, which an instance's `cookieDomain` becomes when the page has none.
+   * Runs a call of the core with the settings it is made with, passed down explicitly: the page's
+   * for the page's tracker; for an instance, the page's with the instance's API, program id and
+   * debug flag. Consent, bots and the cookies' domain are the page's, which an instance's
+   * `cookieDomain` becomes when the page has none.
    */
-  private call<T>(run: () => T, onServer: T): T {
+  private call<T>(run: (settings: Settings) => T, onServer: T): T {
     if (!inBrowser()) return onServer;
     const own = this.own;
-    if (!own) return run();
+    if (!own) return run(pageSettings);
     // The page's waiting first pass (a plain visit's) is the page's: it resends what earlier pages
-    // left pending to where they were going, so it runs before this call swaps the settings.
+    // left pending to where they were going, with the page's settings, before this call.
     passNow();
-    if (own.cookieDomain && !settings.cookieDomain) useSettings(Object.assign({}, settings, { cookieDomain: own.cookieDomain }));
-    const page = settings;
-    return withSettings(
-      Object.assign({}, page, {
-        programId: own.programId,
-        debug: own.debug,
-        apiBase: own.apiBase,
-        api: own.apiBase != page.apiBase ? own.apiBase : undefined,
-      }),
-      run,
-    );
+    if (own.cookieDomain && !pageSettings.cookieDomain) usePageSettings({ ...pageSettings, cookieDomain: own.cookieDomain });
+    return run({
+      ...pageSettings,
+      programId: own.programId,
+      debug: own.debug,
+      apiBase: own.apiBase,
+      api: own.apiBase != pageSettings.apiBase ? own.apiBase : undefined,
+    });
   }
 
   /**
    * A call that tracks (a click, a lead): in a prerendered page it starts once the page is shown
-   * (the core's `whenShown`), still with this instance's settings.
+   * (the core's `whenShown`), with the settings of then.
    */
-  private callWhenShown(run: () => Promise<void>): Promise<void> {
-    return inBrowser() ? Promise.resolve(whenShown(() => this.call(run, Promise.resolve()))) : Promise.resolve();
+  private callWhenShown(run: (settings: Settings) => Promise<void>): Promise<void> {
+    if (!inBrowser()) return Promise.resolve();
+    return Promise.resolve(whenShown(() => this.call(run, Promise.resolve())));
   }
 
   /**
@@ -130,18 +104,18 @@ export class AffitorTracker implements AffitorApi {
     try {
       const own = (this.own = readSettings(options, this.own));
       if (own.debug) setDebug(true);
-      void whenShown(() => this.call(() => begin(location.href, options), undefined));
+      void whenShown(() => this.call((settings) => begin(settings, location.href, options), undefined));
     } catch (e) {
       error(e);
     }
     return this;
   }
   signup(customerKey: string | number, email?: string | null): Promise<void> {
-    return this.callWhenShown(() => tracker.signup(customerKey, email));
+    return this.callWhenShown((settings) => signupWith(settings, customerKey, email));
   }
   /** Resolves once the click has answered and its cookies are written (or it is out of attempts). */
   trackClick(affiliateUrl?: string, existingClickId?: string | null): Promise<void> {
-    return this.callWhenShown(() => tracker.trackClick(affiliateUrl, existingClickId)).then(announce);
+    return this.callWhenShown((settings) => trackClickWith(settings, affiliateUrl, existingClickId)).then(announce);
   }
   getClickId(): string | null {
     return inBrowser() ? tracker.getClickId() : null;
@@ -150,7 +124,7 @@ export class AffitorTracker implements AffitorApi {
     return inBrowser() ? tracker.getClickIds() : [];
   }
   getData(): AffitorData {
-    return this.call(() => tracker.getData(), { ...noData });
+    return this.call(dataWith, { ...noData });
   }
   /**
    * The page's tracker: once the page's attribution is settled; an instance: once the page's latest
@@ -168,7 +142,7 @@ export class AffitorTracker implements AffitorApi {
     );
   }
   trackLead(data: AffitorLegacyLead): Promise<void> {
-    return this.callWhenShown(() => tracker.trackLead(data));
+    return this.callWhenShown((settings) => trackLeadWith(settings, data));
   }
   consent(granted: boolean): void {
     if (inBrowser()) tracker.consent(granted);

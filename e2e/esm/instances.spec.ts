@@ -60,6 +60,24 @@ for (const [origin, host] of BOTH_ORIGINS) {
       expect(leadB.body.click_ids).toEqual(['cust_1_1']);
     });
 
+    otherApi("two instances' calls made together, each waiting across awaits for a click in flight, reach their own APIs", async ({ page, api, other, shop }) => {
+      api.respond('click', faults.hold());
+      // No init(): the page's own settings are the defaults (the production API), never these calls'.
+      const url = await appPage(shop, api, other, host);
+      await page.goto(url);
+      await evaluate(page, `window.calls = Promise.all([a.trackClick(location.origin + '/l?aff=PA'), b.signup('user_b'), a.signup('user_a'), b.trackLead({ customer_key: 'user_c' })]); 0`);
+      await api.waitFor('click', 1);
+      api.release();
+      await evaluate(page, `calls.then(() => 0)`);
+      const leads = [...api.posts('lead'), ...other.posts('lead')].map((lead) => [lead.body.customer_key, lead.body.program_id, lead.body.click_id]);
+      expect(leads.sort()).toEqual([
+        ['user_a', 1, 'cust_1_1'],
+        ['user_b', 2, 'cust_1_1'],
+        ['user_c', 2, 'cust_1_1'],
+      ]);
+      expect([api.posts('click').length, api.posts('lead').length, other.posts('click').length, other.posts('lead').length]).toEqual([1, 1, 0, 2]);
+    });
+
     otherApi("an instance's init on a landing: its click goes to its API; init twice sends one click", async ({ page, api, other, shop }) => {
       other.respond('click', faults.hold());
       const url = await appPage(shop, api, other, host, '/app', `b.init(); b.init();`);

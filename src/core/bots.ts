@@ -21,7 +21,7 @@ export function botReason(nav: Pick<Navigator, 'webdriver' | 'userAgent'>): stri
 
 /**
  * An API on this machine (localhost, *.localhost, 127.x, [::1]): the local sandbox, no production
- * numbers. Only the start of the host is checked (bytes: the script ships this), which is enough
- * to tell a developer's sandbox from a real API.
+ * numbers. Only the start of the host is checked, which is enough to tell a developer's sandbox
+ * from a real API.
  */
 export const isLoopbackApi = (api: string) => /^\w+:\/\/([^/]+\.)?(localhost|127\.|\[::1])/.test(api);

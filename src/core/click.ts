@@ -8,7 +8,7 @@ import {
 } from '../shared/cookies.js';
 import { parseAff } from './aff.js';
 import { botReason, isLoopbackApi } from './bots.js';
-import { settings } from './config.js';
+import { type Settings, pageSettings } from './config.js';
 import { getCookie, readCookies, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
 import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
@@ -22,9 +22,8 @@ export const CLICK_PATH = '/api/v1/track/click';
 /** A bigger record would risk the browser's ~4 KB cookie limit; it is then not persisted. */
 export const MAX_PENDING_BYTES = 3500;
 
-// This page's attribution state. Module variables rather than an object's properties: the
-// minifier shortens their names, which it cannot do for properties (a byte choice of the script).
-// `resetClicks` puts all of them back to a fresh page's values.
+// This page's attribution state: one per page, whichever tracker or instance asks (protocol §12.2).
+// `resetClicks` puts all of it back to a fresh page's values.
 export let clickId: string | null;
 export let affiliateUrl: string | null;
 export let hasAttribution: boolean;
@@ -32,7 +31,7 @@ export let hasAttribution: boolean;
 let lastAff: string | null;
 /** `sess_` + 9 base-36 chars + `_` + ms: one per page load, in memory only (docs/protocol.md §3.3). */
 export let sessionId: string;
-/** The latest click; resolves (never rejects) once settled or out of attempts for this  */
+/** The latest click; resolves (never rejects) once settled or out of attempts for this page. */
 export let click: Promise<void> | undefined;
 /** `affiliate_url` of the click in flight or pending (the guard); null when there is none. */
 let clickUrl: string | null;
@@ -72,7 +71,8 @@ export interface PendingClick {
   api?: string;
 }
 
-export const newPendingClick = (affiliateUrl: string, existingClickId?: string | null, api = settings.api): PendingClick => ({
+/** A new record for a click on `affiliateUrl`, going to `api` (an instance's: `Settings.api`), else the page's API. */
+export const newPendingClick = (affiliateUrl: string, existingClickId: string | null | undefined, api: string | undefined): PendingClick => ({
   affiliate_url: affiliateUrl,
   page_url: location.href,
   page_title: document.title.slice(0, 200),
@@ -98,25 +98,39 @@ function writePendingClick(record: PendingClick) {
 
 /** A record from the decoded cookie value that may be resent now: < 24 h old, < 10 attempts (docs/protocol.md §3.4). */
 export function resendablePendingClick(text: string | null, now: number): PendingClick | null {
+  if (!text) return null;
   try {
-    const record = JSON.parse(text!) as PendingClick;
-    if (now - record.first_ts <= RESEND_WINDOW_MS && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
-  } catch (e) {}
+    const record = JSON.parse(text) as PendingClick | null;
+    if (record && now - record.first_ts <= RESEND_WINDOW_MS && record.attempts < 10 && typeof record.affiliate_url == 'string') return record;
+  } catch (e) {
+    // Not JSON: a damaged record, not resent.
+  }
   return null;
 }
 
 /** The click request body (docs/protocol.md §3.3): the record minus its bookkeeping, plus fresh device fields. */
-export const clickBody = (record: PendingClick, pageTitle: string) =>
-  Object.assign({}, record, { page_title: pageTitle, attempts: undefined, first_ts: undefined, api: undefined }, deviceFields());
+export function clickBody(record: PendingClick, pageTitle: string) {
+  const body = {
+    affiliate_url: record.affiliate_url,
+    page_url: record.page_url,
+    page_title: pageTitle,
+    referrer_url: record.referrer_url,
+    session_id: record.session_id,
+    existing_click_id: record.existing_click_id,
+  };
+  return Object.assign(body, deviceFields());
+}
 
 /**
  * The cookies' click id (of several same-named ones, the script's, as the server reads them); a
  * legacy `customer_code`-only visitor is migrated (docs/protocol.md §4.2).
  */
 function storedClickId() {
-  let id = pickClickId(readCookies(), CLICK_ID_COOKIE);
-  if (!id && (id = pickClickId(readCookies(), LEGACY_CLICK_ID_COOKIE))) setCookie(CLICK_ID_COOKIE, encodeURIComponent(id), days);
-  return id;
+  const id = pickClickId(readCookies(), CLICK_ID_COOKIE);
+  if (id) return id;
+  const legacyId = pickClickId(readCookies(), LEGACY_CLICK_ID_COOKIE);
+  if (legacyId) setCookie(CLICK_ID_COOKIE, encodeURIComponent(legacyId), days);
+  return legacyId;
 }
 
 /**
@@ -138,97 +152,118 @@ export function getClickIds(): string[] {
 
 /**
  * docs/protocol.md §3.2 steps 4–6 for `url` (the current URL, or a landing held until consent),
- * whose `aff` is given; on the first pass also the pending click of §3.4.
+ * whose `aff` is given; on the first pass also the pending click of §3.4. `settings`: the page's,
+ * or an AffitorTracker instance's (config.ts); a click the pass sends goes to its API.
  *
  * When this may send a click, it runs in one tab at a time (Web Locks, where the browser has them:
  * secure contexts), holding the lock until that click settles. Two tabs opened on one partner link
  * at once would otherwise both find no click id and both send a click; in turn, the second tab
  * re-reads the cookies and finds the first tab's click id, or its still-pending record.
- * The pass keeps the API of the call that started it (an instance's, config.ts): under the lock it
- * runs after that call, and a record too big to persist is made again there.
  */
-export function attribute(aff: string | null, url = location.href) {
+export function attribute(settings: Settings, aff: string | null, url = location.href): void {
   lastAff = aff;
-  if (!trackingAllowed()) return aff && gate.hold(url);
-  const api = settings.api;
-  const pass = () => {
+  if (!trackingAllowed()) {
+    if (aff) gate.hold(url);
+    return;
+  }
+  /** The pass; resolves once the click it sent, if any, has settled. */
+  const pass = (): Promise<void> => {
     passClick = undefined;
-    decide(aff, url, api);
-    return passClick;
+    decide(settings, aff, url);
+    return Promise.resolve(passClick);
   };
   // The every-page script's landing: it holds the lock already, until this pass's click settles.
   const held = takeHeldLock();
   if (held) return held(pass());
   // A plain visit (no `aff`, nothing pending) neither sends nor touches `navigator`.
-  const locks = (aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE))) && navigator.locks;
-  if (!locks) return pass();
+  const mayClick = aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE));
+  const locks = mayClick ? navigator.locks : undefined;
+  if (!locks) {
+    void pass();
+    return;
+  }
   // The write-ahead record goes out now, not once the lock is granted: the visitor may be gone by
   // then. A record another tab wrote for this same link is kept: it is the one click both share.
-  const [id, , needed] = attribution(aff);
+  const stored = readAttribution(aff);
   const pending = resendablePendingClick(getCookie(PENDING_CLICK_COOKIE), Date.now());
-  if (needed && !bot(api) && !(pending && pending.affiliate_url == url)) writePendingClick(newPendingClick(url, id));
-  // A browser that refuses the lock (an opaque origin) gets the pass without it.
-  click = locks
-    .request('affitor_click', async () => {
-      await readCookiesAfresh();
-      pendingToCheck = true;
-      clickUrl = null;
-      return pass();
-    })
-    // A promise returned from catch is flattened at run time; TypeScript's typing of it is not.
-    .catch(pass) as Promise<void>;
+  const sharedWithAnotherTab = pending && pending.affiliate_url == url;
+  if (stored.needsClick && !bot(settings.api) && !sharedWithAnotherTab) writePendingClick(newPendingClick(url, stored.clickId, settings.api));
+  const passUnderLock = async () => {
+    await readCookiesAfresh();
+    pendingToCheck = true;
+    clickUrl = null;
+    return pass();
+  };
+  // A browser that refuses the lock (an opaque origin) gets the pass without it. (TypeScript's
+  // LockManager type does not unwrap the callback's promise, as the browser does.)
+  click = locks.request('affitor_click', passUnderLock).catch(pass) as Promise<void>;
 }
 
 /** An SPA navigation: a URL with a new `aff` is a landing (docs/protocol.md §3.5). */
-export function navigate(url: string) {
+export function navigate(settings: Settings, url: string) {
   const aff = parseAff(url);
-  if (aff && aff != lastAff) attribute(aff);
+  if (aff && aff != lastAff) attribute(settings, aff);
 }
 
-/** The click id and landing URL the cookies hold, and whether `aff` calls for a click (protocol §3.2 step 4). */
-function attribution(aff: string | null) {
+/** What the cookies hold, and whether `aff` calls for a click (protocol §3.2 step 4). */
+interface StoredAttribution {
+  clickId: string | null;
+  /** The landing URL of that click (`affitor_aff_url`). */
+  landingUrl: string | null;
+  /** A new visitor, or another partner's link than the stored landing's: a click is sent. */
+  needsClick: boolean;
+}
+
+function readAttribution(aff: string | null): StoredAttribution {
   // What the cookies hold decides, not memory: cookies removed meanwhile make a new visitor.
-  const id = storedClickId();
-  const storedUrl = getCookie(AFF_URL_COOKIE);
-  const storedAff = parseAff(storedUrl);
-  return [id, storedUrl, !!aff && (!id || (!!storedAff && storedAff != aff))] as const;
+  const clickId = storedClickId();
+  const landingUrl = getCookie(AFF_URL_COOKIE);
+  const storedAff = parseAff(landingUrl);
+  const partnerSwitch = storedAff != null && storedAff != aff;
+  return { clickId, landingUrl, needsClick: !!aff && (!clickId || partnerSwitch) };
 }
 
-function decide(aff: string | null, url: string, api?: string) {
+/**
+ * Whether `record` is this page's own write-ahead record, never sent, whose click another tab has
+ * made meanwhile: the cookies now hold it, so `aff` no longer calls for a click.
+ */
+const madeByAnotherTab = (record: PendingClick, aff: string | null) =>
+  record.session_id == sessionId && !record.attempts && !readAttribution(aff).needsClick;
+
+function decide(settings: Settings, aff: string | null, url: string) {
   const pending = pendingToCheck && getCookie(PENDING_CLICK_COOKIE);
   pendingToCheck = false;
   if (pending) {
     const record = resendablePendingClick(pending, Date.now());
-    const own = record && record.session_id == sessionId;
-    // A landing on the record's own URL is the same click seen again (a reload, a second tab):
-    // resent — unless it is this page's own record, never sent, and another tab has meanwhile
-    // made this very click (the cookies now hold it).
-    if (record && (!aff || record.affiliate_url == url) && !(own && !record.attempts && !attribution(aff)[2])) {
+    // A landing on the record's own URL is the same click seen again (a reload, a second tab): resent.
+    if (record && (!aff || record.affiliate_url == url) && !madeByAnotherTab(record, aff)) {
       note(Line.ResendingClick, record.affiliate_url);
       // This page's own record (written ahead before the lock) goes out with the full title.
-      sendClick(record, own ? document.title : record.page_title);
+      sendClick(record, record.session_id == sessionId ? document.title : record.page_title);
     } else setCookie(PENDING_CLICK_COOKIE, '', -1);
   }
-  const [id, storedUrl, needed] = attribution(aff);
-  if (needed) {
+  const stored = readAttribution(aff);
+  if (stored.needsClick) {
     // A new visitor, or a partner switch, which sends the current id as existing_click_id.
-    note(id ? Line.PartnerSwitch : Line.Referral, aff);
-    void trackClick((affiliateUrl = url), id, api);
+    note(stored.clickId ? Line.PartnerSwitch : Line.Referral, aff);
+    affiliateUrl = url;
+    void trackClick(settings, url, stored.clickId);
   } else {
-    note(id ? Line.Attributed : Line.NoAttribution, id || '');
-    clickId = id;
-    affiliateUrl = id && storedUrl;
-    hasAttribution = !!id;
+    note(stored.clickId ? Line.Attributed : Line.NoAttribution, stored.clickId || '');
+    clickId = stored.clickId;
+    affiliateUrl = stored.clickId ? stored.landingUrl : null;
+    hasAttribution = !!stored.clickId;
   }
 }
 
 /**
- * Starts a click unless one for the same URL is in flight or pending (the guard of §3.4), tracking
- * is off (consent), or the visitor is a bot. `api`: the one the pass that asks for it captured (attribute).
+ * Starts a click with `settings` (its API: an instance's, or the page's) unless one for the same
+ * URL is in flight or pending (the guard of §3.4), tracking is off (consent: it runs on consent,
+ * with the same settings), or the visitor is a bot.
  */
-export function trackClick(url: string, existingClickId?: string | null, api?: string): Promise<void> {
-  if (!trackingAllowed()) gate.wait(() => trackClick(url, existingClickId));
-  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId, api), document.title);
+export function trackClick(settings: Settings, url: string, existingClickId?: string | null): Promise<void> {
+  if (!trackingAllowed()) gate.wait(() => trackClick(settings, url, existingClickId));
+  else if (url != clickUrl) sendClick(newPendingClick(url, existingClickId, settings.api), document.title);
   return Promise.resolve(click);
 }
 
@@ -237,7 +272,7 @@ export function trackClick(url: string, existingClickId?: string | null, api?: s
  * click is written or sent — the write-ahead record included, which a later page would resend.
  * Bots reaching a loopback API (the sandbox) are the developer's own tests: their clicks go out.
  */
-const bot = (api?: string) => !settings.allowBots && !isLoopbackApi(api || settings.apiBase) && botReason(navigator);
+const bot = (api?: string) => (pageSettings.allowBots || isLoopbackApi(api || pageSettings.apiBase) ? null : botReason(navigator));
 
 /**
  * Whether the visitor's latest click is unfinished: in flight or retrying on this page, or written
@@ -258,28 +293,35 @@ export function forgetClicks() {
  */
 function sendClick(record: PendingClick, pageTitle = record.page_title) {
   const reason = bot(record.api);
-  // Printed outside debug mode too: a developer's automated test against a real API sees why.
-  if (reason) return warn(`Bot (${reason}), no click; see data-affitor-allow-bots`);
+  if (reason) {
+    // Printed outside debug mode too: a developer's automated test against a real API sees why.
+    warn(`Bot (${reason}), no click; see data-affitor-allow-bots`);
+    return;
+  }
   const current = ++generation;
   clickUrl = record.affiliate_url;
   click = passClick = retryWhileAllowed(async () => {
     // Replaced by a newer click (or an opt-out) while waiting: this one stops.
-    if (current != generation) return;
+    if (current != generation) return false;
     record.attempts++;
     writePendingClick(record);
     // The landing's first attempt may have left already, from the every-page script: its answer is this attempt's.
     const sent = takeSentClick(record);
     const { status, body } = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
-    if (current != generation) return;
+    if (current != generation) return false;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
-    // Byte trick (the script ships this): `note(...), 1` returns "worth another attempt".
-    if (ok ? !body : isRetryable(status)) return note(Line.ClickFailed, status), 1;
-    if (ok && isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
-    else if (ok) note(Line.NoClickId, body);
-    else note(Line.ClickRejected, status, body);
+    const worthRetrying = ok ? !body : isRetryable(status);
+    if (worthRetrying) {
+      note(Line.ClickFailed, status);
+      return true;
+    }
+    if (!ok) note(Line.ClickRejected, status, body);
+    else if (isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);
+    else note(Line.NoClickId, body);
     setCookie(PENDING_CLICK_COOKIE, '', -1);
     clickUrl = null;
+    return false;
   }).catch(error);
 }
 

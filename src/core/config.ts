@@ -1,10 +1,11 @@
 // Settings from init options and from the script tag's data-affitor-* attributes (docs/protocol.md
-// protocol §2). `readSettings` returns the page's new settings and changes nothing; the composition root
-// (tracker.ts) makes them current with `useSettings`, and modules read `settings` (as Plausible's
-// tracker modules read its `config`). While a call of an AffitorTracker instance starts, its own
-// settings are current (src/index.ts puts them in for the synchronous start of the call and the
-// page's back after it, protocol §12.2): what a call does later — retries, the answer's cookies, a
-// resend on the next page — uses what it captured when it started, never `settings` of then.
+// protocol §2). `readSettings` returns new settings and changes nothing. `pageSettings` are the
+// page's, made current by the composition root (tracker.ts) with `usePageSettings`: what is
+// page-wide (consent, bots, the cookies' domain, the API of records that name none) is read from
+// them. Each call that tracks (an attribution pass, a click, a lead) is passed the settings it runs
+// with — the page's, or an AffitorTracker instance's (src/index.ts, protocol §12.2) — and hands
+// them down, so what it does later (retries, the answer's cookies, a resend on the next page)
+// uses its own settings, whatever happens meanwhile.
 import { DEFAULT_API_BASE } from '../shared/constants.js';
 import { isSafeCookieDomain } from '../shared/cookies.js';
 import { error } from './log.js';
@@ -22,10 +23,10 @@ export interface Settings {
   /** Send clicks from visitors that look like bots: for tests and monitoring. */
   allowBots: boolean;
   /**
-   * Set only in an AffitorTracker instance's call settings (src/index.ts), and only when its API
-   * is not the page's: that API, which the records its calls leave (the pending click, a stored
-   * signup) carry with them. A record without one goes to the API of the page that sends it — as
-   * every record written before instances had their own API does.
+   * Set only in the settings of an AffitorTracker instance's calls (src/index.ts), and only when
+   * its API is not the page's: that API, which the records its calls leave (the pending click, a
+   * stored signup) carry with them. A record without one goes to the API of the page that sends
+   * it — as every record written before instances had their own API does.
    */
   api?: string;
 }
@@ -39,18 +40,17 @@ export const defaultSettings = (): Settings => ({
   allowBots: false,
 });
 
-/** The page's current settings; replaced as a whole by each `init`, never changed in place. */
-export let settings = defaultSettings();
+/** The page's settings; replaced as a whole by each `init`, never changed in place. */
+export let pageSettings = defaultSettings();
 
-export const useSettings = (next: Settings) => {
-  settings = next;
+export const usePageSettings = (next: Settings) => {
+  pageSettings = next;
 };
 
 /** `parseInt(v, 10)`; NaN, null and undefined give null. */
 export function parseProgramId(v: unknown): number | null {
   const n = parseInt(v as string, 10);
-  // Byte trick (the script ships this): `n === n` is false only for NaN.
-  return n === n ? n : null;
+  return Number.isNaN(n) ? null : n;
 }
 
 /**
@@ -65,21 +65,26 @@ export const parseFlag = (v: unknown) => String(v).trim().toLowerCase() == 'true
 export const findTag = () => document.querySelector('script[data-affitor-program-id],script[data-affitor-program]');
 
 /** The options a script tag may carry, each as `data-affitor-<name>`. */
-// Byte trick (the script ships this): one string split, not seven quoted array items.
-export const TAG_OPTIONS = /* @__PURE__ */ 'program-id program debug api-base cookie-domain consent allow-bots'.split(' ');
+export const TAG_OPTIONS = ['program-id', 'program', 'debug', 'api-base', 'cookie-domain', 'consent', 'allow-bots'];
+
+/** `program-id` → `programId` (no regular expression: see tagOptions). */
+const camelCase = (name: string) =>
+  name
+    .split('-')
+    .map((word, i) => (i ? word[0].toUpperCase() + word.slice(1) : word))
+    .join('');
 
 /**
  * Options from a script tag: option `fooBar` from `data-affitor-foo-bar`, for each name listed (the
  * `.plus` script adds its own); absent attributes are omitted. The older `data-affitor-program` is
  * the fallback for the program id. Named reads, no walk over `dataset` and no regular expression:
- * each costs a millisecond or more of CPU in a fresh page.
+ * the first of each in a fresh page costs a plain visit CPU (docs/figures.md).
  */
 export function tagOptions(tag: Element | null, names = TAG_OPTIONS): AffitorInitOptions & Record<string, string | undefined> {
   const options: Record<string, string | undefined> = {};
   names.forEach((name) => {
     const value = tag && tag.getAttribute('data-affitor-' + name);
-    // `program-id` → `programId`: reduce without a start value begins with the first word.
-    if (value != null) options[name.split('-').reduce((camel, word) => camel + word[0].toUpperCase() + word.slice(1))] = value;
+    if (value != null) options[camelCase(name)] = value;
   });
   options.programId = options.programId || options.program;
   return options;
@@ -109,7 +114,7 @@ export function readSettings(options: AffitorInitOptions | null | undefined, cur
   }
   // The first that gives a number: the option, the current id, the tag, the page's global, each
   // read only when those before gave none. The script's own tag usually gave the id already, and a
-  // second look for the tag cost a plain visit ~0.3–0.5 ms of CPU (medians of 21 loads).
+  // second look for the tag is CPU a plain visit need not spend.
   next.programId = parseProgramId(id) ?? current.programId ?? parseProgramId(tagOptions(findTag()).programId) ?? parseProgramId(window.AFFITOR_PROGRAM_ID);
   if (next.programId == null) error('Affitor program ID not found — set it via init({ programId }).');
   return next;

@@ -3,7 +3,7 @@
 // memory meanwhile, and calls made meanwhile (signups, clicks) run on consent. The main script has
 // none of this: given `consent: 'required'` it fails closed (tracker.ts).
 import { parseAff } from './aff.js';
-import { settings } from './config.js';
+import { pageSettings } from './config.js';
 import type { Gate } from './gate.js';
 import { Line } from './lines.js';
 import { note } from './log.js';
@@ -26,7 +26,7 @@ export function createConsent(begin: (url: string) => void) {
 
   const gate: Gate = {
     // An explicit choice wins, else "not required".
-    allowed: () => storedChoice() ?? !settings.consentRequired,
+    allowed: () => storedChoice() ?? !pageSettings.consentRequired,
     hold(url) {
       heldUrl = url;
       note(Line.ConsentPending, url);

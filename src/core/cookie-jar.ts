@@ -1,11 +1,11 @@
 // The page's view of its cookies. Each `document.cookie` read is a synchronous round trip to the
-// browser's cookie store (~1 ms of CPU on the first one in a fresh page, more after a write), so it
+// browser's cookie store (dear on the first one in a fresh page, dearer after a write), so it
 // is read once and our own writes are applied to that copy; it is read again only where another
 // writer matters: the domain probe, the debug self-test, and the landing decision that another tab
 // may race. Every access is wrapped: sandboxed iframes and cookie-blocking browsers throw from
 // `document.cookie`, and that must not reach the page.
 import { cookieLine, domainCandidates, readCookieValues } from '../shared/cookies.js';
-import { settings } from './config.js';
+import { pageSettings } from './config.js';
 
 /** `document.cookie` as last read, with our own writes since applied. */
 let jar: string | undefined;
@@ -39,14 +39,17 @@ export const getCookie = (name: string): string | null => readCookieValues(readC
  * (protocol §4.1). A substring test finds the name: a false match only costs needless deletions.
  */
 export function setCookie(name: string, value: string, days: number, domain = cookieDomain()) {
-  if (days > 0 && readCookies().indexOf(name + '=') > -1) cookieScopes().forEach((scope) => scope != domain && setCookie(name, '', -1, scope));
+  if (days > 0 && readCookies().indexOf(name + '=') > -1) {
+    for (const scope of cookieScopes()) if (scope != domain) setCookie(name, '', -1, scope);
+  }
   try {
     document.cookie = cookieLine(name, value, days, domain, location.protocol == 'https:');
   } catch (e) {
     // No cookies: this visit keeps no attribution, and the page is not disturbed.
   }
   const others = readCookies().split(';').filter((pair) => pair.trim().indexOf(name + '=') != 0);
-  jar = others.concat(days > 0 ? name + '=' + value : []).join(';');
+  if (days > 0) others.push(name + '=' + value);
+  jar = others.join(';');
 }
 
 /** Every scope a cookie of this page may have: host-only (''), then each domain candidate. */
@@ -60,7 +63,7 @@ const PROBE = 'affitor_domain_test';
  * page; '' = host-only).
  */
 function cookieDomain(): string {
-  if (settings.cookieDomain) return settings.cookieDomain;
+  if (pageSettings.cookieDomain) return pageSettings.cookieDomain;
   if (rootDomain == null) {
     rootDomain = domainCandidates(location.hostname).find((domain) => {
       setCookie(PROBE, '1', 1, domain);

@@ -38,7 +38,7 @@ export function cookiesWork(): boolean {
   }
 }
 
-export function runDebugExtras([settings, aff, pageview, send, setPrinter]: DebugContext) {
+export function runDebugExtras({ settings, aff, pageview, send, setPrinter }: DebugContext) {
   setPrinter(printLine);
 
   if (cookiesWork()) console.log('[Affitor] Cookie verification PASSED');

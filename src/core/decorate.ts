@@ -46,7 +46,8 @@ export function rescanEmbeds() {
 
 function rescan() {
   try {
-    const id = embedRewriters.length && getClickId();
+    if (!embedRewriters.length) return;
+    const id = getClickId();
     if (id) embedRewriters.forEach((rewrite) => rewrite(id));
   } catch (e) {
     error(e);

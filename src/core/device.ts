@@ -8,10 +8,10 @@ interface TemporalNow {
 let zone: string | undefined;
 
 /**
- * The visitor's IANA time zone, once per page. `Temporal.Now.timeZoneId()` answers in ~0.1 ms; the
- * first `Intl.DateTimeFormat().resolvedOptions()` in a page loads time-zone data (10–40 ms of CPU,
- * most of a landing's cost), so Intl is asked only where Temporal is missing. Both give the same
- * name: the browser's one default time zone.
+ * The visitor's IANA time zone, once per page. `Temporal.Now.timeZoneId()` answers at once; the
+ * first `Intl.DateTimeFormat().resolvedOptions()` in a page loads time-zone data, most of a
+ * landing's CPU (docs/figures.md), so Intl is asked only where Temporal is missing. Both give the
+ * same name: the browser's one default time zone.
  */
 export function timeZone(): string {
   if (zone == null) {

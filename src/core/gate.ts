@@ -4,7 +4,7 @@
 // ESM library) replaces the gate with one that also holds a landing and queues calls until the
 // visitor consents. `send` is the only way clicks and leads reach the API, `retryWhileAllowed`
 // the only retry loop they run.
-import { settings } from './config.js';
+import { pageSettings } from './config.js';
 import { storedChoice } from './privacy.js';
 import { type Send, post, retry } from './transport.js';
 
@@ -23,7 +23,7 @@ const ignore = () => {};
 
 /** The main script's gate: no consent mode. */
 export const closedWithoutConsentMode: Gate = {
-  allowed: () => !settings.consentRequired && storedChoice() !== false,
+  allowed: () => !pageSettings.consentRequired && storedChoice() !== false,
   hold: ignore,
   wait: ignore,
   forget: ignore,
@@ -35,11 +35,11 @@ export const useGate = (next: Gate) => {
   gate = next;
 };
 
-/** Whether the visitor may be tracked now. One function rather than `gate.allowed()` at each call: the minifier shortens its name. */
+/** Whether the visitor may be tracked now, by the current gate. */
 export const trackingAllowed = () => gate.allowed();
 
-/** Posts to `api` (an AffitorTracker instance's), else the page's API. */
-export const send: Send = (path, body, api, sent) => post((api || settings.apiBase) + path, body, sent);
+/** Posts to `api` (an AffitorTracker instance's, which its records carry), else the page's API. */
+export const send: Send = (path, body, api, sent) => post((api || pageSettings.apiBase) + path, body, sent);
 
 /** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
 export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, trackingAllowed);

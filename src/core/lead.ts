@@ -11,7 +11,7 @@ import { RESEND_WINDOW_MS } from '../shared/constants.js';
 import { PENDING_LEAD_COOKIE } from '../shared/cookies.js';
 import { sleep } from '../shared/sleep.js';
 import { click, clickPending, getClickId, getClickIds, hasAttribution, sessionId } from './click.js';
-import { settings } from './config.js';
+import type { Settings } from './config.js';
 import { getCookie, setCookie } from './cookie-jar.js';
 import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
 import { Line } from './lines.js';
@@ -30,32 +30,37 @@ export const CLICK_WAIT_MS = 3000;
 /** A lead's request body; without `click_id` while it waits for its landing's click. */
 type LeadBody = Record<string, unknown>;
 /**
- * Stored leads by dedupe key: `[request body, creation ms, API]`; the API only for an AffitorTracker
- * instance's lead whose API is not the page's (config.ts), else null, or absent in leads stored
- * before instances had their own API.
+ * Stored leads by dedupe key, as localStorage holds them: `[request body, creation ms, API]`; the
+ * API only for an AffitorTracker instance's lead whose API is not the page's (config.ts), else
+ * null, or absent in leads stored before instances had their own API. A tuple because leads
+ * stored by earlier versions are in this form, and a later page resends them.
  */
 type PendingLeads = Record<string, [body: LeadBody, created: number, api?: string | null]>;
 
 /** Dedupe keys of the leads sent, in flight or retrying on this page. */
-let sent: Record<string, 1> = {};
+let sent = new Set<string>();
 
 /** Test hook: a fresh page. */
 export const resetLeads = () => {
-  sent = {};
+  sent = new Set();
 };
 
-/**
- * The dedupe keys of the leads recorded in this browser ([] when storage is blocked), after adding
- * `recorded` when given (never after an opt-out). Reader and writer in one: the script ships it.
- */
-function recordedLeads(recorded?: string): string[] {
+/** The dedupe keys of the leads recorded in this browser; [] when storage is blocked. */
+function recordedLeads(): string[] {
   try {
-    const keys = (JSON.parse(localStorage.getItem(RECORDED_LEADS_KEY)!) as string[] | null) || [];
-    if (recorded && trackingAllowed()) localStorage.setItem(RECORDED_LEADS_KEY, JSON.stringify(keys.concat(recorded).slice(-MAX_RECORDED_LEADS)));
-    return keys;
+    return (JSON.parse(localStorage.getItem(RECORDED_LEADS_KEY)!) as string[] | null) || [];
   } catch (e) {
     return [];
   }
+}
+
+/** Remembers that the lead `key` was recorded (never after an opt-out); the newest are kept. */
+function rememberRecordedLead(key: string) {
+  if (!trackingAllowed()) return;
+  const keys = recordedLeads().concat(key).slice(-MAX_RECORDED_LEADS);
+  try {
+    localStorage.setItem(RECORDED_LEADS_KEY, JSON.stringify(keys));
+  } catch (e) {}
 }
 
 /**
@@ -82,17 +87,20 @@ function storeLeads(change: (leads: PendingLeads) => void) {
 const deliver = (key: string, body: LeadBody, api?: string | null) =>
   new Promise<void>((firstDone) => {
     void retryWhileAllowed(async () => {
-      const { status, body: answer, error: detail } = await send(LEAD_PATH, body, api);
-      const ok = isSuccess(status);
-      const again = !ok && isRetryable(status);
+      const outcome = await send(LEAD_PATH, body, api);
+      const ok = isSuccess(outcome.status);
+      const again = !ok && isRetryable(outcome.status);
       if (ok) {
-        note(Line.SignupTracked, answer);
-        recordedLeads(key);
-      } else error(status ? 'Failed to track signup: ' + status : 'Error tracking signup: ' + String(detail));
+        note(Line.SignupTracked, outcome.body);
+        rememberRecordedLead(key);
+      } else if (outcome.status) error('Failed to track signup: ' + outcome.status);
+      else error('Error tracking signup: ' + String(outcome.error));
       if (!again) {
-        storeLeads((leads) => delete leads[key]);
+        storeLeads((leads) => {
+          delete leads[key];
+        });
         // Not recorded (a 4xx): an identical later call may try again.
-        if (!ok) delete sent[key];
+        if (!ok) sent.delete(key);
       }
       firstDone();
       return again;
@@ -100,7 +108,7 @@ const deliver = (key: string, body: LeadBody, api?: string | null) =>
   });
 
 /** The click fields of a lead, as they stand now (docs/protocol.md §3.6). */
-function attribution() {
+function clickFields() {
   if (!hasAttribution) note(Line.SignupUnattributed);
   return { click_id: getClickId(), click_ids: getClickIds(), has_attribution: hasAttribution };
 }
@@ -112,18 +120,23 @@ function attribution() {
  * the same click id for a lead stored without one).
  */
 function dispatch(key: string, body: LeadBody, api?: string | null): Promise<void> | void {
-  sent[key] = 1;
+  sent.add(key);
   if ('click_id' in body) return deliver(key, body, api);
   void Promise.resolve(click).then(() => {
-    if (!clickPending()) return deliver(key, Object.assign({}, body, attribution()), api);
+    if (!clickPending()) return deliver(key, Object.assign({}, body, clickFields()), api);
   });
 }
 
-export async function signup(customerKey: unknown, email?: string | null): Promise<void> {
+/**
+ * A signup's lead, made with `settings`: its program id, debug flag and API are those of the
+ * page's tracker or of an AffitorTracker instance (config.ts).
+ */
+export async function signup(settings: Settings, customerKey: unknown, email?: string | null): Promise<void> {
   // Without consent nothing is sent; a call made while the choice is pending runs on consent(true).
-  if (!trackingAllowed()) return gate.wait(() => signup(customerKey, email));
-  // The settings this lead is made with (an instance's, while its call starts: config.ts).
-  const s = settings;
+  if (!trackingAllowed()) {
+    gate.wait(() => signup(settings, customerKey, email));
+    return;
+  }
   try {
     // Only a non-empty string or a finite number is a key: anything else would reach the wire as
     // "[object Object]" or "NaN", so it is refused like a missing key.
@@ -136,16 +149,21 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
       email: email || null,
       page_url: location.href,
       session_id: sessionId,
-      program_id: s.programId,
-      debug_mode: s.debug,
+      program_id: settings.programId,
+      debug_mode: settings.debug,
     };
-    if (!clickPending()) Object.assign(body, attribution());
+    if (!clickPending()) Object.assign(body, clickFields());
     // One lead per account: the program and customer key; without a key, the same call.
-    const dedupeKey = JSON.stringify([s.programId, key || [body.email, body.click_id]]);
-    if (sent[dedupeKey] || recordedLeads().includes(dedupeKey)) return note(Line.SignupDuplicate);
+    const dedupeKey = JSON.stringify([settings.programId, key || [body.email, body.click_id]]);
+    if (sent.has(dedupeKey) || recordedLeads().includes(dedupeKey)) {
+      note(Line.SignupDuplicate);
+      return;
+    }
     const created = Date.now();
-    storeLeads((leads) => (leads[dedupeKey] = [body, created, s.api]));
-    await dispatch(dedupeKey, body, s.api);
+    storeLeads((leads) => {
+      leads[dedupeKey] = [body, created, settings.api];
+    });
+    await dispatch(dedupeKey, body, settings.api);
   } catch (e) {
     error('Error tracking signup: ' + String(e));
   }
@@ -153,17 +171,17 @@ export async function signup(customerKey: unknown, email?: string | null): Promi
 
 /** Once per page, only when the flag cookie says so: resend stored leads younger than 24 h. */
 export function resumeLeads() {
-  if (getCookie(PENDING_LEAD_COOKIE))
-    storeLeads((leads) => {
-      // Own keys only: a page's library may add enumerable methods to Object.prototype.
-      for (const key of Object.keys(leads)) {
-        const [body, created, api] = leads[key];
-        if (Date.now() - created < RESEND_WINDOW_MS) {
-          note(Line.ResendingSignup);
-          void dispatch(key, body, api);
-        } else delete leads[key];
-      }
-    });
+  if (!getCookie(PENDING_LEAD_COOKIE)) return;
+  storeLeads((leads) => {
+    // Own keys only: a page's library may add enumerable methods to Object.prototype.
+    for (const key of Object.keys(leads)) {
+      const [body, created, api] = leads[key];
+      if (Date.now() - created < RESEND_WINDOW_MS) {
+        note(Line.ResendingSignup);
+        void dispatch(key, body, api);
+      } else delete leads[key];
+    }
+  });
 }
 
 /** Opt-out: the stored signups and the recorded accounts go, and none of this page's is resent. */

@@ -6,11 +6,12 @@ import type { Line } from './lines.js';
 
 export type Printer = (line: Line, args: unknown[]) => void;
 
-// Page-wide (the protocol allows one tracker per page, docs/protocol.md §8.1); module variables,
-// whose names the minifier shortens. `resetLog` gives a fresh page's values.
+// Page-wide (the protocol allows one tracker per page, docs/protocol.md §8.1). `resetLog` gives a
+// fresh page's values.
 let debug: boolean;
 let printer: Printer | undefined;
-let waiting: [Line, unknown[]][];
+/** Lines noted before the printer arrived, in order. */
+let waiting: { line: Line; args: unknown[] }[];
 
 export function resetLog() {
   debug = false;
@@ -27,13 +28,13 @@ export const setDebug = (on: boolean) => {
 export function note(line: Line, ...args: unknown[]) {
   if (!debug) return;
   if (printer) printer(line, args);
-  else waiting.push([line, args]);
+  else waiting.push({ line, args });
 }
 
 /** Installs the printer and prints what waited for it. */
 export function setPrinter(next: Printer) {
   printer = next;
-  waiting.splice(0).forEach(([line, args]) => next(line, args));
+  waiting.splice(0).forEach(({ line, args }) => next(line, args));
 }
 
 export const error = (...args: unknown[]) => console.error('[Affitor]', ...args);

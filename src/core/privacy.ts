@@ -30,10 +30,13 @@ export function setChoice(granted: boolean) {
 export function eraseTrackerCookies() {
   const scopes = cookieScopes();
   rereadCookies();
-  readCookies().replace(/(?:^|;) *(affitor_\w+|customer_code)=/g, (_, name: string) => {
-    scopes.forEach((scope) => setCookie(name, '', -1, scope));
-    return '';
-  });
+  const names = readCookies()
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.indexOf('=') > 0)
+    .map((pair) => pair.slice(0, pair.indexOf('=')))
+    .filter((name) => /^(affitor_\w+|customer_code)$/.test(name));
+  for (const name of names) for (const scope of scopes) setCookie(name, '', -1, scope);
 }
 
 /** Test hook: a fresh page. */

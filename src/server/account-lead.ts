@@ -72,12 +72,13 @@ export async function recordAccountLead(client: () => AccountLeadRecorder, lead:
       { idempotencyKey: accountLeadKey(lead.library, lead.customerKey) },
     );
     // The object form resolves to a result; only the string-key form rejects.
-    const result = reply as { ok?: boolean; duplicate?: boolean; code?: string; error?: string; status?: number } | undefined;
+    const result = reply as { ok?: boolean; duplicate?: boolean; code?: string; error?: string; status?: number; queued?: boolean } | undefined;
     // Without a click, a 400 is Affitor saying the visitor came from no partner: an organic sign-up,
     // not a failure worth a log line on every such account.
     const organic = !lead.clickId && result?.status === 400;
     if (result && result.ok === false && !result.duplicate && !organic) {
-      failure = new Error(`Affitor answered ${result.code ?? 'an error'} (${result.status ?? 0}${result.error ? `: ${result.error}` : ''})`);
+      const queued = result.queued ? "; it waits in the client's outbox and is sent again, under the same key, by affitor.flush() or the client's next call that reaches Affitor" : '';
+      failure = new Error(`Affitor answered ${result.code ?? 'an error'} (${result.status ?? 0}${result.error ? `: ${result.error}` : ''})${queued}`);
     }
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));

@@ -28,6 +28,7 @@ import {
   type TrackSaleResponse,
 } from './responses.js';
 import { isRetryable, mayHaveLanded, retriedWithinTheCall, retryDelayMs } from './retry.js';
+import type { FlushResult, OutboxEntry } from './outbox.js';
 import { sleep } from '../shared/sleep.js';
 
 /** Per-call options: the second argument of every track method. */
@@ -97,11 +98,23 @@ interface Request {
    * under an idempotency key the API is known to honour.
    */
   repeatIsHarmless: boolean;
+  /** An earlier call with this key may have been applied (a resend from the outbox). */
+  mayHaveLandedBefore?: boolean;
+}
+
+interface Sent {
+  result: AffitorResult<unknown>;
+  body: unknown;
+  /** Some attempt of this call (or of an earlier one under its key) may have been applied. */
+  mayHaveLanded: boolean;
 }
 
 class AffitorClient<Style extends ReplyStyle> {
   private readonly settings: ResolvedOptions;
   private readonly style: ReplyStyle;
+  /** A store other than the memory may hold entries from an earlier process: looked at once. */
+  private outboxMayHoldEntries = true;
+  private flushing: Promise<FlushResult> | null = null;
 
   constructor(keyOrOptions: string | AffitorOptions, keyOptions?: AffitorKeyOptions) {
     if (typeof keyOrOptions === 'string' || keyOrOptions === undefined || keyOrOptions === null) {
@@ -190,17 +203,101 @@ class AffitorClient<Style extends ReplyStyle> {
       if (this.style === 'body') return Promise.reject(err);
       throw err;
     }
-    return this.finish(this.send(request));
+    return this.finish(this.sendOrQueue(request));
   }
 
-  private async finish<Body>(sent: Promise<{ result: AffitorResult<unknown>; body: unknown }>): Promise<Reply<Style, Body>> {
+  /**
+   * Sends the calls waiting in the outbox again, oldest first, each under its own Idempotency-Key
+   * (so one Affitor had applied is answered as a repeat, never applied twice). Stops at the first
+   * that still cannot reach Affitor. Never rejects. Call it from a cron job or after a deploy; the
+   * client also starts it by itself after a call that reached Affitor.
+   */
+  flush(): Promise<FlushResult> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<FlushResult> {
+    const outcome: FlushResult = { sent: [], refused: [], pending: 0 };
+    const { outbox } = this.settings;
+    if (!outbox) return outcome;
+    let entries: readonly OutboxEntry[];
+    try {
+      entries = await outbox.list();
+    } catch {
+      return outcome;
+    }
+    for (const [index, entry] of entries.entries()) {
+      const { result, mayHaveLanded } = await this.send({
+        method: 'POST',
+        path: `/api/v1/track/${entry.endpoint}`,
+        endpoint: entry.endpoint,
+        body: entry.body,
+        idempotencyKey: entry.idempotencyKey,
+        bearer: true,
+        retries: this.settings.retries,
+        repeatIsHarmless: !repeatWouldApplyAgain(entry.endpoint, entry.body) || this.settings.honoursIdempotencyKey,
+        mayHaveLandedBefore: entry.mayHaveLanded,
+      });
+      try {
+        if (!result.ok && result.retryable) {
+          // Still unreachable: the rest would fail the same way.
+          if (mayHaveLanded && !entry.mayHaveLanded) await outbox.put({ ...entry, mayHaveLanded });
+          outcome.pending = entries.length - index;
+          break;
+        }
+        await outbox.remove(entry.idempotencyKey);
+      } catch {
+        outcome.pending = entries.length - index;
+        break;
+      }
+      if (result.ok || result.duplicate) outcome.sent.push(entry);
+      else {
+        const error = result.outcomeUnknown ? 'no answer, and it may have been applied: check in Affitor before sending it again' : (result.error ?? result.code);
+        outcome.refused.push({ entry, error, status: result.status });
+      }
+    }
+    this.outboxMayHoldEntries = outcome.pending > 0;
+    return outcome;
+  }
+
+  /** Sends a lead, sale or refund; one that fails retryably for the whole call waits in the outbox. */
+  private async sendOrQueue(request: Request): Promise<Sent> {
+    const sent = await this.send(request);
+    const { result } = sent;
+    const { outbox } = this.settings;
+    if (!outbox || request.endpoint === undefined || request.endpoint === 'click' || !request.body || !request.idempotencyKey) return sent;
+    if (!result.ok && result.retryable) {
+      try {
+        await outbox.put({
+          idempotencyKey: request.idempotencyKey,
+          endpoint: request.endpoint,
+          body: request.body,
+          queuedAt: new Date().toISOString(),
+          mayHaveLanded: sent.mayHaveLanded,
+        });
+        result.queued = true;
+        this.outboxMayHoldEntries = true;
+      } catch {
+        // The store failed: the result says retryable, not queued, and the caller decides.
+      }
+    } else if (this.outboxMayHoldEntries && result.status !== 0) {
+      // Affitor answered: whatever waits in the outbox may go now, without delaying this call.
+      void this.flush().then(reportRefused);
+    }
+    return sent;
+  }
+
+  private async finish<Body>(sent: Promise<Sent>): Promise<Reply<Style, Body>> {
     const { result, body } = await sent;
     if (this.style === 'result') return result as Reply<Style, Body>;
     if (!result.ok) throw new AffitorApiError(result, body);
     return result.data as Reply<Style, Body>;
   }
 
-  private async send(request: Request): Promise<{ result: AffitorResult<unknown>; body: unknown }> {
+  private async send(request: Request): Promise<Sent> {
     const headers: Record<string, string> = {};
     if (request.body) headers['Content-Type'] = 'application/json';
     if (request.bearer) headers.Authorization = `Bearer ${this.settings.apiKey}`;
@@ -208,7 +305,7 @@ class AffitorClient<Style extends ReplyStyle> {
     const url = this.settings.baseUrl + request.path;
     const payload = request.body ? JSON.stringify(request.body) : undefined;
     const { repeatIsHarmless } = request;
-    let anEarlierAttemptMayHaveLanded = false;
+    let anEarlierAttemptMayHaveLanded = request.mayHaveLandedBefore === true;
     for (let attempt = 1; ; attempt++) {
       const { answer, networkErrorCode } = await this.attempt(url, request.method, headers, payload);
       const possiblyApplied = !answer.result.ok && mayHaveLanded(answer.result.status, networkErrorCode);
@@ -220,17 +317,16 @@ class AffitorClient<Style extends ReplyStyle> {
         result.code = 'duplicate';
         result.duplicate = true;
       }
+      anEarlierAttemptMayHaveLanded ||= possiblyApplied;
+      const sent = { result, body: answer.body, mayHaveLanded: anEarlierAttemptMayHaveLanded };
       if (possiblyApplied && !repeatIsHarmless) {
         result.outcomeUnknown = true;
-        return { result, body: answer.body };
+        return sent;
       }
-      anEarlierAttemptMayHaveLanded ||= possiblyApplied;
-      if (attempt > request.retries || !retriedWithinTheCall(result.status) || result.code === 'unexpected_response') {
-        return { result, body: answer.body };
-      }
+      if (attempt > request.retries || !retriedWithinTheCall(result.status) || result.code === 'unexpected_response') return sent;
       const retryAfter = answer.retryAfter ?? (answer.result.retryAfterSeconds !== undefined ? String(answer.result.retryAfterSeconds) : null);
       const delay = retryDelayMs(attempt - 1, retryAfter);
-      if (delay === null) return { result, body: answer.body };
+      if (delay === null) return sent;
       await sleep(delay);
     }
   }
@@ -264,6 +360,13 @@ class AffitorClient<Style extends ReplyStyle> {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** What a flush the client started by itself refused for good: nobody awaits it, so it is logged. */
+function reportRefused({ refused }: FlushResult): void {
+  for (const { entry, error, status } of refused) {
+    console.error(`[affitor-tracker] Affitor refused the ${entry.endpoint} queued at ${entry.queuedAt} (Idempotency-Key ${entry.idempotencyKey}) when it was sent again: ${error} (${status}). It is dropped from the outbox; record it by hand if it should count.`);
   }
 }
 

@@ -7,6 +7,8 @@ export default Affitor;
 export type { AffitorConstructor, CallOptions, Reply, ReplyStyle } from './client.js';
 export { AffitorApiError } from './errors.js';
 export type { AffitorKeyOptions, AffitorOptions } from './options.js';
+export { memoryOutbox } from './outbox.js';
+export type { FlushResult, OutboxEntry, OutboxStore } from './outbox.js';
 export type {
   ClickInput,
   LeadInput,

@@ -2,6 +2,7 @@
 // at construction: a bad value (`retries: Number(process.env.UNSET)` is NaN) fails loudly there
 // instead of retrying forever or never timing out.
 import { DEFAULT_API_BASE } from '../shared/constants.js';
+import { isOutboxStore, memoryOutbox, type OutboxStore } from './outbox.js';
 
 interface CommonOptions {
   /**
@@ -28,6 +29,15 @@ interface CommonOptions {
    * @default false
    */
   honoursIdempotencyKey?: boolean;
+  /**
+   * Where a lead, sale or refund waits when Affitor could not be reached for the whole call (its
+   * retries included), until `flush()` or the client's next call that reaches Affitor sends it
+   * again under the same Idempotency-Key; the call's result then says `queued: true`. Give a store
+   * in your database where the process may end before Affitor is back (serverless, deploys);
+   * `false` turns it off.
+   * @default memoryOutbox(): this client's memory
+   */
+  outbox?: OutboxStore | false;
   /**
    * Allow construction where `window`/`document` exist. Only for server code that runs with a DOM
    * shim (jsdom/happy-dom tests, Electron main). Never ship an API key to a browser.
@@ -65,6 +75,8 @@ export interface ResolvedOptions {
   retries: number;
   honoursIdempotencyKey: boolean;
   dangerouslyAllowBrowser: boolean;
+  /** Null: turned off. */
+  outbox: OutboxStore | null;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -73,7 +85,7 @@ const MAX_RETRIES = 10;
 /** setTimeout's limit; a longer delay fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
-const COMMON_KEYS = ['fetch', 'timeoutMs', 'retries', 'honoursIdempotencyKey', 'dangerouslyAllowBrowser'];
+const COMMON_KEYS = ['fetch', 'timeoutMs', 'retries', 'honoursIdempotencyKey', 'dangerouslyAllowBrowser', 'outbox'];
 
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'function' ? 'a function' : String(v));
 
@@ -131,6 +143,10 @@ export function resolveOptions(apiKey: unknown, options: Record<string, unknown>
       throw new Error(`Affitor: \`${key}\` must be true or false; got ${show(options[key])}`);
     }
   }
+  const outbox = options.outbox ?? memoryOutbox();
+  if (outbox !== false && !isOutboxStore(outbox)) {
+    throw new Error(`Affitor: \`outbox\` must be a store with put(entry), list() and remove(idempotencyKey), or false; got ${show(outbox)}`);
+  }
   return {
     apiKey,
     baseUrl: url.href.replace(/\/+$/, ''),
@@ -139,5 +155,6 @@ export function resolveOptions(apiKey: unknown, options: Record<string, unknown>
     retries,
     honoursIdempotencyKey: options.honoursIdempotencyKey === true,
     dangerouslyAllowBrowser: options.dangerouslyAllowBrowser === true,
+    outbox: outbox === false ? null : outbox,
   };
 }

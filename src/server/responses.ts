@@ -127,6 +127,11 @@ export interface AffitorResult<T = Record<string, unknown>> {
   errorCode?: string;
   /** Requests made, retries included. */
   attempts: number;
+  /**
+   * The call failed retryably and waits in the client's outbox: `flush()`, or the client's next
+   * call that reaches Affitor, sends it again under the same Idempotency-Key.
+   */
+  queued?: true;
 }
 
 /**

@@ -91,6 +91,23 @@ describe('affitor() better-auth plugin', () => {
     expect(signIn.status).toBe(200);
   });
 
+  it("Affitor down through the whole sign-up: the lead waits in the client's outbox, and flush() records it once, with the click", async () => {
+    const reported: string[] = [];
+    const auth = await authWith(sb.affitor, (error) => reported.push(error.message));
+    await sb.fault('lead', '503', 1000);
+    const signUp = await auth.handler(post('/sign-up/email', { email: 'jo@example.com', password: 'correct horse battery', name: 'Jo' }, `affitor_click_id=${sb.clickId}`));
+    expect(signUp.status).toBe(200);
+    const { user } = (await signUp.json()) as { user: { id: string } };
+    expect(reported).toEqual([expect.stringMatching(/server_error \(503.*waits in the client's outbox/)]);
+    expect(await sb.leads()).toEqual([]);
+
+    await sb.client.post('/sandbox/faults', { lead: null });
+    expect((await sb.affitor.flush()).sent.map((e) => e.idempotencyKey)).toEqual([`better-auth-lead-${user.id}`]);
+    await sb.affitor.flush();
+    expect((await sb.leads()).map((c) => [c.customer_key, c.click_id, c.partner_code])).toEqual([[user.id, sb.clickId, 'PARTNER_A']]);
+    expect((await sb.calls('lead')).filter((e) => e.http_status === 200)).toHaveLength(1);
+  });
+
   it('an unreachable API (and a client that rejects) is logged by default, and the sign-up succeeds', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const unreachable = new Affitor('key_test', { apiBase: 'http://127.0.0.1:9', retries: 0, timeoutMs: 2000 });

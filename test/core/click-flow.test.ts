@@ -2,6 +2,7 @@
 // Attribution and clicks (docs/protocol.md §3.2–protocol §3.4) through the real click module: which visits
 // send a click, what is written ahead, what a retry reuses, what the next page resends.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pageSettings } from '../../src/core/config';
 import { attribute, click, clickId, getClickIds, hasAttribution, navigate, startPage, trackClick } from '../../src/core/click';
 import { useGate } from '../../src/core/gate';
 import { CLICK_OK, cookie, fakeApi, freshPage } from './fake-page';
@@ -14,7 +15,7 @@ const landing = (query = '?aff=P1') => {
 /** One page load's attribution pass, as tracker.ts runs it. */
 function load(url = location.href) {
   startPage();
-  attribute(new URL(url).searchParams.get('aff'), url);
+  attribute(pageSettings, new URL(url).searchParams.get('aff'), url);
   return Promise.resolve(click);
 }
 
@@ -63,7 +64,7 @@ describe('a landing', () => {
     const posted = fakeApi({ status: 503 }, { status: 503 }, CLICK_OK);
     const url = landing();
     startPage();
-    attribute('P1', url);
+    attribute(pageSettings, 'P1', url);
     await vi.advanceTimersByTimeAsync(0);
     expect(posted).toHaveLength(1);
     const record = JSON.parse(cookie('affitor_pending_click')!) as { attempts: number; session_id: string };
@@ -120,7 +121,7 @@ describe('write-ahead (protocol §3.4)', () => {
     });
     const url = landing();
     startPage();
-    attribute('P1', url);
+    attribute(pageSettings, 'P1', url);
     await vi.runAllTimersAsync();
     await click;
     expect(atSend.map((r) => r && (JSON.parse(r) as { affiliate_url: string; attempts: number }))).toEqual([
@@ -135,7 +136,7 @@ describe('write-ahead (protocol §3.4)', () => {
     vi.stubGlobal('fetch', () => new Promise(() => {}));
     const url = landing();
     startPage();
-    attribute('P1', url);
+    attribute(pageSettings, 'P1', url);
     await vi.advanceTimersByTimeAsync(0);
     expect(JSON.parse(cookie('affitor_pending_click')!)).toMatchObject({ affiliate_url: url, attempts: 1 });
   });
@@ -146,7 +147,7 @@ describe('the next page load', () => {
     fakeApi('network-error');
     const url = landing();
     startPage();
-    attribute('P1', url);
+    attribute(pageSettings, 'P1', url);
     await vi.advanceTimersByTimeAsync(0);
     const first = JSON.parse(cookie('affitor_pending_click')!) as { session_id: string };
     // The page goes away (its retry loop with it): a new page without `aff`.
@@ -167,14 +168,14 @@ describe('guards', () => {
     const posted = fakeApi(CLICK_OK);
     startPage();
     const url = landing();
-    void trackClick(url);
-    void trackClick(url);
+    void trackClick(pageSettings, url);
+    void trackClick(pageSettings, url);
     await Promise.resolve(click);
     expect(posted).toHaveLength(1);
-    navigate(landing('?aff=P1&page=2'));
+    navigate(pageSettings, landing('?aff=P1&page=2'));
     await Promise.resolve(click);
     expect(posted).toHaveLength(1);
-    navigate(landing('?aff=P2'));
+    navigate(pageSettings, landing('?aff=P2'));
     await Promise.resolve(click);
     expect(posted).toHaveLength(2);
     expect(getClickIds()).toEqual(['cust_1_1']);

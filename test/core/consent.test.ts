@@ -6,13 +6,13 @@ import { closedWithoutConsentMode } from '../../src/core/gate';
 import { eraseTrackerCookies, resetPrivacy, setChoice } from '../../src/core/privacy';
 import { resetCookieJar } from '../../src/core/cookie-jar';
 import { cookie, freshPage } from './fake-page';
-import { defaultSettings, useSettings } from '../../src/core/config';
+import { defaultSettings, usePageSettings } from '../../src/core/config';
 
 beforeEach(() => freshPage());
 
 describe('consent mode', () => {
   it('required: closed until granted; the landing and the calls wait; granting tracks the held landing first', () => {
-    useSettings({ ...defaultSettings(), consentRequired: true });
+    usePageSettings({ ...defaultSettings(), consentRequired: true });
     const begun: string[] = [];
     const { gate, granted } = createConsent((url) => begun.push(url));
     expect(gate.allowed()).toBe(false);
@@ -28,7 +28,7 @@ describe('consent mode', () => {
   });
 
   it('a refusal drops calls instead of keeping them, and forget() clears what was held', () => {
-    useSettings({ ...defaultSettings(), consentRequired: true });
+    usePageSettings({ ...defaultSettings(), consentRequired: true });
     const begun: string[] = [];
     const { gate, granted } = createConsent((url) => begun.push(url));
     gate.hold('http://localhost:3000/l?aff=P1');
@@ -46,7 +46,7 @@ describe('consent mode', () => {
     document.cookie = 'affitor_consent=0; path=/';
     resetPrivacy();
     expect(gate.allowed()).toBe(false);
-    useSettings({ ...defaultSettings(), consentRequired: true });
+    usePageSettings({ ...defaultSettings(), consentRequired: true });
     document.cookie = 'affitor_consent=1; path=/';
     // A later page: the cookie jar and the choice are read afresh.
     resetCookieJar();
@@ -68,7 +68,7 @@ describe('without consent mode (the main script)', () => {
     setChoice(false);
     expect(closedWithoutConsentMode.allowed()).toBe(false);
     setChoice(true);
-    useSettings({ ...defaultSettings(), consentRequired: true });
+    usePageSettings({ ...defaultSettings(), consentRequired: true });
     expect(closedWithoutConsentMode.allowed()).toBe(false);
   });
 

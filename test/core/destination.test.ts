@@ -5,7 +5,7 @@
 // script wrote before instances had their own API) go to the API of the page that sends them.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type PendingClick, attribute, click, clickBody, encodePendingClick, newPendingClick, startPage, trackClick } from '../../src/core/click';
-import { settings, useSettings } from '../../src/core/config';
+import { type Settings, pageSettings, usePageSettings } from '../../src/core/config';
 import { PENDING_LEADS_KEY, resetLeads, resumeLeads, signup } from '../../src/core/lead';
 import { CLICK_OK, cookie, freshPage } from './fake-page';
 
@@ -23,16 +23,8 @@ function recordRequests(answers: { status: number; body?: unknown }[]) {
   return requests;
 }
 
-/** What src/index.ts makes current while an instance's call starts: its API, named because it is not the page's. */
-const asInstance = <T>(call: () => T): T => {
-  const page = settings;
-  useSettings({ ...page, programId: 2, apiBase: INSTANCE_API, api: INSTANCE_API });
-  try {
-    return call();
-  } finally {
-    useSettings(page);
-  }
-};
+/** What src/index.ts passes to an instance's calls: the page's settings with its API, named because it is not the page's. */
+const instanceSettings = (): Settings => ({ ...pageSettings, programId: 2, apiBase: INSTANCE_API, api: INSTANCE_API });
 
 beforeEach(() => {
   freshPage({ apiBase: PAGE_API });
@@ -45,10 +37,10 @@ afterEach(() => {
 
 describe('the pending click record', () => {
   it("names an instance's API, which never reaches the wire; the page's own names none", () => {
-    const own = newPendingClick('https://shop.example/?aff=P1');
+    const own = newPendingClick('https://shop.example/?aff=P1', null, pageSettings.api);
     expect(own).not.toHaveProperty('api', expect.anything());
     expect(decodeURIComponent(encodePendingClick(own)!)).not.toContain('"api"');
-    const instance = asInstance(() => newPendingClick('https://shop.example/?aff=P1'));
+    const instance = newPendingClick('https://shop.example/?aff=P1', null, instanceSettings().api);
     expect(JSON.parse(decodeURIComponent(encodePendingClick(instance)!))).toMatchObject({ api: INSTANCE_API });
     expect(JSON.parse(JSON.stringify(clickBody(instance, 'Shop')))).not.toHaveProperty('api');
   });
@@ -58,9 +50,9 @@ describe("an instance's click", () => {
   it('retries to its own API even when the page is re-initialised with another one meanwhile', async () => {
     vi.useFakeTimers();
     const requests = recordRequests([{ status: 503 }, CLICK_OK]);
-    const done = asInstance(() => trackClick('https://shop.example/?aff=P1'));
+    const done = trackClick(instanceSettings(), 'https://shop.example/?aff=P1');
     await vi.advanceTimersByTimeAsync(0);
-    useSettings({ ...settings, apiBase: 'http://third-api.test' });
+    usePageSettings({ ...pageSettings, apiBase: 'http://third-api.test' });
     await vi.advanceTimersByTimeAsync(2000);
     await done;
     expect(requests.map((r) => r.url)).toEqual([INSTANCE_API + '/api/v1/track/click', INSTANCE_API + '/api/v1/track/click']);
@@ -73,11 +65,11 @@ describe("an instance's click", () => {
       [undefined, PAGE_API],
     ] as const) {
       freshPage({ apiBase: PAGE_API });
-      const record: PendingClick = { ...newPendingClick('https://shop.example/?aff=P1'), session_id: 'sess_abcdefghi_1', attempts: 1, api };
+      const record: PendingClick = { ...newPendingClick('https://shop.example/?aff=P1', null, undefined), session_id: 'sess_abcdefghi_1', attempts: 1, api };
       document.cookie = 'affitor_pending_click=' + encodePendingClick(record) + '; path=/';
       const requests = recordRequests([CLICK_OK]);
       startPage();
-      attribute(null);
+      attribute(pageSettings, null);
       await click;
       expect(requests.map((r) => [r.url, r.body.session_id, 'api' in r.body])).toEqual([[expected + '/api/v1/track/click', 'sess_abcdefghi_1', false]]);
     }
@@ -89,7 +81,7 @@ describe("an instance's lead", () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const failing = recordRequests([{ status: 503 }]);
     vi.useFakeTimers();
-    await asInstance(() => signup('user_1', 'a@b.test'));
+    await signup(instanceSettings(), 'user_1', 'a@b.test');
     expect(failing.map((r) => [r.url, r.body.program_id])).toEqual([[INSTANCE_API + '/api/v1/track/lead', 2]]);
     vi.useRealTimers();
     // The page goes away; the next one (its own API the page's) resends the lead where it was meant to go.

@@ -3,7 +3,7 @@
 // (the network boundary; the modules under test are the real ones).
 import { vi } from 'vitest';
 import { resetClicks } from '../../src/core/click';
-import { defaultSettings, type Settings, useSettings } from '../../src/core/config';
+import { defaultSettings, type Settings, usePageSettings } from '../../src/core/config';
 import { resetCookieJar } from '../../src/core/cookie-jar';
 import { closedWithoutConsentMode, useGate } from '../../src/core/gate';
 import { resetLeads } from '../../src/core/lead';
@@ -31,7 +31,7 @@ export function freshPage(settings: Partial<Settings> = {}) {
   resetLog();
   resetPrivacy();
   resetTimeZone();
-  useSettings({ ...defaultSettings(), programId: 1, apiBase: 'http://api.test', ...settings });
+  usePageSettings({ ...defaultSettings(), programId: 1, apiBase: 'http://api.test', ...settings });
   useGate(closedWithoutConsentMode);
   vi.restoreAllMocks();
   // happy-dom says it is automation; the visitor here is a person (the bot test says otherwise).

@@ -2,6 +2,7 @@
 // Signups (docs/protocol.md §3.6) through the real lead module: the body, the dedupe, the wait for
 // an in-flight click, the localStorage write-ahead with its flag cookie, and the resend on a later page.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pageSettings } from '../../src/core/config';
 import { attribute, startPage } from '../../src/core/click';
 import { PENDING_LEADS_KEY, RECORDED_LEADS_KEY, forgetLeads, resetLeads, resumeLeads, signup } from '../../src/core/lead';
 import { useGate } from '../../src/core/gate';
@@ -23,8 +24,8 @@ describe('signup', () => {
   it('posts the lead with the click id and history; an identical second call sends nothing', async () => {
     document.cookie = 'affitor_click_id=cust_1_1; path=/';
     const posted = fakeApi(LEAD_OK);
-    await signup('user_1', 'a@b.test');
-    await signup('user_1', 'a@b.test');
+    await signup(pageSettings, 'user_1', 'a@b.test');
+    await signup(pageSettings, 'user_1', 'a@b.test');
     expect(posted).toHaveLength(1);
     expect(posted[0]).toEqual({
       path: '/api/v1/track/lead',
@@ -46,9 +47,9 @@ describe('signup', () => {
       return Promise.resolve(new Response(JSON.stringify(LEAD_OK.body)));
     });
     history.replaceState(null, '', '/l?aff=P1');
-    attribute('P1', location.href);
+    attribute(pageSettings, 'P1', location.href);
     await vi.waitFor(() => expect(posted).toEqual(['/api/v1/track/click']));
-    const lead = signup('user_2');
+    const lead = signup(pageSettings, 'user_2');
     await Promise.resolve();
     expect(posted).toEqual(['/api/v1/track/click']);
     answerClick();
@@ -60,7 +61,7 @@ describe('signup', () => {
     vi.useFakeTimers();
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const failing = fakeApi({ status: 503 });
-    await signup('user_3', 'c@d.test');
+    await signup(pageSettings, 'user_3', 'c@d.test');
     expect(failing).toHaveLength(1);
     expect(Object.keys(stored()!)).toHaveLength(1);
     expect(cookie('affitor_pending_lead')).toBe('1');
@@ -78,31 +79,31 @@ describe('signup', () => {
   it('a 4xx is final and logged; the stored lead goes; a later identical call may try again', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const posted = fakeApi({ status: 400, body: { error: 'Customer not found' } });
-    await signup('user_4');
+    await signup(pageSettings, 'user_4');
     expect(errors).toHaveBeenCalledWith('[Affitor]', 'Failed to track signup: 400');
     expect(stored()).toBeNull();
-    await signup('user_4');
+    await signup(pageSettings, 'user_4');
     expect(posted).toHaveLength(2);
   });
 
   it('one lead per account: a recorded key sends nothing on a later page; an opt-out forgets the record', async () => {
     const posted = fakeApi(LEAD_OK);
-    await signup('user_6', 'a@b.test');
+    await signup(pageSettings, 'user_6', 'a@b.test');
     expect(JSON.parse(localStorage.getItem(RECORDED_LEADS_KEY)!)).toEqual([JSON.stringify([7, 'user_6'])]);
     resetLeads();
-    await signup('user_6', 'other@b.test');
+    await signup(pageSettings, 'user_6', 'other@b.test');
     expect(posted).toHaveLength(1);
     forgetLeads();
     expect(localStorage.getItem(RECORDED_LEADS_KEY)).toBeNull();
     resetLeads();
-    await signup('user_6', 'other@b.test');
+    await signup(pageSettings, 'user_6', 'other@b.test');
     expect(posted).toHaveLength(2);
   });
 
   it('refuses a key that is not a string or finite number with the exact error, and still posts', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const posted = fakeApi(LEAD_OK);
-    await signup({ id: 1 });
+    await signup(pageSettings, { id: 1 });
     expect(errors).toHaveBeenCalledWith('[Affitor]', 'signup() requires customerKey as first argument');
     expect(posted[0].body.customer_key).toBeNull();
   });
@@ -111,7 +112,7 @@ describe('signup', () => {
     const waiting: unknown[] = [];
     useGate({ allowed: () => false, hold: () => {}, wait: (call) => waiting.push(call), forget: () => {} });
     const posted = fakeApi(LEAD_OK);
-    await signup('user_5');
+    await signup(pageSettings, 'user_5');
     expect(waiting).toHaveLength(1);
     expect(posted).toHaveLength(0);
     expect(stored()).toBeNull();

@@ -54,12 +54,12 @@ let hold: Promise<void> | undefined;
 async function openTab() {
   vi.resetModules();
   const config = await import('../../src/core/config');
-  config.useSettings({ ...config.defaultSettings(), programId: 1, apiBase: 'http://api.test' });
+  config.usePageSettings({ ...config.defaultSettings(), programId: 1, apiBase: 'http://api.test' });
   const click = await import('../../src/core/click');
   /** The tab's landing pass, as tracker.ts runs it; resolves once its click (if any) has settled. */
   const land = (url: string) => {
     click.startPage();
-    click.attribute(new URL(url).searchParams.get('aff'), url);
+    click.attribute(config.pageSettings, new URL(url).searchParams.get('aff'), url);
     return Promise.resolve(click.click);
   };
   return { click, land };

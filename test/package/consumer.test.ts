@@ -324,6 +324,19 @@ console.log(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.j
     expect(stdout).toContain('sandbox');
   });
 
+  it('`npx affitor-tracker init --dry-run` edits server code with the bundled recast: the lead goes in, untouched lines stay', async () => {
+    const project = join(work, 'init-project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'init-project', private: true, type: 'module', dependencies: { express: '^5.0.0' } }));
+    const server = "import express from 'express';\nconst app = express();\napp.post('/api/signup', async (req, res) => {\n  const user = { id: 7, email: req.body.email };\n  res.json(user);\n});\napp.listen(3000);\n";
+    writeFileSync(join(project, 'server.js'), server);
+    const { stdout } = await run('npx', ['--no', '--', 'affitor-tracker', 'init', project, '--dry-run', '--no-install'], { cwd: app });
+    expect(stdout).toContain('+import { Affitor, clickIdFromRequest } from \'affitor-tracker/server\';');
+    expect(stdout).toMatch(/\+ {2}const affitorLead = await affitor\(\)\?\.trackLead\(\{ customerExternalId: String\(user\.id\), email: user\.email/);
+    expect(stdout).toContain(' app.listen(3000);');
+    expect(readFileSync(join(project, 'server.js'), 'utf8')).toBe(server); // a dry run writes nothing
+  });
+
   describe('affitor-tracker/react, in a project that has its own react (an optional peer)', () => {
     beforeAll(() => {
       // The project's react, react-dom and React types: linked from this repo's node_modules,

@@ -236,7 +236,7 @@ describe('timeout', () => {
     api.fault({ delayMs: 3000 });
     const t0 = Date.now();
     const r = await client({ timeoutMs: 200, retries: 0 }).trackLead({ clickId: 'c' });
-    expect(r).toEqual({ ok: false, status: 0, data: null, error: 'timeout', code: 'timeout', retryable: true, attempts: 1 });
+    expect(r).toEqual({ ok: false, status: 0, data: null, error: 'timeout', code: 'timeout', retryable: true, attempts: 1, queued: true });
     expect(Date.now() - t0).toBeLessThan(1500);
   });
 

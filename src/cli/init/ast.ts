@@ -71,6 +71,15 @@ export const lineIndent = (source: string, offset: number): string => {
   return /^[ \t]*/.exec(source.slice(lineStart))?.[0] ?? '';
 };
 
+/** One level of the file's indentation: a tab in a tab-indented file, else its smallest space indent (two when it has none). */
+export function indentUnit(source: string): string {
+  const tabs = source.match(/^\t/gm)?.length ?? 0;
+  const spaced = source.match(/^ +(?=[^\s*])/gm) ?? []; // not a block comment's ` * ` lines
+  if (tabs > spaced.length) return '\t';
+  const widths = spaced.map((s) => s.length).filter((w) => w > 0);
+  return ' '.repeat(widths.length > 0 ? Math.min(...widths) : 2);
+}
+
 /** As text: `import { names } from source` after the last import (or merged into one of that module), in the file's quotes and semicolons. */
 export function spliceNamedImports(module: ParsedModule, source: string, names: string[]): void {
   const program = module.ast.program;
@@ -109,7 +118,7 @@ export function spliceProperty(module: ParsedModule, object: Node & { properties
   const last = object.properties[object.properties.length - 1];
   if (!last) {
     const indent = lineIndent(source, start);
-    module.splices.push({ start: start + 1, end: closing, text: multiline ? `\n${indent}  ${key}: ${value}\n${indent}` : ` ${key}: ${value} ` });
+    module.splices.push({ start: start + 1, end: closing, text: multiline ? `\n${indent}${indentUnit(source)}${key}: ${value}\n${indent}` : ` ${key}: ${value} ` });
     return;
   }
   const lastEnd = offsets(module, last).end;
@@ -142,6 +151,10 @@ function retab(code: string, useTabs: boolean): string {
 /** The quotes the file's imports use: what init's own imports and strings follow. */
 const quoteOf = (module: ParsedModule): 'single' | 'double' =>
   (module.source.match(/from\s+"/g)?.length ?? 0) > (module.source.match(/from\s+'/g)?.length ?? 0) ? 'double' : 'single';
+
+/** init's own code (written with single quotes) in the file's quotes: its string literals become double-quoted in a file that uses those. */
+export const inFileQuotes = (module: ParsedModule, code: string): string =>
+  quoteOf(module) === 'double' ? code.replace(/'([^'"\\\n]*)'/g, '"$1"') : code;
 
 export function printModule(module: ParsedModule): string {
   // A file indented with tabs keeps them where recast reprints a block (it parsed them as TAB_WIDTH spaces).

@@ -2,7 +2,7 @@
 // NextAuth / Auth.js through its `createUser` event, Clerk through the click id in the sign-up's
 // `unsafeMetadata` and its `user.created` webhook. Supabase sign-ups are leads of the server action
 // that calls `auth.signUp` (signup-lead.ts); in the browser, `trackSupabaseSignups(supabase)`.
-import { b, ensureNames, isTypeScript, lineOf, n, offsets, spliceNamedImports, spliceProperty, visit, type Node, type ParsedModule } from './ast.js';
+import { b, ensureNames, indentUnit, isTypeScript, lineOf, n, offsets, spliceNamedImports, spliceProperty, visit, type Node, type ParsedModule } from './ast.js';
 import { SERVER_ENTRY } from './server-client.js';
 import { edited, present, refused, type EditOutcome } from './types.js';
 
@@ -41,8 +41,13 @@ export const callsFunction = (module: ParsedModule, callee: string): boolean => 
   return found;
 };
 
-const CLIENT = "new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL })";
+// A function that makes the client, not a client: the auth entries call it at the first new account,
+// so the config module loads where AFFITOR_API_KEY is not set (`next build` evaluates it without the
+// runtime secrets, and `new Affitor()` without a key throws there). docs/better-auth.md, docs/next-auth.md.
+const CLIENT = "() => new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL })";
 const client = (file: string) => (isTypeScript(file) ? CLIENT : CLIENT.replace('!', ''));
+/** The one-line form the refusals name (the key alone; the docs page has the rest). */
+export const LAZY_CLIENT = '() => new Affitor({ apiKey: process.env.AFFITOR_API_KEY! })';
 
 /** better-auth: `plugins: [affitor({ affitor: new Affitor({ apiKey }) })]` in `betterAuth({…})`. */
 export function addBetterAuthPlugin(module: ParsedModule): EditOutcome {
@@ -65,11 +70,16 @@ export function addBetterAuthPlugin(module: ParsedModule): EditOutcome {
   return edited(`${module.file}:${lineOf(config)}: the affitor plugin in betterAuth (every sign-up becomes a lead with the visitor's click id)`);
 }
 
-/** NextAuth / Auth.js: `events: { createUser: affitorCreateUser({ affitor }) }` in the options. */
-export function addNextAuthEvent(module: ParsedModule): EditOutcome {
+/**
+ * NextAuth / Auth.js: `events: { createUser: affitorCreateUser({ affitor, clickFrom }) }` in the
+ * options; `clickFrom: cookies` (next/headers) where the App Router runs it, so the lead carries the
+ * visitor's click.
+ */
+export function addNextAuthEvent(module: ParsedModule, { appRouter }: { appRouter: boolean }): EditOutcome {
   if (module.source.includes('affitor-tracker/next-auth')) return present;
   const config = configOf(module, 'NextAuth') ?? typedOptions(module);
-  const event = `affitorCreateUser({ affitor: ${client(module.file)} })`;
+  const cookies = appRouter ? cookiesName(module) : null;
+  const event = `affitorCreateUser({ affitor: ${client(module.file)}${cookies ? `, clickFrom: ${cookies}` : ''} })`;
   if (!config) return refused(`no NextAuth options object init can edit; add \`events: { createUser: ${event} }\` (import { affitorCreateUser } from 'affitor-tracker/next-auth') by hand`);
   const events = propertyOf(config, 'events');
   if (events && !n.ObjectExpression.check(events.value)) return refused(`line ${lineOf(events)}: \`events\` is not an object literal; add createUser: ${event} by hand`);
@@ -77,10 +87,22 @@ export function addNextAuthEvent(module: ParsedModule): EditOutcome {
     return refused(`line ${lineOf(events)}: \`events.createUser\` is already yours; call \`await ${event}(message)\` inside it by hand`);
   }
   if (events) spliceProperty(module, events.value as ObjectNode, 'createUser', event);
-  else spliceProperty(module, config, 'events', `{\n  createUser: ${event}\n}`);
+  else spliceProperty(module, config, 'events', `{\n${indentUnit(module.source)}createUser: ${event}\n}`);
+  if (cookies === 'cookies') spliceNamedImports(module, 'next/headers', ['cookies']);
   spliceNamedImports(module, 'affitor-tracker/next-auth', ['affitorCreateUser']);
   spliceNamedImports(module, SERVER_ENTRY, ['Affitor']);
   return edited(`${module.file}:${lineOf(config)}: NextAuth's createUser event records the lead (affitorCreateUser; needs a database adapter)`);
+}
+
+/** The module's name for next/headers' `cookies`: its own import, else `cookies` when that name is free; null when taken. */
+function cookiesName(module: ParsedModule): string | null {
+  for (const statement of module.ast.program.body) {
+    if (!n.ImportDeclaration.check(statement) || statement.source.value !== 'next/headers') continue;
+    for (const spec of statement.specifiers ?? []) {
+      if (n.ImportSpecifier.check(spec) && n.Identifier.check(spec.imported) && spec.imported.name === 'cookies') return n.Identifier.check(spec.local) ? spec.local.name : 'cookies';
+    }
+  }
+  return /\bcookies\b/.test(module.source) ? null : 'cookies';
 }
 
 /** `export const authOptions: NextAuthOptions = {…}` (NextAuth 4) or `{…} satisfies NextAuthConfig` (Auth.js). */

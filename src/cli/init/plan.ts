@@ -15,7 +15,7 @@ import {
   findRootRenders,
   pagesAppSource,
 } from './react-provider.js';
-import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, callsFunction, clerkWebhookRoute, SUPABASE_BROWSER_STEP } from './auth.js';
+import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, callsFunction, clerkWebhookRoute, LAZY_CLIENT, SUPABASE_BROWSER_STEP } from './auth.js';
 import { addSignupLead, findSignupHandlers } from './signup-lead.js';
 import { addCheckoutMetadata, addWebhookHandler, isCheckoutCreate, isConstructEvent, usesStripeCall } from './stripe.js';
 import type { EditOutcome, InitOptions, InitPlan, PlannedChange, SkippedEdit, StackName } from './types.js';
@@ -286,13 +286,13 @@ function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder):
     found.push('better-auth');
     const configs = modules.filter((m) => callsFunction(m, 'betterAuth'));
     if (configs.length === 1) plan.record(configs[0].file, addBetterAuthPlugin(configs[0]));
-    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? "no betterAuth({ … }) call in this app's code (in a repository of several it often lives in a shared package)" : `${configs.length} betterAuth({ … }) calls`}; add \`plugins: [affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY! }) })]\` (affitor-tracker/better-auth) to your auth config by hand`);
+    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? "no betterAuth({ … }) call in this app's code (in a repository of several it often lives in a shared package)" : `${configs.length} betterAuth({ … }) calls`}; add \`plugins: [affitor({ affitor: ${LAZY_CLIENT} })]\` (affitor-tracker/better-auth) to your auth config by hand`);
   }
   if (project.dependsOn('next-auth') || project.dependsOn('@auth/core')) {
     found.push('next-auth');
     const configs = modules.filter((m) => m.source.includes('NextAuth') && (callsFunction(m, 'NextAuth') || /NextAuth(Options|Config)\b/.test(m.source)) && /providers\s*:/.test(m.source));
-    if (configs.length === 1) plan.record(configs[0].file, addNextAuthEvent(configs[0]));
-    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? 'no NextAuth options' : `${configs.length} NextAuth option objects`} found; add \`events: { createUser: affitorCreateUser({ affitor }) }\` (affitor-tracker/next-auth) to your NextAuth options by hand`);
+    if (configs.length === 1) plan.record(configs[0].file, addNextAuthEvent(configs[0], { appRouter: project.dependsOn('next') && project.files.some((f) => /^(src\/)?app\//.test(f)) }));
+    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? 'no NextAuth options' : `${configs.length} NextAuth option objects`} found; add \`events: { createUser: affitorCreateUser({ affitor: ${LAZY_CLIENT}, clickFrom: cookies }) }\` (affitor-tracker/next-auth; cookies from next/headers) to your NextAuth options by hand`);
   }
   const clerk = ['@clerk/nextjs', '@clerk/clerk-react', '@clerk/remix', '@clerk/react-router'].find((name) => project.dependsOn(name));
   if (clerk) {

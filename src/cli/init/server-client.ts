@@ -3,7 +3,7 @@
 // AFFITOR_API_KEY in the build's environment throws and fails the build (measured on the next-app
 // fixture). Without a key the getter returns null and warns once, so a missing key never breaks a
 // build, a server start or a signup.
-import { afterImports, ensureNamedImports, ensureNames, isTypeScript, n, parseStatements, type ParsedModule } from './ast.js';
+import { afterImports, ensureNamedImports, ensureNames, indentUnit, inFileQuotes, isTypeScript, n, parseStatements, type ParsedModule } from './ast.js';
 
 export const SERVER_ENTRY = 'affitor-tracker/server';
 
@@ -33,6 +33,7 @@ export function ensureServerClient(module: ParsedModule, envSource: EnvSource = 
   const env = envSource === 'sveltekit' ? 'env' : 'process.env';
   if (envSource === 'sveltekit') ensureNamedImports(program, '$env/dynamic/private', ['env']);
   const ts = isTypeScript(module.file);
+  const unit = indentUnit(module.source);
   const getter = parseStatements(
     [
       `let affitorClient${ts ? ': Affitor | null | undefined' : ''};`,
@@ -40,13 +41,16 @@ export function ensureServerClient(module: ParsedModule, envSource: EnvSource = 
       `function ${GETTER}()${ts ? ': Affitor | null' : ''} {`,
       '  if (affitorClient === undefined) {',
       `    const apiKey = ${env}.AFFITOR_API_KEY;`,
-      "    if (!apiKey) console.warn('Affitor: AFFITOR_API_KEY is not set, so no lead or sale is recorded (see .env)');",
+      inFileQuotes(module, "    if (!apiKey) console.warn('Affitor: AFFITOR_API_KEY is not set, so no lead or sale is recorded (see .env)');"),
       `    affitorClient = apiKey ? new Affitor({ apiKey, apiUrl: ${env}.AFFITOR_API_URL }) : null;`,
       '  }',
       '  return affitorClient;',
       '}',
       '',
-    ].join('\n'),
+    ]
+      // In the file's own indentation (recast keeps a snippet's whitespace as written).
+      .map((line) => line.replace(/^(  )+/, (levels) => unit.repeat(levels.length / 2)))
+      .join('\n'),
   );
   program.body.splice(afterImports(program), 0, ...getter);
   return { client: `${GETTER}()` };

@@ -10,6 +10,7 @@ import {
   enclosingStatementInBlock,
   ensureNamedImports,
   ensureNames,
+  indentUnit,
   isFunction,
   lineOf,
   memberChain,
@@ -377,13 +378,13 @@ export function addSignupLead(target: SignupHandler, context: LeadContext): Edit
     `const affitorLead = await ${access.client}?.trackLead({ customerExternalId: String(${created.id}), ${email ? (email === 'email' ? 'email, ' : `email: ${email}, `) : ''}clickId: ${clickId} });\n` +
     'if (affitorLead && !affitorLead.ok) console.warn(`Affitor lead not recorded (${affitorLead.code}): ${affitorLead.error}`);\n';
   const comment = "// Affitor: the signup is a lead of the visitor's click (never fails the signup; the result says why when not recorded).\n";
-  const lead = parseStatements(created.guard ? `${comment}if (${created.guard}) {\n${indent(call)}}\n` : `${comment}${call}`);
+  const lead = parseStatements(created.guard ? `${comment}if (${created.guard}) {\n${indented(call, indentUnit(module.source))}}\n` : `${comment}${call}`);
   created.block.splice(created.insertAt, 0, ...lead);
   module.changed = true;
   return edited(`${target.where}: record the signup as a lead (trackLead with the user's id${email ? ' and email' : ''} and the visitor's click id)`);
 }
 
-const indent = (code: string) => code.split('\n').map((line) => (line ? `  ${line}` : line)).join('\n');
+const indented = (code: string, unit: string) => code.split('\n').map((line) => (line ? `${unit}${line}` : line)).join('\n');
 
 interface CreatedUser {
   /** The user's id as an expression: `user.id`, `data.user.id`. */

@@ -8,6 +8,7 @@ import {
   enclosingStatementInBlock,
   ensureNamedImports,
   ensureNames,
+  inFileQuotes,
   lineOf,
   memberChain,
   n,
@@ -211,7 +212,7 @@ export function addWebhookHandler(module: ParsedModule, programId: string, block
       `// Affitor: record the sale or refund this event carries (idempotent: a redelivery is a duplicate, not a second sale).\n` +
         `const affitorServer = ${access.client};\n` +
         `const affitorOutcome = affitorServer && (await handleStripeWebhook({ rawBody: ${rawBody}, signature: ${signature}, secret: ${secret}, affitor: affitorServer, programId: ${programIdSource(programId)} }));\n` +
-        "if (affitorOutcome?.error) console.warn(`Affitor: Stripe webhook ${affitorOutcome.event?.type ?? ''}: ${affitorOutcome.error}${affitorOutcome.retryable ? ' (not recorded: resend the event from the Stripe dashboard once fixed)' : ''}`);\n",
+        inFileQuotes(module, "if (affitorOutcome?.error) console.warn(`Affitor: Stripe webhook ${affitorOutcome.event?.type ?? ''}: ${affitorOutcome.error}${affitorOutcome.retryable ? ' (not recorded: resend the event from the Stripe dashboard once fixed)' : ''}`);\n"),
     );
     place.block.splice(place.index + 1, 0, ...statements);
     ensureNames(module.ast.program, STRIPE_ENTRY, ['handleStripeWebhook']);

@@ -1,5 +1,7 @@
 // The projects `init` edited still type-check and build with their own tools: `tsc` with the
-// fixture's tsconfig, a real `next build` (the suite's one Next.js build for init) and `vite build`.
+// fixture's tsconfig, a real `next build` (the suite's one Next.js build for init), `vite build`, and
+// the React Router 7 and SvelteKit builds of the corpus apps (Astro and Nuxt, which this repository
+// does not install, are built in e2e/frameworks/init-builds.spec.ts).
 // Needs the package built first (`node build.mjs`; `npm test` does it), as an installed package is.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +48,13 @@ function exec(command: string, args: string[], cwd: string, timeoutMs: number): 
   return { seconds: (performance.now() - started) / 1000, output: `${result.stdout}\n${result.stderr}`, status: result.status };
 }
 
+/** Every .js file under `dir`, concatenated: what a build put there. */
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('\n');
+
 const typecheck = (dir: string) => exec(bin('typescript/bin/tsc'), ['--noEmit', '-p', 'tsconfig.json'], dir, 120_000);
 
 describe('projects edited by init still build', () => {
@@ -72,6 +81,30 @@ describe('projects edited by init still build', () => {
     const tsc = typecheck(dir);
     expect(tsc.status, tsc.output).toBe(0);
   }, 130_000);
+
+  it('React Router 7: `react-router build` of the edited app — the tag in the root route, the lead in the signup action, the key never in the browser bundle', () => {
+    const dir = initialised('corpus/react-router');
+    rmSync(join(dir, '.env')); // as CI builds it
+    const build = exec(bin('@react-router/dev/bin.js'), ['build'], dir, 300_000);
+    console.log(`init: react-router build of the edited react-router fixture took ${build.seconds.toFixed(1)} s`);
+    expect(build.status, build.output).toBe(0);
+    const server = readFileSync(join(dir, 'build/server/index.js'), 'utf8');
+    expect(server).toContain('data-affitor-program-id');
+    expect(server).toContain('trackLead(');
+    expect(filesUnder(join(dir, 'build/client'))).not.toContain('AFFITOR_API_KEY');
+  }, 320_000);
+
+  it('SvelteKit: `vite build` (adapter-node) of the edited app — the tag in app.html, the lead in the form action through $env/dynamic/private', () => {
+    const dir = initialised('corpus/sveltekit');
+    rmSync(join(dir, '.env'));
+    const build = exec(bin('vite/bin/vite.js'), ['build', '--logLevel', 'warn'], dir, 300_000);
+    console.log(`init: vite build of the edited sveltekit fixture took ${build.seconds.toFixed(1)} s`);
+    expect(build.status, build.output).toBe(0);
+    const server = filesUnder(join(dir, 'build/server'));
+    expect(server).toContain('data-affitor-program-id');
+    expect(server).toContain('trackLead(');
+    expect(filesUnder(join(dir, 'build/client'))).not.toContain('AFFITOR_API_KEY');
+  }, 320_000);
 
   it('Vite + React: type-checks and `vite build` bundles the provider', () => {
     const dir = initialised('vite-react');

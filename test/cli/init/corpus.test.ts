@@ -75,6 +75,17 @@ const cases: Case[] = [
     install: 'npm install affitor-tracker',
   },
   {
+    // React Router 7 (framework mode): built for real in build.test.ts.
+    fixture: 'react-router',
+    stack: ['remix'],
+    wired: {
+      'app/root.tsx': [`        <Links />\n        <script ${TAG}></script>\n      </head>`],
+      'app/routes/signup.tsx': ['import { Affitor, clickIdFromRequest } from "affitor-tracker/server";', 'email, clickId: clickIdFromRequest(request)'],
+    },
+    replaced: [],
+    install: 'npm install affitor-tracker',
+  },
+  {
     fixture: 'sveltekit',
     stack: ['sveltekit'],
     wired: {
@@ -134,7 +145,8 @@ const cases: Case[] = [
     wired: {
       'lib/auth.ts': [
         'import { affitor } from "affitor-tracker/better-auth";\nimport { Affitor } from "affitor-tracker/server";',
-        'plugins: [nextCookies(), affitor({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) })],',
+        // A function that makes the client at the first sign-up: the module loads (next build) without the key.
+        'plugins: [nextCookies(), affitor({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) })],',
       ],
     },
     replaced: ['<body>{children}</body>', 'plugins: [nextCookies()],'],
@@ -145,11 +157,31 @@ const cases: Case[] = [
     stack: ['next-app', 'next-auth'],
     wired: {
       'auth.ts': [
-        "import { affitorCreateUser } from 'affitor-tracker/next-auth'\n",
-        "  session: { strategy: 'database' },\n  events: {\n    createUser: affitorCreateUser({ affitor: new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) })\n  }\n})",
+        "import { cookies } from 'next/headers'\nimport { affitorCreateUser } from 'affitor-tracker/next-auth'\n",
+        "  session: { strategy: 'database' },\n  events: {\n    createUser: affitorCreateUser({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }), clickFrom: cookies })\n  }\n})",
       ],
     },
     replaced: ['<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+  },
+  {
+    // Indented with tabs, double quotes: every new line follows both.
+    fixture: 'tabs',
+    stack: ['next-app', 'next-auth', 'stripe-checkout', 'stripe-webhook'],
+    wired: {
+      'auth.ts': [
+        'import { cookies } from "next/headers";\nimport { affitorCreateUser } from "affitor-tracker/next-auth";\nimport { Affitor } from "affitor-tracker/server";\n',
+        '\t},\n\tevents: {\n\t\tcreateUser: affitorCreateUser({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }), clickFrom: cookies })\n\t},\n});',
+      ],
+      'app/layout.tsx': [`\t\t\t\t\t<main className="container">${PROVIDER}{children}</AffitorProvider></main>\n`],
+      'app/api/checkout/route.ts': ['\t}, { clickId: clickIdFromRequest(request), customerKey: session.user.id, programId: 1 }));\n'],
+      'app/api/stripe/route.ts': [
+        '\t\tif (!apiKey) console.warn("Affitor: AFFITOR_API_KEY is not set',
+        '\tconst affitorServer = affitor();\n\tconst affitorOutcome = affitorServer && (await handleStripeWebhook({ rawBody: payload,',
+        '?? ""}',
+      ],
+    },
+    replaced: ['<main className="container">{children}</main>', 'const checkout = await stripe.checkout.sessions.create({', '});'],
     install: 'npm install affitor-tracker',
   },
   {
@@ -203,6 +235,13 @@ describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, rep
       // A new last property or element gives the one before it a comma: that line is kept, comma added.
       const touched = removed.filter((line) => !after.has(`${line},`));
       for (const line of touched) expect(replaced, `${change.file}: a line init was not meant to touch changed: ${line}`).toContain(line);
+      // New lines follow the file's indentation (tabs stay tabs, spaces stay spaces) and its quotes.
+      const original = readFileSync(join(dir, change.file), 'utf8');
+      const added = diffLines(original, change.contents).filter((part) => part.added).flatMap((part) => part.value.split('\n'));
+      const tabs = (original.match(/^\t/gm)?.length ?? 0) > (original.match(/^ /gm)?.length ?? 0);
+      for (const line of added) expect(line, `${change.file}: indented unlike the file`).not.toMatch(tabs ? /^\t* {2,}\S/ : /^ *\t/);
+      const doubles = (original.match(/from\s+"/g)?.length ?? 0) > (original.match(/from\s+'/g)?.length ?? 0);
+      for (const line of added) expect(line, `${change.file}: quoted unlike the file`).not.toMatch(doubles ? /from '/ : /from "/);
       if (/\.(m|c)?[jt]sx?$/.test(change.file)) expect(() => parses(change.file, change.contents), change.file).not.toThrow();
     }
     for (const change of plan.changes) {
@@ -242,6 +281,27 @@ describe('init around the Checkout and the install', () => {
         { file: 'billing.js', kind: 'refused', reason: expect.stringContaining('not wired while the Checkout is not') },
       ]),
     );
+  });
+
+  it('a file indented by four spaces gets four (a JSDoc block\'s " * " lines are no indentation unit)', () => {
+    const dir = projectOf({
+      'package.json': '{"dependencies":{"next-auth":"4.24.0"}}',
+      'auth.ts': [
+        "import NextAuth from 'next-auth';",
+        "import GitHub from 'next-auth/providers/github';",
+        '',
+        '/**',
+        ' * The options, shared with getServerSession.',
+        ' */',
+        'export default NextAuth({',
+        '    providers: [GitHub],',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    dirs.push(dir);
+    const auth = planInit(dir, options).changes.find((c) => c.file === 'auth.ts')!;
+    expect(auth.contents).toContain('    providers: [GitHub],\n    events: {\n        createUser: affitorCreateUser({ affitor: () => new Affitor(');
   });
 
   it('runs the project\'s own package manager after writing (pnpm by its lockfile) and says so in --json', async () => {
