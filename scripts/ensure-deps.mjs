@@ -1,6 +1,6 @@
 // A fresh clone has no node_modules. `npm test` installs them all first (with `npm ci`, so the versions
-// are the tested ones). `npm start` only builds and runs the sandbox, which needs two build tools and
-// no runtime package: on a fresh clone it installs just those (the start kit, seconds instead of the
+// are the tested ones). `npm start` only builds and runs the sandbox, which needs the build's own packages
+// and no runtime package: on a fresh clone it installs just those (the start kit, seconds instead of the
 // whole test toolchain's minutes), at the versions the lock file pins.
 // The sandbox's SQLite is Node's own node:sqlite (Node 24, Node 22 from 22.16): nothing to compile.
 // Only an older Node needs better-sqlite3, a native module that is not in devDependencies (it
@@ -12,7 +12,8 @@ import { resolve } from 'node:path';
 
 const FULL_INSTALL_MARKER = 'node_modules/.package-lock.json';
 const START_KIT = 'node_modules/.cache/start-kit';
-const BUILD_TOOLS = ['esbuild', 'terser'];
+// What build.mjs imports, and recast, which it bundles into the command line.
+export const START_KIT_PACKAGES = ['esbuild', 'terser', 'recast'];
 
 /** Every dependency (`npm test`, and `npm start` once they are there). */
 export function ensureDeps() {
@@ -32,7 +33,7 @@ export function ensureDeps() {
 /** What `npm start` needs: the full install when it is there, else the start kit. */
 export function ensureStartDeps() {
   if (existsSync(FULL_INSTALL_MARKER)) return ensureDeps();
-  const wanted = BUILD_TOOLS.filter((name) => !existsSync(`node_modules/${name}/package.json`)).map((name) => `${name}@${lockedVersion(name)}`);
+  const wanted = START_KIT_PACKAGES.filter((name) => !existsSync(`node_modules/${name}/package.json`)).map((name) => `${name}@${lockedVersion(name)}`);
   const needsSqlite = !hasNodeSqlite() && !existsSync('node_modules/better-sqlite3/package.json');
   if (needsSqlite) {
     announceBetterSqlite();

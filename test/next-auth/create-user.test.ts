@@ -3,11 +3,11 @@
 // lead into the real sandbox with the click of the request being served. A second sign-in of the
 // same address creates no user and records nothing; an Affitor outage never fails the sign-in.
 import { Auth, type AuthConfig } from '@auth/core';
-import type { Adapter, AdapterSession, AdapterUser, VerificationToken } from '@auth/core/adapters';
 import Resend from '@auth/core/providers/resend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { affitorCreateUser, type AffitorCreateUserOptions } from '../../src/next-auth/index';
 import { providerSandbox, type ProviderSandbox } from '../webhooks/sandbox';
+import { memoryAdapter } from './memory-adapter';
 
 let sb: ProviderSandbox;
 beforeEach(async () => {
@@ -16,50 +16,6 @@ beforeEach(async () => {
 afterEach(() => sb.close());
 
 const ORIGIN = 'http://localhost:3000';
-
-/** The app's storage: an in-memory adapter with what the email flow uses. */
-function memoryAdapter(): Adapter & { users: Map<string, AdapterUser> } {
-  const users = new Map<string, AdapterUser>();
-  const sessions = new Map<string, AdapterSession>();
-  const tokens = new Map<string, VerificationToken>();
-  let next = 1;
-  return {
-    users,
-    createUser: async (user) => {
-      const created = { ...user, id: `usr_${next++}` } as AdapterUser;
-      users.set(created.id, created);
-      return created;
-    },
-    getUser: async (id) => users.get(id) ?? null,
-    getUserByEmail: async (email) => [...users.values()].find((u) => u.email === email) ?? null,
-    getUserByAccount: async () => null,
-    updateUser: async (user) => {
-      const updated = { ...users.get(user.id!)!, ...user } as AdapterUser;
-      users.set(updated.id, updated);
-      return updated;
-    },
-    linkAccount: async () => undefined,
-    createSession: async (session) => {
-      sessions.set(session.sessionToken, session);
-      return session;
-    },
-    getSessionAndUser: async (token) => {
-      const session = sessions.get(token);
-      return session ? { session, user: users.get(session.userId)! } : null;
-    },
-    updateSession: async (session) => ({ ...sessions.get(session.sessionToken)!, ...session }),
-    deleteSession: async (token) => void sessions.delete(token),
-    createVerificationToken: async (token) => {
-      tokens.set(token.identifier + token.token, token);
-      return token;
-    },
-    useVerificationToken: async ({ identifier, token }) => {
-      const found = tokens.get(identifier + token) ?? null;
-      tokens.delete(identifier + token);
-      return found;
-    },
-  };
-}
 
 /**
  * An app serving Auth.js with a config made per request (Auth.js v5's `NextAuth((req) => config)`,

@@ -2,7 +2,7 @@
 // NextAuth / Auth.js through its `createUser` event, Clerk through the click id in the sign-up's
 // `unsafeMetadata` and its `user.created` webhook. Supabase sign-ups are leads of the server action
 // that calls `auth.signUp` (signup-lead.ts); in the browser, `trackSupabaseSignups(supabase)`.
-import { b, ensureNames, indentUnit, isTypeScript, lineOf, n, offsets, spliceNamedImports, spliceProperty, visit, type Node, type ParsedModule } from './ast.js';
+import { b, ensureNames, indentUnit, isTypeScript, lineIndent, lineOf, n, offsets, spliceNamedImports, spliceProperty, visit, type Node, type ParsedModule } from './ast.js';
 import { SERVER_ENTRY } from './server-client.js';
 import { edited, present, refused, type EditOutcome } from './types.js';
 
@@ -17,13 +17,29 @@ const keyName = (property: Node): string | null => {
 };
 const propertyOf = (object: ObjectNode, key: string) => object.properties.find((p) => keyName(p) === key) as (Node & { value: Node }) | undefined;
 
-/** The options object of the first call to `callee(…)` in the module. */
+/** The options object of the first call to `callee(…)` in the module: an object literal, or a `const` holding one (`satisfies` / `as` included). */
 function configOf(module: ParsedModule, callee: string): ObjectNode | null {
   let found: ObjectNode | null = null;
+  let named: string | null = null;
   visit(module.ast.program, {
     visitCallExpression(path) {
       const c = path.node.callee;
-      if (!found && n.Identifier.check(c) && c.name === callee && n.ObjectExpression.check(path.node.arguments[0])) found = path.node.arguments[0] as never;
+      const argument = path.node.arguments[0];
+      if (!found && !named && n.Identifier.check(c) && c.name === callee) {
+        if (n.ObjectExpression.check(argument)) found = argument as never;
+        else if (n.Identifier.check(argument)) named = argument.name;
+      }
+      this.traverse(path);
+    },
+  });
+  if (found || !named) return found;
+  visit(module.ast.program, {
+    visitVariableDeclarator(path) {
+      const { id, init } = path.node;
+      if (!found && n.Identifier.check(id) && id.name === named) {
+        const value = n.TSSatisfiesExpression.check(init) || n.TSAsExpression.check(init) ? init.expression : init;
+        if (n.ObjectExpression.check(value)) found = value as never;
+      }
       this.traverse(path);
     },
   });
@@ -60,8 +76,17 @@ export function addBetterAuthPlugin(module: ParsedModule): EditOutcome {
   if (plugins) {
     const elements = (plugins.value as Node & { elements: Node[] }).elements;
     const last = elements[elements.length - 1];
-    const at = last ? offsets(module, last).end : offsets(module, plugins.value).start + 1;
-    module.splices.push({ start: at, end: at, text: last ? `, ${plugin}` : plugin });
+    const array = offsets(module, plugins.value);
+    if (last && module.source.slice(array.start, array.end).includes('\n')) {
+      // One element a line: the plugin on a line of its own, like the others (their trailing comma kept).
+      const end = offsets(module, last).end;
+      const trailingComma = /^\s*,/.test(module.source.slice(end, array.end - 1));
+      const at = trailingComma ? module.source.indexOf(',', end) + 1 : end;
+      module.splices.push({ start: at, end: at, text: `${trailingComma ? '' : ','}\n${lineIndent(module.source, offsets(module, last).start)}${plugin}${trailingComma ? ',' : ''}` });
+    } else {
+      const at = last ? offsets(module, last).end : array.start + 1;
+      module.splices.push({ start: at, end: at, text: last ? `, ${plugin}` : plugin });
+    }
   } else {
     spliceProperty(module, config, 'plugins', `[${plugin}]`);
   }

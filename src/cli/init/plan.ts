@@ -7,7 +7,7 @@ import { envKeys, withEnvEntries, withEnvIgnored, type EnvEntry } from './env.js
 import { addScriptTag, scriptTag } from './html.js';
 import { addNuxtHeadScript } from './nuxt.js';
 import { addTagBeforeHeadEnd, addTagToPugHead, type TagFlavour } from './templates.js';
-import { addCommand, findApps, packageManagerOf, Project } from './project.js';
+import { addCommand, findApps, findSharedPackages, packageManagerOf, Project } from './project.js';
 import {
   addProviderToPagesApp,
   addProviderToRootLayout,
@@ -57,11 +57,16 @@ export function planInit(dir: string, given: InitOptions): InitPlan {
   // Callers other than the command (the MCP server) may pass a URL with a path or a trailing slash.
   const options: InitOptions = { ...given, api: new URL(given.api).origin };
   const apps = findApps(dir);
+  const shared = findSharedPackages(dir, apps);
   const plan: InitPlan = { stack: [], apps, changes: [], skipped: [], installs: [], notes: [] };
-  for (const app of apps) {
+  // Shared packages first: an app whose auth config lives in one is not told it has none.
+  const sharedAuth = new Set<StackName>();
+  for (const app of [...shared, ...apps]) {
+    const isShared = shared.includes(app);
     const inside = (other: string) => other !== app && (app === '.' || other.startsWith(`${app}/`));
-    const nested = apps.filter(inside).map((other) => (app === '.' ? other : other.slice(app.length + 1)));
-    const part = planApp(join(dir, app), options, nested);
+    const nested = [...apps, ...shared].filter(inside).map((other) => (app === '.' ? other : other.slice(app.length + 1)));
+    const part = planApp(join(dir, app), options, nested, isShared ? 'shared' : sharedAuth);
+    if (isShared) for (const name of part.authConfigs) sharedAuth.add(name);
     const prefix = (file: string) => (app === '.' ? file : file === '.' ? app : `${app}/${file}`);
     for (const name of part.stack) if (!plan.stack.includes(name)) plan.stack.push(name);
     plan.changes.push(...part.changes.map((c) => ({ ...c, file: prefix(c.file), diff: app === '.' ? c.diff : withPrefixedDiffPaths(c.diff, app) })));
@@ -77,6 +82,8 @@ const withPrefixedDiffPaths = (diff: string, app: string) =>
 
 interface AppPlan {
   stack: StackName[];
+  /** The auth libraries whose config this app or package holds. */
+  authConfigs: StackName[];
   changes: PlannedChange[];
   skipped: SkippedEdit[];
   notes: string[];
@@ -84,19 +91,30 @@ interface AppPlan {
   install: string[] | null;
 }
 
-function planApp(dir: string, options: InitOptions, nestedApps: string[]): AppPlan {
+/**
+ * One app, or (`'shared'`) a shared package of a repository: its auth config, signup and Checkout
+ * code are wired, but it has no page, no .env and no steps of its own (the apps that use it do).
+ * An app gets the auth libraries whose config a shared package holds.
+ */
+function planApp(dir: string, options: InitOptions, nestedApps: string[], role: 'shared' | Set<StackName>): AppPlan {
   const project = new Project(dir, { skip: nestedApps });
   const plan = new PlanBuilder();
   const isSandbox = isLocal(options.api);
+  const shared = role === 'shared';
 
   for (const { file, error } of project.parseFailures()) {
     plan.refuse(file, `cannot parse it (${error.message.split('\n')[0]}); init leaves it unchanged`);
   }
   const modules = project.modules();
 
-  const frontend = planFrontend(project, modules, plan, options);
-  const auth = planAuth(project, modules, plan);
-  const server = planServer(project, modules, plan, options, auth);
+  const frontend = shared ? null : planFrontend(project, modules, plan, options);
+  const { found: auth, configs: authConfigs } = planAuth(project, modules, plan, shared ? 'shared' : role);
+  const server = planServer(project, modules, plan, options, auth, shared);
+  if (shared) {
+    const changes = collectChanges(project, modules, plan);
+    const install = changes.length > 0 && !project.dependsOn('affitor-tracker') ? addCommand(packageManagerOf(dir), 'affitor-tracker') : null;
+    return { stack: plan.stack, authConfigs, changes, skipped: plan.skipped, notes: plan.notes, install };
+  }
 
   // .env: what the edited code reads. Never committed: .gitignore must cover it.
   const entries: EnvEntry[] = [];
@@ -135,7 +153,7 @@ function planApp(dir: string, options: InitOptions, nestedApps: string[]): AppPl
   if (install && !project.has('package.json')) {
     plan.refuse('.', `no package.json: the edits import affitor-tracker; create one and run \`${install.join(' ')}\``);
   }
-  return { stack: plan.stack, changes, skipped: plan.skipped, notes: plan.notes, install: project.has('package.json') ? install : null };
+  return { stack: plan.stack, authConfigs, changes, skipped: plan.skipped, notes: plan.notes, install: project.has('package.json') ? install : null };
 }
 
 const isLocal = (api: string): boolean => {
@@ -279,19 +297,32 @@ function planPagesApp(project: Project, plan: PlanBuilder, pagesDir: string, opt
   plan.record(module.file, addProviderToPagesApp(module, options.programId));
 }
 
-/** Auth libraries that record the lead themselves once wired; returns the ones found (the signup-handler search then stops). */
-function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder): StackName[] {
+/**
+ * Auth libraries that record the lead themselves once wired; returns the ones found (the
+ * signup-handler search then stops) and those whose config is here. `elsewhere`: the libraries whose
+ * config a shared package holds (no refusal for its absence here), or `'shared'` for a shared package
+ * (a library it merely depends on without a config is no refusal either).
+ */
+function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder, elsewhere: 'shared' | Set<StackName>): { found: StackName[]; configs: StackName[] } {
   const found: StackName[] = [];
+  const here: StackName[] = [];
+  const absentIsFine = (name: StackName) => elsewhere === 'shared' || elsewhere.has(name);
   if (project.dependsOn('better-auth')) {
     found.push('better-auth');
     const configs = modules.filter((m) => callsFunction(m, 'betterAuth'));
+    if (configs.length > 0) here.push('better-auth');
     if (configs.length === 1) plan.record(configs[0].file, addBetterAuthPlugin(configs[0]));
-    else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? "no betterAuth({ … }) call in this app's code (in a repository of several it often lives in a shared package)" : `${configs.length} betterAuth({ … }) calls`}; add \`plugins: [affitor({ affitor: ${LAZY_CLIENT} })]\` (affitor-tracker/better-auth) to your auth config by hand`);
+    else if (configs.length === 0 && absentIsFine('better-auth')) {
+      // wired in the shared package that holds it
+    } else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? "no betterAuth({ … }) call in this app's code (in a repository of several it often lives in a shared package)" : `${configs.length} betterAuth({ … }) calls`}; add \`plugins: [affitor({ affitor: ${LAZY_CLIENT} })]\` (affitor-tracker/better-auth) to your auth config by hand`);
   }
   if (project.dependsOn('next-auth') || project.dependsOn('@auth/core')) {
     found.push('next-auth');
     const configs = modules.filter((m) => m.source.includes('NextAuth') && (callsFunction(m, 'NextAuth') || /NextAuth(Options|Config)\b/.test(m.source)) && /providers\s*:/.test(m.source));
-    if (configs.length === 1) plan.record(configs[0].file, addNextAuthEvent(configs[0], { appRouter: project.dependsOn('next') && project.files.some((f) => /^(src\/)?app\//.test(f)) }));
+    if (configs.length > 0) here.push('next-auth');
+    if (configs.length === 0 && absentIsFine('next-auth')) {
+      // wired in the shared package that holds it
+    } else if (configs.length === 1) plan.record(configs[0].file, addNextAuthEvent(configs[0], { appRouter: project.dependsOn('next') && project.files.some((f) => /^(src\/)?app\//.test(f)) }));
     else plan.refuse(configs.length === 0 ? '.' : configs.map((m) => m.file).join(', '), `${configs.length === 0 ? 'no NextAuth options' : `${configs.length} NextAuth option objects`} found; add \`events: { createUser: affitorCreateUser({ affitor: ${LAZY_CLIENT}, clickFrom: cookies }) }\` (affitor-tracker/next-auth; cookies from next/headers) to your NextAuth options by hand`);
   }
   const clerk = ['@clerk/nextjs', '@clerk/clerk-react', '@clerk/remix', '@clerk/react-router'].find((name) => project.dependsOn(name));
@@ -319,18 +350,32 @@ function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder):
   }
   if (project.dependsOn('@supabase/supabase-js') || project.dependsOn('@supabase/ssr')) {
     found.push('supabase');
-    const browserSignUps = modules.filter((m) => /\.auth\.signUp\(/.test(m.source) && isBrowserModule(m));
-    for (const module of browserSignUps) if (!module.source.includes('trackSupabaseSignups')) plan.todo(module.file, SUPABASE_BROWSER_STEP);
+    // Sign-ups in code that runs in the browser (components of any kind, Svelte and Vue files included): the step, named where the call is.
+    const signUpFiles = project.filesEndingIn(...BROWSER_EXTENSIONS).filter((f) => /\.auth\.signUp\(/.test(project.read(f) ?? '') && !isServerFile(f, project.read(f) ?? ''));
+    const tracked = project.filesEndingIn(...BROWSER_EXTENSIONS).some((f) => (project.read(f) ?? '').includes('trackSupabaseSignups'));
+    if (!tracked) for (const file of signUpFiles) plan.todo(file, SUPABASE_BROWSER_STEP);
   }
   for (const name of found) plan.stack.push(name);
-  return found;
+  return { found, configs: here };
 }
 
-/** A module that runs in the browser: 'use client', or a Svelte/React component outside server folders. */
-const isBrowserModule = (module: ParsedModule) => /^\s*['"]use client['"]/.test(module.source);
+const BROWSER_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.svelte', '.vue', '.astro'];
+
+/**
+ * Code that runs only on a server: server actions ('use server'), route handlers and API routes,
+ * Remix / SvelteKit / Nuxt server modules, server folders. Everything else may run in the browser (a
+ * 'use client' component, a Pages Router page, a plain React component, a Svelte or Vue file).
+ */
+function isServerFile(file: string, source: string): boolean {
+  if (/^\s*['"]use client['"]/.test(source)) return false;
+  if (/['"]use server['"]/.test(source)) return true; // a server action, the file's or one function's
+  if (/(^|\/)(route|middleware)\.[cm]?[jt]sx?$/.test(file) || /\.server\.[cm]?[jt]sx?$/.test(file)) return true;
+  if (/(^|\/)\+(page|layout)\.server\.[jt]s$|(^|\/)\+server\.[jt]s$|(^|\/)hooks\.server\.[jt]s$/.test(file)) return true;
+  return /(^|\/)(pages\/api|app\/api|server|api|lib\/server)\//.test(file);
+}
 
 /** The server side: the lead after signup and the Stripe sale. Returns which kind of server it found. */
-function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions, auth: StackName[]): 'next' | 'node' | 'framework' | null {
+function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions, auth: StackName[], shared: boolean): 'next' | 'node' | 'framework' | null {
   const next = project.dependsOn('next');
   if (project.dependsOn('express')) plan.stack.push('express');
   if (project.dependsOn('fastify')) plan.stack.push('fastify');
@@ -351,6 +396,8 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
       [...new Set(handlers.map((h) => h.module.file))].join(', '),
       `${handlers.length} signup handlers (${handlers.map((h) => h.where).join(', ')}); init will not guess which one creates accounts — add the lead to it by hand`,
     );
+  } else if (shared) {
+    // a shared package without a signup handler: the apps that use it name what is left
   } else if (server) {
     plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
   } else if (!auth.includes('supabase')) {
@@ -372,7 +419,7 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
   if (webhooks.length > 0) {
     plan.notes.push('Stripe webhook: handleStripeWebhook records the sale itself (a self-hosted webhook). If your Stripe account is connected to Affitor (Stripe Connect), remove that call: Affitor records those sales already, and both would count every sale twice.');
   }
-  if (checkout.length > 0 && webhooks.length === 0) {
+  if (checkout.length > 0 && webhooks.length === 0 && !shared) {
     plan.todo('.', 'Stripe Checkout without a webhook in this app: connect your Stripe account to Affitor, or add a webhook route that calls handleStripeWebhook (affitor-tracker/stripe) after stripe.webhooks.constructEvent');
   }
   if (checkout.length === 0 && webhooks.length === 0 && server) {

@@ -153,6 +153,31 @@ export function findApps(dir: string): string[] {
   return apps.length > 0 ? apps : ['.'];
 }
 
+/** What makes a workspace package that is no app worth searching: the code that creates accounts or takes payments often lives there. */
+const SHARED_DEPENDENCIES = ['better-auth', 'next-auth', '@auth/core', 'stripe', '@supabase/supabase-js', '@supabase/ssr'];
+
+/**
+ * The shared packages of a repository of several apps (`packages/auth`, `packages/api`, …): workspace
+ * packages that are no app themselves but depend on an auth library, Stripe or Supabase. Their auth
+ * config, routers and Checkout code are wired where they are, with affitor-tracker added to their own
+ * package.json.
+ */
+export function findSharedPackages(dir: string, apps: string[]): string[] {
+  if (apps.length === 1 && apps[0] === '.') return [];
+  return listFiles(dir, 4)
+    .filter((f) => f.endsWith('/package.json'))
+    .map((f) => f.slice(0, -'/package.json'.length))
+    .filter((pkg) => !apps.includes(pkg))
+    .filter((pkg) => {
+      try {
+        const json = JSON.parse(readFileSync(join(dir, pkg, 'package.json'), 'utf8')) as PackageJson;
+        return SHARED_DEPENDENCIES.some((name) => json.dependencies?.[name] ?? json.devDependencies?.[name]);
+      } catch {
+        return false;
+      }
+    });
+}
+
 const hasNestedPackages = (dir: string) => listFiles(dir, 4).some((f) => f.endsWith('/package.json'));
 
 function listFiles(root: string, maxDepth = Infinity): string[] {

@@ -140,6 +140,21 @@ const cases: Case[] = [
     install: 'npm install affitor-tracker',
   },
   {
+    // The auth config in a shared package (packages/auth), built in a variable: wired there, with
+    // affitor-tracker added to that package; the app is not told it has no config.
+    fixture: 'turbo',
+    stack: ['better-auth', 'next-app'],
+    wired: {
+      'packages/auth/src/index.ts': [
+        'import { affitor } from "affitor-tracker/better-auth";',
+        '      organization(),\n      affitor({ affitor: () => new Affitor({ apiKey: process.env.AFFITOR_API_KEY!, apiUrl: process.env.AFFITOR_API_URL }) }),\n    ],',
+      ],
+      'apps/web/.env': ['AFFITOR_API_KEY='],
+    },
+    replaced: ['<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+  },
+  {
     fixture: 'better-auth',
     stack: ['next-app', 'better-auth'],
     wired: {
@@ -217,6 +232,7 @@ describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, rep
     dirs.push(dir);
     const plan = planInit(dir, options);
     expect(plan.stack).toEqual(stack);
+    if (fixture === 'turbo') expect(plan.installs.map((i) => i.cwd)).toEqual(['packages/auth', 'apps/web']);
     expect(plan.skipped.filter((s) => s.kind === 'refused'), 'no refusal').toEqual([]);
     expect(plan.installs.map((i) => i.command.join(' '))).toEqual(install ? plan.installs.map(() => install) : []);
     for (const [file, needles] of Object.entries(wired)) {
@@ -302,6 +318,21 @@ describe('init around the Checkout and the install', () => {
     dirs.push(dir);
     const auth = planInit(dir, options).changes.find((c) => c.file === 'auth.ts')!;
     expect(auth.contents).toContain('    providers: [GitHub],\n    events: {\n        createUser: affitorCreateUser({ affitor: () => new Affitor(');
+  });
+
+  it('Supabase sign-ups in browser code are named where they are: a Pages Router page, a plain component, Svelte and Vue files; server code is not', () => {
+    const signUp = "const { error } = await supabase.auth.signUp({ email, password });";
+    const dir = projectOf({
+      'package.json': '{"dependencies":{"@supabase/supabase-js":"2.45.0","react":"19.0.0"}}',
+      'pages/signup.tsx': `import { supabase } from '../lib/supabase';\nexport default function SignUp() {\n  async function submit(email: string, password: string) {\n    ${signUp}\n  }\n  return null;\n}\n`,
+      'components/SignUpForm.jsx': `import { supabase } from '../lib/supabase';\nexport function SignUpForm() {\n  const submit = async (email, password) => {\n    ${signUp}\n  };\n  return null;\n}\n`,
+      'src/routes/signup/+page.svelte': `<script>\n  import { supabase } from '$lib/supabase';\n  async function submit(email, password) {\n    ${signUp}\n  }\n</script>\n`,
+      'components/SignUp.vue': `<script setup>\nimport { supabase } from '../lib/supabase';\nasync function submit(email, password) {\n  ${signUp}\n}\n</script>\n`,
+      'src/routes/login/+page.server.ts': `export const actions = { default: async ({ locals: { supabase } }) => { ${signUp} } };\n`,
+    });
+    dirs.push(dir);
+    const named = planInit(dir, options).skipped.filter((s) => s.reason.includes('trackSupabaseSignups(supabase)')).map((s) => s.file).sort();
+    expect(named).toEqual(['components/SignUp.vue', 'components/SignUpForm.jsx', 'pages/signup.tsx', 'src/routes/signup/+page.svelte']);
   });
 
   it('runs the project\'s own package manager after writing (pnpm by its lockfile) and says so in --json', async () => {
