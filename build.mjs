@@ -1,7 +1,8 @@
 // One source, several targets (see ARCHITECTURE.md):
-//   dist/affitor-tracker.js  the <script> tag: ES2017 IIFE minified by esbuild then terser, + source
-//                            map (back to src/) + SRI hash of the final bytes;
-//                            variants .consent.js and .plus.js, and .debug.js (debug extras)
+//   dist/affitor-tracker.js  the <script> tag, the every-page file: ES2017 IIFE minified by esbuild
+//                            then terser, + source map (back to src/) + SRI hash of the final bytes;
+//                            .core.js, which it loads on demand (integrity-pinned); .single.js (both
+//                            in one file); variants .consent.js and .plus.js; .debug.js (debug extras)
 //   dist/index.js            browser ESM library (same core as the script)
 //   dist/server.js           server client       dist/stripe.js   Stripe helpers
 //   dist/paddle.js, dist/lemonsqueezy.js, dist/polar.js   Paddle, Lemon Squeezy and Polar helpers
@@ -55,14 +56,29 @@ const terserOptions = {
     preamble: '//# allFunctionsCalledOnLoad',
   },
 };
-const SCRIPTS = {
-  'affitor-tracker.js': 'src/script.ts',
-  'affitor-tracker.consent.js': 'src/script-consent.ts',
-  'affitor-tracker.plus.js': 'src/script-plus.ts',
-  'affitor-tracker.debug.js': 'src/debug-extras.ts',
+// The every-page file (src/loader/) loads the core from beside itself and pins it by the integrity
+// hash written into it here (`define`), so the core is built first. `.single` is both in one file.
+const SCRIPTS = [
+  ['affitor-tracker.core.js', 'src/script-core.ts'],
+  ['affitor-tracker.js', 'src/script.ts'],
+  ['affitor-tracker.single.js', 'src/script-single.ts'],
+  ['affitor-tracker.consent.js', 'src/script-consent.ts'],
+  ['affitor-tracker.plus.js', 'src/script-plus.ts'],
+  ['affitor-tracker.debug.js', 'src/debug-extras.ts'],
+];
+const sriOf = (file) => {
+  const sri = 'sha384-' + createHash('sha384').update(readFileSync(file)).digest('base64');
+  writeFileSync(file + '.sri', sri + '\n');
+  return sri;
 };
-for (const [file, entry] of Object.entries(SCRIPTS)) {
-  const { outputFiles } = await esbuild.build({ ...scriptCommon, entryPoints: [entry], outfile: `dist/${file}` });
+let coreSri = '';
+for (const [file, entry] of SCRIPTS) {
+  const { outputFiles } = await esbuild.build({
+    ...scriptCommon,
+    entryPoints: [entry],
+    outfile: `dist/${file}`,
+    define: { AFFITOR_CORE_SRI: JSON.stringify(coreSri) },
+  });
   const output = (suffix) => outputFiles.find((f) => f.path.endsWith(suffix)).text;
   // The map chains: terser maps its output onto esbuild's, whose map points into src/.
   const { code, map } = await minify(output('.js'), {
@@ -71,16 +87,11 @@ for (const [file, entry] of Object.entries(SCRIPTS)) {
   });
   writeFileSync(`dist/${file}`, code);
   writeFileSync(`dist/${file}.map`, map);
+  const sri = sriOf(`dist/${file}`);
+  if (file == 'affitor-tracker.core.js') coreSri = sri;
 }
-
-const sriOf = (file) => {
-  const sri = 'sha384-' + createHash('sha384').update(readFileSync(file)).digest('base64');
-  writeFileSync(file + '.sri', sri + '\n');
-  return sri;
-};
 const script = readFileSync('dist/affitor-tracker.js');
-const sri = sriOf('dist/affitor-tracker.js');
-for (const file of Object.keys(SCRIPTS).slice(1)) sriOf(`dist/${file}`);
+const sri = readFileSync('dist/affitor-tracker.js.sri', 'utf8').trim();
 
 // Library entries: readable ESM, dependencies stay external.
 const libraryCommon = { bundle: true, format: 'esm', target: 'es2020', sourcemap: true, packages: 'external' };

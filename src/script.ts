@@ -1,7 +1,6 @@
-// The <script> tag build (dist/affitor-tracker.js): everything of docs/protocol.md §2–protocol §7 and the
-// bot filter, a same-origin API base and `optOut()`. Consent mode is in affitor-tracker.consent.js
-// (script-consent.ts); this script given `data-affitor-consent="required"` stores and sends nothing.
-// Debug mode's extras load on demand (affitor-tracker.debug.js). More in script-plus.ts.
-import { boot } from './core/boot.js';
+// The every-page <script> build (dist/affitor-tracker.js): src/loader/loader.ts. What only a
+// landing, a signup or a rare path needs is in dist/affitor-tracker.core.js (script-core.ts),
+// loaded from beside it on demand; affitor-tracker.single.js is both in one file (script-single.ts).
+import { startLoader } from './loader/loader.js';
 
-boot();
+startLoader();

@@ -13,7 +13,7 @@ const dist = (file: string) => {
   return readFileSync(path);
 };
 
-for (const file of ['affitor-tracker.js', 'affitor-tracker.consent.js', 'affitor-tracker.plus.js', 'affitor-tracker.debug.js']) {
+for (const file of ['affitor-tracker.js', 'affitor-tracker.core.js', 'affitor-tracker.single.js', 'affitor-tracker.consent.js', 'affitor-tracker.plus.js', 'affitor-tracker.debug.js']) {
   describe(`dist/${file}`, () => {
     it('starts with the compile hint, on a line of its own', () => {
       expect(dist(file).toString('utf8').split('\n')[0]).toBe('//# allFunctionsCalledOnLoad');
@@ -35,3 +35,11 @@ for (const file of ['affitor-tracker.js', 'affitor-tracker.consent.js', 'affitor
     });
   });
 }
+
+// The core, loaded on demand, is pinned by the integrity hash of the build that made it.
+describe('integrity hash written into the every-page file', () => {
+  it("dist/affitor-tracker.js carries the core's", () => {
+    const sri = dist('affitor-tracker.core.js.sri').toString('utf8').trim();
+    expect(dist('affitor-tracker.js').toString('utf8')).toContain(JSON.stringify(sri));
+  });
+});

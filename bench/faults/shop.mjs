@@ -12,6 +12,8 @@ import { Affitor, clickIdFromCookieHeader, refreshAffitorCookies } from '../../d
 const TRACKER_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.js', import.meta.url));
 // Consent mode is in its own script: the main one given consent "required" tracks nothing.
 const CONSENT_TRACKER_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.consent.js', import.meta.url));
+// What the main script loads from beside itself when a page needs more than a plain visit.
+const CORE_FILE = fileURLToPath(new URL('../../dist/affitor-tracker.core.js', import.meta.url));
 export const SHOP_HOST = 'shop.test';
 /**
  * The `domain=` the script's probe settles on for http://shop.test (protocol §4.3: the broadest
@@ -36,6 +38,7 @@ const PAGES = {
 export async function startShop(sandbox, { refresh = true } = {}) {
   const tracker = readFileSync(TRACKER_FILE);
   const consentTracker = readFileSync(CONSENT_TRACKER_FILE);
+  const scripts = { '/affitor-tracker.js': tracker, '/affitor-tracker.consent.js': consentTracker, '/affitor-tracker.core.js': readFileSync(CORE_FILE) };
   const affitor = new Affitor({ apiKey: sandbox.apiKey, apiUrl: sandbox.url });
   const apiBase = `http://api.test:${sandbox.port}`;
   /** journey id → cookie name → Date.now() of the last Set-Cookie this server sent for it. */
@@ -72,9 +75,9 @@ export async function startShop(sandbox, { refresh = true } = {}) {
   function serve(req, res) {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'POST' && path === '/api/checkout') return checkout(req, res);
-    if (path === '/affitor-tracker.js' || path === '/affitor-tracker.consent.js') {
+    if (scripts[path]) {
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
-      return res.end(path === '/affitor-tracker.js' ? tracker : consentTracker);
+      return res.end(scripts[path]);
     }
     const title = PAGES[path];
     if (!title) {

@@ -14,6 +14,7 @@ export const sidebar = [
     text: 'Clicks',
     items: [
       { text: 'Script tag', link: '/script-tag', summary: 'The tag, its options and window.affitor.' },
+      { text: 'Script files', link: '/script-files', summary: 'What each page downloads: the every-page file, the core beside it, the single-file variants.' },
       { text: 'Browser ESM', link: '/browser-esm', summary: 'The library entry for bundler apps; a drop-in for the official SDK.' },
       { text: 'React and Next.js', link: '/react', summary: 'AffitorProvider and useAffitor.' },
       { text: 'The real web', link: '/real-web', summary: 'Consent, bots, other domains, payment links, Safari, first-party proxy.' },

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect, type BrowserContext, type Cookie, type Page } from '../support/fixtures';
-import { readTracker } from '../support/pages-server';
+import { readCore, readTracker } from '../support/pages-server';
 import { readyData } from '../support/tracker';
 import type { ApiServer } from '../support/api-server';
 import {
@@ -49,6 +49,11 @@ async function startMerchant(api: ApiServer): Promise<Merchant> {
     if (path === '/tracker.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
       return res.end(readTracker());
+    }
+    // What the tracker loads from beside itself.
+    if (path === '/affitor-tracker.core.js') {
+      res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
+      return res.end(readCore());
     }
     const cookie = req.headers.cookie ?? '';
     merchant.seen.push({ path, cookie, clickId: clickIdFromRequest(req), clickIds: clickIdsFromCookieHeader(cookie) });

@@ -15,7 +15,7 @@ import express from 'express';
 import cookieParser from 'cookie-parser';
 import { test, expect, BOTH_ORIGINS, type BrowserContext, type Page } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
-import { readTracker } from '../support/pages-server';
+import { readCore, readTracker } from '../support/pages-server';
 import type { ApiServer } from '../support/api-server';
 import { clickIdFromRequest, clickIdsFromCookieHeader, refreshAffitorCookies } from '../../src/server/index';
 import { withAffitorCheckout } from '../../src/stripe/index';
@@ -47,6 +47,8 @@ async function startMerchant(api: ApiServer, site: string): Promise<Merchant> {
 </head><body><h1>Shop</h1></body></html>`;
   const html = (res: express.Response, body = page) => res.set('Cache-Control', 'no-store').type('html').send(body);
   app.get('/tracker.js', (_req, res) => void res.set('Cache-Control', 'no-store').type('text/javascript').send(readTracker()));
+  // What the tracker loads from beside itself (two copies of a cookie are the core's to tell apart).
+  app.get('/affitor-tracker.core.js', (_req, res) => void res.set('Cache-Control', 'no-store').type('text/javascript').send(readCore()));
   app.get('/', (_req, res) => html(res));
   // A server writing host-only copies with an older id, as an older setup did.
   app.get('/stale', (req, res) => {

@@ -15,6 +15,10 @@ export const TRACKER_PATH = '/affitor-tracker.js';
 export const CONSENT_TRACKER_PATH = '/affitor-tracker.consent.js';
 /** The debug extras every script variant fetches from beside itself in debug mode. */
 export const DEBUG_EXTRAS_PATH = '/affitor-tracker.debug.js';
+/** The core the main script fetches from beside itself when a page needs more than a plain visit. */
+export const CORE_PATH = '/affitor-tracker.core.js';
+/** The single-file variant: the main script and the core in one file. */
+export const SINGLE_TRACKER_PATH = '/affitor-tracker.single.js';
 /** A host script placed after the tracker on every fixture page: proves the page's own later code still runs. */
 export const HOST_SCRIPT_PATH = '/host-after.js';
 
@@ -23,6 +27,8 @@ export interface Served {
   contentType?: string;
   headers?: Record<string, string>;
   status?: number;
+  /** Answers this much later (a slow file). */
+  delayMs?: number;
 }
 
 export interface PagesServer {
@@ -46,6 +52,9 @@ export function readTracker(): Buffer {
   }
 }
 
+/** The core the main script loads from beside itself (dist/affitor-tracker.core.js). */
+export const readCore = (): Buffer => readFileSync(resolve(process.cwd(), 'dist' + CORE_PATH));
+
 /**
  * The tracker as built now. Read once per server (so once per test): a rebuild running meanwhile
  * (build.mjs first deletes dist/) cannot swap the file under a test halfway. If it is missing, wait
@@ -68,8 +77,9 @@ export async function startPagesServer(options: { host?: string } = {}): Promise
   const requests: PagesServer['requests'] = [];
   const sockets = new Set<Socket>();
   routes.set(TRACKER_PATH, { body: await trackerSnapshot(), contentType: 'text/javascript' });
-  for (const path of [CONSENT_TRACKER_PATH, DEBUG_EXTRAS_PATH]) {
-    routes.set(path, { body: () => readFileSync(resolve(process.cwd(), 'dist' + path)), contentType: 'text/javascript' });
+  // The files beside it, from the same build: the main script pins the core's bytes by integrity.
+  for (const path of [CORE_PATH, SINGLE_TRACKER_PATH, CONSENT_TRACKER_PATH, DEBUG_EXTRAS_PATH]) {
+    routes.set(path, { body: readFileSync(resolve(process.cwd(), 'dist' + path)), contentType: 'text/javascript' });
   }
   // An empty favicon keeps the browser's automatic request from logging a 404 to the console.
   routes.set('/favicon.ico', { body: '', contentType: 'image/x-icon' });
@@ -78,7 +88,7 @@ export async function startPagesServer(options: { host?: string } = {}): Promise
     contentType: 'text/javascript',
   });
 
-  const server = http.createServer((req, res) => {
+  const answer = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const full = req.url ?? '/';
     requests.push({ path: full, host: req.headers.host ?? '', time: Date.now() });
     const served = routes.get(full.split('?')[0]);
@@ -86,6 +96,7 @@ export async function startPagesServer(options: { host?: string } = {}): Promise
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       return res.end(`no fixture at ${full}`);
     }
+    if (served.delayMs) await new Promise((r) => setTimeout(r, served.delayMs));
     let body: string | Buffer;
     try {
       body = typeof served.body === 'function' ? served.body() : served.body;
@@ -99,7 +110,8 @@ export async function startPagesServer(options: { host?: string } = {}): Promise
       ...served.headers,
     });
     res.end(body);
-  });
+  };
+  const server = http.createServer((req, res) => void answer(req, res));
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

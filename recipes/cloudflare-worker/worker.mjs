@@ -18,7 +18,8 @@
 // (app/affitor/[...path]/route.js: `export const GET = (r) => worker.fetch(r, {}); export const POST = GET;`).
 
 /** Paths forwarded upstream. A closed list keeps the Worker from relaying the rest of the API. */
-const FORWARDED_PATH = /^\/(js\/affitor-tracker\.js|api\/v1\/track\/(click|lead|sale|refund))$/;
+// The script, the core it loads from beside itself and debug mode's extras; the track endpoints.
+const FORWARDED_PATH = /^\/(js\/affitor-tracker(\.core|\.debug)?\.js|api\/v1\/track\/(click|lead|sale|refund))$/;
 
 /** Request headers worth passing on. Cookie is deliberately absent: the browser sends your site's
  * cookies (sessions included) to this same-origin path, and they must not leave your domain. */

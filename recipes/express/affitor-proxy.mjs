@@ -14,7 +14,8 @@
 
 /** Paths forwarded upstream; anything else falls through (`next()`) or is a 404. Keeping the
  * list closed stops the proxy from becoming an open relay to the rest of the Affitor API. */
-const FORWARDED_PATH = /^\/(js\/affitor-tracker\.js|api\/v1\/track\/(click|lead|sale|refund))$/;
+// The script, the core it loads from beside itself and debug mode's extras; the track endpoints.
+const FORWARDED_PATH = /^\/(js\/affitor-tracker(\.core|\.debug)?\.js|api\/v1\/track\/(click|lead|sale|refund))$/;
 
 /** Request headers worth passing on. Cookie is deliberately absent: the browser sends your site's
  * cookies (sessions included) to this same-origin path, and they must not leave your server. */

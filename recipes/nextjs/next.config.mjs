@@ -19,6 +19,9 @@ const nextConfig = {
     const upstream = (process.env.AFFITOR_API_URL || 'https://api.affitor.com').replace(/\/+$/, '');
     return [
       { source: '/affitor/js/affitor-tracker.js', destination: `${upstream}/js/affitor-tracker.js` },
+      // What the script loads from beside itself: the core, and debug mode's extras.
+      { source: '/affitor/js/affitor-tracker.core.js', destination: `${upstream}/js/affitor-tracker.core.js` },
+      { source: '/affitor/js/affitor-tracker.debug.js', destination: `${upstream}/js/affitor-tracker.debug.js` },
       { source: '/affitor/api/v1/track/:path*', destination: `${upstream}/api/v1/track/:path*` },
     ];
   },

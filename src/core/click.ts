@@ -12,6 +12,7 @@ import { type Settings, pageSettings } from './config.js';
 import { getCookie, readCookies, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
 import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
+import { handover, takeHeldLock, takeSentClick } from './handover.js';
 import { Line } from './lines.js';
 import { error, note, warn } from './log.js';
 import { referrer } from './spa.js';
@@ -47,7 +48,8 @@ export function resetClicks() {
   clickId = affiliateUrl = lastAff = clickUrl = null;
   hasAttribution = pendingToCheck = false;
   // Made here, not by the first pass: an ESM instance may call trackClick or signup without init.
-  sessionId = 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
+  // The every-page script's session when it loaded this core: its landing click carries it.
+  sessionId = handover ? handover.session : 'sess_' + (Math.random().toString(36) + '000000000').slice(2, 11) + '_' + Date.now();
   click = passClick = undefined;
   generation = 0;
   days = DEFAULT_COOKIE_WINDOW_DAYS;
@@ -170,6 +172,9 @@ export function attribute(settings: Settings, aff: string | null, url = location
     decide(settings, aff, url);
     return Promise.resolve(passClick);
   };
+  // The every-page script's landing: it holds the lock already, until this pass's click settles.
+  const held = takeHeldLock();
+  if (held) return held(pass());
   // A plain visit (no `aff`, nothing pending) neither sends nor touches `navigator`.
   const mayClick = aff || (pendingToCheck && getCookie(PENDING_CLICK_COOKIE));
   const locks = mayClick ? navigator.locks : undefined;
@@ -300,7 +305,9 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     if (current != generation) return false;
     record.attempts++;
     writePendingClick(record);
-    const { status, body } = await send(CLICK_PATH, clickBody(record, pageTitle), record.api);
+    // The landing's first attempt may have left already, from the every-page script: its answer is this attempt's.
+    const sent = takeSentClick(record);
+    const { status, body } = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
     if (current != generation) return false;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.

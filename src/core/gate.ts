@@ -39,7 +39,7 @@ export const useGate = (next: Gate) => {
 export const trackingAllowed = () => gate.allowed();
 
 /** Posts to `api` (an AffitorTracker instance's, which its records carry), else the page's API. */
-export const send: Send = (path, body, api) => post((api || pageSettings.apiBase) + path, body);
+export const send: Send = (path, body, api, sent) => post((api || pageSettings.apiBase) + path, body, sent);
 
 /** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
 export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, trackingAllowed);

@@ -9,8 +9,9 @@ let currentUrl = '';
 
 export const referrer = () => lastReferrer;
 
-export function watchHistory(onNavigate: (url: string) => void) {
-  lastReferrer = document.referrer;
+/** `referrer`: the URL before an SPA navigation the every-page script saw before the core arrived (handover.ts). */
+export function watchHistory(onNavigate: (url: string) => void, referrer = document.referrer) {
+  lastReferrer = referrer;
   currentUrl = location.href;
   const check = () => {
     try {

@@ -14,6 +14,7 @@ import { type Settings, pageSettings, readSettings, usePageSettings } from './co
 import { rereadCookies } from './cookie-jar.js';
 import { MARKER } from './facade.js';
 import { type Gate, closedWithoutConsentMode, gate, send, trackingAllowed, useGate } from './gate.js';
+import { handover } from './handover.js';
 import { forgetLeads, resumeLeads, signup } from './lead.js';
 import { Line } from './lines.js';
 import { type Printer, error, note, setDebug, setPrinter } from './log.js';
@@ -182,13 +183,18 @@ export const tracker: AffitorApi = {
       // One note, two lines: "Affitor tracker initialized:" and "Using program ID:" (lines.ts).
       note(Line.Initialized, pageSettings);
       if (gate == closedWithoutConsentMode && pageSettings.consentRequired) error(FAIL_CLOSED);
+      // The first pass of a core the every-page script loaded: the URL that script saw (an SPA may
+      // have moved on since, e.g. dropping `aff`), and the referrer that goes with it.
+      const url = (!settled && handover && handover.url) || location.href;
       if (!settled) {
-        watchHistory((url) => {
-          passNow();
-          navigate(pageSettings, url);
-        });
+        watchHistory(
+          (url) => {
+            passNow();
+            navigate(pageSettings, url);
+          },
+          handover ? handover.referrer : undefined,
+        );
       }
-      const url = location.href;
       const pass = () => begin(pageSettings, url, options);
       // A landing's pass, and a later init's, runs at once: a click must not wait, nor be lost to
       // a navigation that starts before the next task. A plain visit's first pass waits for the
@@ -201,9 +207,10 @@ export const tracker: AffitorApi = {
       setTimeout(passNow);
       // Fires on every path, after that task: referred or not, success, 4xx, network failure (docs/protocol.md §6).
       if (!settled) {
+        // Once per page: not again when the every-page script already sent it (a plain visit whose core came later).
         settled = sleep(0)
           .then(() => click)
-          .then(() => dispatchEvent(new CustomEvent('affitor:ready', { detail: dataWith(pageSettings) })));
+          .then(() => (handover && handover.fired) || dispatchEvent(new CustomEvent('affitor:ready', { detail: dataWith(pageSettings) })));
       }
     } catch (e) {
       error(e);

@@ -17,7 +17,7 @@ export interface Outcome {
 }
 
 /** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
-export type Send = (path: string, body: object, api?: string | null) => Promise<Outcome>;
+export type Send = (path: string, body: object, api?: string | null, sent?: Promise<Response>) => Promise<Outcome>;
 
 /**
  * `JSON.stringify` without the page's `toJSON` helpers: old libraries (Prototype.js) give arrays
@@ -29,15 +29,16 @@ export const toJson = (value: object) =>
     return this[key];
   });
 
-export async function post(url: string, body: object): Promise<Outcome> {
+/** `sent`: this very request, already sent by the every-page script (handover.ts); only its answer is read. */
+export async function post(url: string, body: object, sent?: Promise<Response>): Promise<Outcome> {
   try {
-    const res = await fetch(url, {
+    const res = await (sent || fetch(url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: toJson(body),
       // Lets the request finish when the visitor navigates away right after a click or signup.
       keepalive: true,
-    });
+    }));
     // Read through `status` and the body only (`json()`, else `text()`): fetch stand-ins in users'
     // tests have no `headers` or `statusText`, and many no `status` (`{ ok: true, json }`): there
     // `ok` decides, and a failure without a status is final, as a 4xx. A body that is not JSON

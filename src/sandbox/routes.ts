@@ -50,7 +50,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/demo/checkout', handle: demo.checkout },
   { method: 'POST', path: '/demo/refund', handle: demo.refund },
   { method: 'POST', path: '/demo/provider', handle: provider },
-  { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.consent|\.plus|\.debug)?\.js(?:\.map)?)$/, handle: pages.script },
+  { method: 'GET', path: /^\/js\/(affitor-tracker(?:\.core|\.single|\.consent|\.plus|\.debug)?\.js(?:\.map)?)$/, handle: pages.script },
   { method: 'GET', path: '/', handle: pages.storefront },
   { method: 'GET', path: '/index.html', handle: pages.storefront },
   { method: 'GET', path: '/console', handle: pages.consolePage },

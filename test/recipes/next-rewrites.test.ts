@@ -12,6 +12,8 @@ describe('recipes/nextjs/next.config.mjs', () => {
     vi.stubEnv('AFFITOR_API_URL', '');
     expect(await nextConfig.rewrites()).toEqual([
       { source: '/affitor/js/affitor-tracker.js', destination: 'https://api.affitor.com/js/affitor-tracker.js' },
+      { source: '/affitor/js/affitor-tracker.core.js', destination: 'https://api.affitor.com/js/affitor-tracker.core.js' },
+      { source: '/affitor/js/affitor-tracker.debug.js', destination: 'https://api.affitor.com/js/affitor-tracker.debug.js' },
       { source: '/affitor/api/v1/track/:path*', destination: 'https://api.affitor.com/api/v1/track/:path*' },
     ]);
   });
@@ -21,9 +23,13 @@ describe('recipes/nextjs/next.config.mjs', () => {
     const rewrites = await nextConfig.rewrites();
     expect(rewrites.map((r) => r.destination)).toEqual([
       'http://localhost:4400/js/affitor-tracker.js',
+      'http://localhost:4400/js/affitor-tracker.core.js',
+      'http://localhost:4400/js/affitor-tracker.debug.js',
       'http://localhost:4400/api/v1/track/:path*',
     ]);
-    expect(applyRewrites(rewrites, '/affitor/js/affitor-tracker.js')).toBe('http://localhost:4400/js/affitor-tracker.js');
+    for (const file of ['affitor-tracker.js', 'affitor-tracker.core.js', 'affitor-tracker.debug.js']) {
+      expect(applyRewrites(rewrites, `/affitor/js/${file}`)).toBe(`http://localhost:4400/js/${file}`);
+    }
     for (const endpoint of ['click', 'lead', 'sale', 'refund']) {
       expect(applyRewrites(rewrites, `/affitor/api/v1/track/${endpoint}`)).toBe(`http://localhost:4400/api/v1/track/${endpoint}`);
     }

@@ -83,6 +83,18 @@ describe('Express/Node proxy (recipes/express/affitor-proxy.mjs)', () => {
     expect(upstream.received.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /js/affitor-tracker.js?v=2']);
   });
 
+  it('serves what the script loads from beside itself: the core and the debug extras', async () => {
+    const upstream = await upstreamRecording((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end('(function(){})();');
+    });
+    const site = await front(affitorProxy({ upstream: upstream.origin, basePath: '/affitor' }));
+    for (const file of ['affitor-tracker.core.js', 'affitor-tracker.debug.js']) {
+      expect((await fetch(`${site.origin}/affitor/js/${file}`)).status).toBe(200);
+    }
+    expect(upstream.received.map((r) => r.url)).toEqual(['/js/affitor-tracker.core.js', '/js/affitor-tracker.debug.js']);
+  });
+
   it('mounted Express-style, forwards only the script and the four track endpoints and passes the rest on', async () => {
     const upstream = await upstreamRecording();
     const site = await front(expressStyleMount('/affitor', affitorProxy({ upstream: upstream.origin })));

@@ -43,7 +43,7 @@ function serveFile(file: string, type: string, res: ServerResponse, extraHeaders
 export const storefront = page('index.html');
 export const consolePage = page('console.html');
 
-/** The built scripts as Affitor serves them: /js/affitor-tracker.js, its .consent and .plus variants, the .debug extras, their maps. */
+/** The built scripts as Affitor serves them: /js/affitor-tracker.js, the .core it loads, the .single, .consent and .plus variants, the .debug extras, their maps. */
 export const script: Handler = (sandbox: SandboxParts, { params: [name], res }) => {
   const file = join(sandbox.distDir, name);
   if (!existsSync(file)) {
