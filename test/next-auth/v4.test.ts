@@ -52,7 +52,7 @@ async function v4App(affitor: Parameters<typeof affitorCreateUser>[0]['affitor']
       },
     ],
   };
-  server = createServer(async (incoming, outgoing) => {
+  const handle = async (incoming: IncomingMessage, outgoing: ServerResponse) => {
     const url = new URL(incoming.url!, 'http://localhost');
     let text = '';
     for await (const chunk of incoming) text += chunk;
@@ -67,6 +67,12 @@ async function v4App(affitor: Parameters<typeof affitorCreateUser>[0]['affitor']
     res.send = (body) => (typeof body === 'string' ? void res.end(body) : res.json(body));
     // The advanced initialization: the options made for this request, so the event can read it.
     await NextAuth(req, res, { ...authOptions, events: { createUser: affitorCreateUser({ affitor, clickFrom: () => req }) } });
+  };
+  server = createServer((incoming, outgoing) => {
+    handle(incoming, outgoing).catch((error: unknown) => {
+      outgoing.statusCode = 500;
+      outgoing.end(String(error));
+    });
   });
   await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
