@@ -47,7 +47,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Affitor, clickIdFromRequest } from 'affitor-tracker/server';
 
-const tracker = readFileSync(fileURLToPath(import.meta.resolve('affitor-tracker/affitor-tracker.js')));
+// The tag's file and the core it loads from beside itself (a landing's answer, the sign-up).
+const scripts = Object.fromEntries(['affitor-tracker.js', 'affitor-tracker.core.js'].map((name) => ['/' + name, readFileSync(fileURLToPath(import.meta.resolve('affitor-tracker/' + name)))]));
 const affitor = new Affitor({ apiKey: process.env.AFFITOR_API_KEY, apiUrl: process.env.AFFITOR_API_URL });
 const page = \`<!doctype html><html><head><title>Shop</title>
 <script src="/affitor-tracker.js" data-affitor-program-id="1"></script></head><body>
@@ -68,7 +69,7 @@ document.getElementById('buy').onclick = async () => {
 let invoices = 0;
 const body = async (req) => { let text = ''; for await (const chunk of req) text += chunk; return JSON.parse(text); };
 createServer(async (req, res) => {
-  if (req.url === '/affitor-tracker.js') return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(tracker);
+  if (scripts[req.url]) return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(scripts[req.url]);
   if (req.url === '/signup') {
     const { email } = await body(req);
     return res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ userId: 'user_' + email.split('@')[0] }));
