@@ -6,7 +6,10 @@
 // (.core.js) is what a landing, a signup or a rare path adds; a landing downloads both (goal: both
 // together ≤ 6,500 B). History of the one-file script, before the split: 4,830 → 5,446 B, each step
 // in this file's git history. The split (issue 22): 5,456 B in one file → the every-page file 2,988 B, the core 5,556 B;
-// the core written plainly (objects, settings passed down): 5,787 B.
+// the core written plainly (objects, settings passed down): 5,787 B. The every-page file cut to
+// 2,859 B while it gained a signup's lead write-ahead; the core +99 B (it forgets the leads the
+// every-page file wrote for the calls it runs, takes the facade's getters over, and drops a
+// resent lead of an account recorded since), the single files +11–14 B (the last of these).
 // Lower a ceiling whenever its file gets smaller; when the every-page file reaches its goal,
 // assert the goal itself. `npm test` builds dist/ before the unit tests run; on its own, run
 // `npm run build` first.
@@ -17,11 +20,11 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
-  'affitor-tracker.js': 2988,
-  'affitor-tracker.core.js': 5787,
-  'affitor-tracker.single.js': 5865,
-  'affitor-tracker.consent.js': 6026,
-  'affitor-tracker.plus.js': 6960,
+  'affitor-tracker.js': 2859,
+  'affitor-tracker.core.js': 5886,
+  'affitor-tracker.single.js': 5876,
+  'affitor-tracker.consent.js': 6040,
+  'affitor-tracker.plus.js': 6971,
   'affitor-tracker.debug.js': 1543,
 };
 
