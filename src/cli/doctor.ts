@@ -6,12 +6,12 @@ import { diagnose, type FindingStatus } from './doctor/checks.js';
 const USAGE = `Usage: affitor-tracker doctor <url> [--json]
 
 Checks a deployed page's integration: the Affitor tag present once, its program id, the script
-reachable and matching its integrity (SRI) hash, the API base allowed by the page's
-Content-Security-Policy (header and <meta>) and answering a CORS preflight from the page's origin,
-a cookie domain browsers accept (public suffixes such as *.vercel.app), debug mode, and other
-affiliate trackers on the page. Each finding comes with its fix.
+reachable and matching its integrity (SRI) hash, the core file it loads from beside itself, the
+API base allowed by the page's Content-Security-Policy (header and <meta>) and answering a CORS
+preflight from the page's origin, a cookie domain browsers accept (public suffixes such as
+*.vercel.app), debug mode, and other affiliate trackers on the page. Each finding comes with its fix.
 
-It only reads: GET the page and the script, OPTIONS (a CORS preflight) to the API. It never sends
+It only reads: GET the page and the script files, OPTIONS (a CORS preflight) to the API. It never sends
 a click, so it is safe against production.
 
 Options:

@@ -165,7 +165,13 @@ function printPlan(plan: InitPlan, dir: string, say: (line: string) => void, ins
   if (plan.apps.length > 1 || plan.apps[0] !== '.') lines.push(`Apps     ${plan.apps.join(', ')}`);
   lines.push('');
   if (plan.changes.length === 0 && plan.installs.length === 0) {
-    lines.push(plan.skipped.length === 0 ? 'Nothing to change: everything init can add is already there.' : 'Nothing init can write: the steps below are left to do by hand.');
+    lines.push(
+      plan.skipped.length > 0
+        ? 'Nothing init can write: the steps below are left to do by hand.'
+        : plan.apps.length === 0
+          ? 'Nothing init can write here: see the notes below.'
+          : 'Nothing to change: everything init can add is already there.',
+    );
   } else {
     lines.push(`Changes (${plural(plan.changes.length, 'file')}):`);
     for (const change of plan.changes) {

@@ -32,6 +32,9 @@ export interface TrackSupabaseSignupsOptions extends NewAccountRule {
 
 type QueueCommand = ['signup', string, string | null];
 
+/** The listener for the page's tracker on each client, by client. */
+const pageTrackerListeners = new WeakMap<SupabaseClientLike, () => void>();
+
 /** `window.affitorQueue`: run at once by a loaded tracker, kept for it otherwise (protocol §6). */
 function pageTrackerSignup(customerKey: string, email: string | null): void {
   const page = globalThis as { affitorQueue?: unknown };
@@ -51,6 +54,10 @@ function pageTrackerSignup(customerKey: string, email: string | null): void {
  * ```
  */
 export function trackSupabaseSignups(supabase: SupabaseClientLike, options: TrackSupabaseSignupsOptions = {}): () => void {
+  // A client made again and again (a load function, a factory: @supabase/ssr hands back the same
+  // browser client) is listened to once for the page's tracker: its stop function is the first one.
+  const existing = options.signup ? undefined : pageTrackerListeners.get(supabase);
+  if (existing) return existing;
   const signup = options.signup ?? pageTrackerSignup;
   const now = options.now ?? Date.now;
   // SIGNED_IN and INITIAL_SESSION both report a page load's session: one call per user and page.
@@ -67,5 +74,10 @@ export function trackSupabaseSignups(supabase: SupabaseClientLike, options: Trac
       // Never break the app's auth flow over attribution.
     }
   });
-  return () => data.subscription.unsubscribe();
+  const stop = () => {
+    data.subscription.unsubscribe();
+    if (pageTrackerListeners.get(supabase) === stop) pageTrackerListeners.delete(supabase);
+  };
+  if (!options.signup) pageTrackerListeners.set(supabase, stop);
+  return stop;
 }

@@ -13,6 +13,8 @@ import { assertBuilt, onlyJson, runCli, startSandboxProcess, type RunningSandbox
 assertBuilt('doctor', 'sandbox');
 
 const script = readFileSync('dist/affitor-tracker.js');
+const core = readFileSync('dist/affitor-tracker.core.js');
+const single = readFileSync('dist/affitor-tracker.single.js');
 const sri = 'sha384-' + createHash('sha384').update(script).digest('base64');
 
 function listen(server: Server): Promise<string> {
@@ -42,7 +44,16 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', ...definition.headers }).end(definition.html);
   });
   cdn = createServer((req: IncomingMessage, res) => {
-    if (req.url === '/js/affitor-tracker.js') return res.writeHead(200, { 'Content-Type': 'text/javascript', 'Access-Control-Allow-Origin': '*' }).end(script);
+    const js = (body: Buffer | string, cors = true) => res.writeHead(200, { 'Content-Type': 'text/javascript', ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}) }).end(body);
+    if (req.url === '/js/affitor-tracker.js') return js(script);
+    if (req.url === '/js/affitor-tracker.core.js') return js(core);
+    if (req.url === '/js/affitor-tracker.single.js') return js(single);
+    // The core missing beside the script, from another release, or without CORS headers.
+    if (req.url === '/js/no-core/affitor-tracker.js') return js(script);
+    if (req.url === '/js/old-core/affitor-tracker.js') return js(script);
+    if (req.url === '/js/old-core/affitor-tracker.core.js') return js(core.toString().replace('affitor', 'Affitor'));
+    if (req.url === '/js/core-no-cors/affitor-tracker.js') return js(script);
+    if (req.url === '/js/core-no-cors/affitor-tracker.core.js') return js(core, false);
     if (req.url === '/js/no-cors/affitor-tracker.js') return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(script);
     if (req.url === '/js/as-text/affitor-tracker.js') return res.writeHead(200, { 'Content-Type': 'text/plain' }).end(script);
     res.writeHead(404).end();
@@ -85,8 +96,9 @@ describe('doctor', () => {
     expect(report.findings.filter((f) => f.status !== 'pass'), JSON.stringify(report.findings, null, 1)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(code).toBe(0);
-    expect(report.findings.map((f) => f.check)).toEqual(['page', 'tag', 'program_id', 'csp_script', 'script', 'api_base', 'csp_connect', 'cors', 'cookie_domain', 'other_trackers']);
+    expect(report.findings.map((f) => f.check)).toEqual(['page', 'tag', 'program_id', 'csp_script', 'script', 'core', 'api_base', 'csp_connect', 'cors', 'cookie_domain', 'other_trackers']);
     expect(finding(report, 'script')?.message).toMatch(/matches its integrity hash \(sha384\)/);
+    expect(finding(report, 'core')?.message).toMatch(/affitor-tracker\.core\.js answered 200 and matches the hash the script pins/);
     const state = (await (await fetch(`${sandbox.url}/sandbox/state`)).json()) as { events: unknown[] };
     expect(state.events).toEqual([]);
   });
@@ -133,6 +145,35 @@ describe('doctor', () => {
     expect(finding(missing.report, 'script')).toMatchObject({ status: 'fail', message: expect.stringMatching(/answered HTTP 404/) });
     const text = await check(page('script-text', goodTag().replace('/js/affitor-tracker.js', '/js/as-text/affitor-tracker.js')));
     expect(finding(text.report, 'script')).toMatchObject({ status: 'fail', message: expect.stringMatching(/not JavaScript/) });
+  });
+
+  it('the core beside the script: missing, from another release, or without CORS headers fails; a single file has none', async () => {
+    const tagFrom = (dir: string) => goodTag().replace(`integrity="${sri}" `, '').replace('/js/affitor-tracker.js', `/js/${dir}/affitor-tracker.js`);
+    const missing = await doctor(page('core-404', tagFrom('no-core')));
+    expect(finding(missing.report, 'script')).toMatchObject({ status: 'pass' });
+    expect(finding(missing.report, 'core')).toMatchObject({ status: 'fail', message: expect.stringMatching(/no-core\/affitor-tracker\.core\.js, which the script loads for landings and sign-ups, answered HTTP 404/), fix: expect.stringContaining('affitor-tracker.single.js') });
+    expect(missing.code).toBe(1);
+    const stale = await check(page('core-stale', tagFrom('old-core')));
+    expect(finding(stale.report, 'core')).toMatchObject({ status: 'fail', message: expect.stringMatching(/is not the core this script pins \(sha384-/) });
+    const noCors = await check(page('core-no-cors', tagFrom('core-no-cors')));
+    expect(finding(noCors.report, 'core')).toMatchObject({ status: 'fail', message: expect.stringMatching(/no Access-Control-Allow-Origin/) });
+    const oneFile = await check(page('single-file', goodTag().replace(`integrity="${sri}" `, '').replace('/js/affitor-tracker.js', '/js/affitor-tracker.single.js')));
+    expect(finding(oneFile.report, 'tag')).toMatchObject({ status: 'pass' });
+    expect(finding(oneFile.report, 'core')).toMatchObject({ status: 'skip' });
+  });
+
+  it("the page's CSP and the core: an allow-list without its origin or a trusted-types list without 'affitor' fails; 'strict-dynamic' allows it", async () => {
+    const nonceTag = goodTag(' nonce="n0nce"');
+    const strictDynamic = await check(page('core-strict-dynamic', nonceTag, { 'Content-Security-Policy': `script-src 'nonce-n0nce' 'strict-dynamic'; connect-src ${sandbox.url}` }));
+    expect(finding(strictDynamic.report, 'csp_script')).toMatchObject({ status: 'pass' });
+    expect(finding(strictDynamic.report, 'core')).toMatchObject({ status: 'pass' });
+    const nonceOnly = await check(page('core-nonce-only', nonceTag, { 'Content-Security-Policy': `script-src 'nonce-n0nce'; connect-src ${sandbox.url}` }));
+    expect(finding(nonceOnly.report, 'csp_script')).toMatchObject({ status: 'pass' });
+    expect(finding(nonceOnly.report, 'core')).toMatchObject({ status: 'fail', fix: `Add ${cdnBase} to script-src, or use 'strict-dynamic'.` });
+    const otherPolicies = await check(page('core-trusted-types', goodTag(), { 'Content-Security-Policy': `script-src ${cdnBase}; connect-src ${sandbox.url}; trusted-types app-policy` }));
+    expect(finding(otherPolicies.report, 'core')).toMatchObject({ status: 'fail', fix: 'Add affitor to the trusted-types directive.' });
+    const listed = await check(page('core-trusted-types-listed', goodTag(), { 'Content-Security-Policy': `script-src ${cdnBase}; connect-src ${sandbox.url}; trusted-types app-policy affitor` }));
+    expect(finding(listed.report, 'core')).toMatchObject({ status: 'pass' });
   });
 
   it("the page's CSP: connect-src in the header, connect-src in a <meta>, and script-src each block", async () => {

@@ -91,6 +91,22 @@ describe('trackSupabaseSignups', () => {
     delete page.affitorQueue;
   });
 
+  it('called again for the same client (a load function that runs at every navigation), it listens once: one queued call per sign-up', async () => {
+    const page = globalThis as { affitorQueue?: unknown[] };
+    delete page.affitorQueue;
+    const supabase = client(noStorage);
+    const stop = trackSupabaseSignups(supabase);
+    expect(trackSupabaseSignups(supabase)).toBe(stop);
+    trackSupabaseSignups(supabase);
+    const { data } = await supabase.auth.signUp({ email: 'once@example.com', password: 'pw-123456' });
+    await supabase.auth.getSession();
+    expect(page.affitorQueue).toEqual([['signup', data.user!.id, 'once@example.com']]);
+    stop();
+    // Stopped, a new call listens again.
+    expect(trackSupabaseSignups(supabase)).not.toBe(stop);
+    delete page.affitorQueue;
+  });
+
   it('a signup callback that throws or rejects never breaks the auth flow', async () => {
     const supabase = client(noStorage);
     trackSupabaseSignups(supabase, { signup: () => { throw new Error('tracker broken'); } });

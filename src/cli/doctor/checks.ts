@@ -4,13 +4,13 @@
 import { createHash } from 'node:crypto';
 import { parse as parseHost } from 'tldts';
 import { CliError, EXIT } from '../command.js';
-import { connectAllowed, parsePolicies, scriptAllowed, type Policy } from './csp.js';
+import { connectAllowed, expressionAllows, parsePolicies, scriptAllowed, type Policy } from './csp.js';
 import { readPage, type ScriptTag } from './page.js';
 
 export type FindingStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface Finding {
-  /** Stable name: page, tag, program_id, script, csp_script, csp_connect, api_base, cors, cookie_domain, debug, other_trackers. */
+  /** Stable name: page, tag, program_id, script, core, csp_script, csp_connect, api_base, cors, cookie_domain, debug, other_trackers. */
   check: string;
   status: FindingStatus;
   message: string;
@@ -41,7 +41,12 @@ const OTHER_TRACKERS: Array<{ name: string; hosts: string[] }> = [
   { name: 'Partnero', hosts: ['app.partnero.com'] },
 ];
 
-const SCRIPT_FILE = /(^|\/)affitor-tracker(\.plus)?(\.min)?\.js$/;
+const SCRIPT_FILE = /(^|\/)affitor-tracker(\.(plus|consent|single))?(\.min)?\.js$/;
+
+/** The file the every-page script loads from beside itself for landings, sign-ups and the rest. */
+const CORE_FILE = 'affitor-tracker.core.js';
+/** The Trusted Types policy the script loads its core through. */
+const TRUSTED_TYPES_POLICY = 'affitor';
 
 function resolveUrl(raw: string, base: URL): URL | null {
   try {
@@ -158,7 +163,8 @@ export async function diagnose(pageAddress: string, options: DiagnoseOptions = {
 
   if (tag) {
     checkProgramId(tag, contents.scripts, add);
-    await checkScript(tag, page, policies, timeoutMs, add);
+    const script = await checkScript(tag, page, policies, timeoutMs, add);
+    if (script) await checkCore(script, page, policies, timeoutMs, add);
     const apiBase = checkApiBase(tag, page, add);
     if (apiBase) {
       checkConnectPolicy(apiBase, page, policies, add);
@@ -218,19 +224,25 @@ function checkProgramId(tag: ScriptTag, scripts: ScriptTag[], add: (f: Finding) 
   add({ check: 'program_id', status: 'fail', message: 'no program id on the tag', fix: 'Add data-affitor-program-id="YOUR_ID" (from your Affitor dashboard) to the tag; without it leads carry no program.' });
 }
 
-async function checkScript(tag: ScriptTag, page: URL, policies: Policy[], timeoutMs: number, add: (f: Finding) => void): Promise<void> {
+/** The script as the browser would get it, when it would run. */
+interface DownloadedScript {
+  url: URL;
+  body: Buffer;
+}
+
+async function checkScript(tag: ScriptTag, page: URL, policies: Policy[], timeoutMs: number, add: (f: Finding) => void): Promise<DownloadedScript | null> {
   if (tag.src === null) {
     add({ check: 'script', status: 'skip', message: 'the tracker is inline; nothing to download' });
-    return;
+    return null;
   }
   const url = resolveUrl(tag.src, page);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     add({ check: 'script', status: 'fail', message: `the tag's src ${JSON.stringify(tag.src)} is not a usable URL`, fix: 'Point src at https://api.affitor.com/js/affitor-tracker.js or your own copy.' });
-    return;
+    return null;
   }
   if (page.protocol === 'https:' && url.protocol === 'http:') {
     add({ check: 'script', status: 'fail', message: `the script is loaded over http on an https page (${url.href}): browsers block it`, fix: 'Serve the script over https.' });
-    return;
+    return null;
   }
   const csp = scriptAllowed(policies, url, page, tag.attributes.nonce);
   if (csp.allowed) add({ check: 'csp_script', status: 'pass', message: policies.length ? `the page's CSP allows ${url.origin}` : 'the page sends no Content-Security-Policy' });
@@ -242,22 +254,22 @@ async function checkScript(tag: ScriptTag, page: URL, policies: Policy[], timeou
     res = await request(url, { headers: { 'User-Agent': USER_AGENT, ...(crossOrigin ? { Origin: page.origin } : {}) } }, timeoutMs);
   } catch (err) {
     add({ check: 'script', status: 'fail', message: `cannot download ${url.href}: ${networkReason(err)}`, fix: 'Check the src address and that the script host is up.' });
-    return;
+    return null;
   }
   if (!res.ok) {
     add({ check: 'script', status: 'fail', message: `${url.href} answered HTTP ${res.status}`, fix: 'Fix the src address (the file must answer 200).' });
-    return;
+    return null;
   }
   const body = Buffer.from(await res.arrayBuffer());
   const type = (res.headers.get('content-type') ?? '').toLowerCase();
   if (!/javascript|ecmascript/.test(type)) {
     add({ check: 'script', status: 'fail', message: `${url.href} is served as ${JSON.stringify(type || 'no Content-Type')}, not JavaScript`, fix: 'Serve the file with Content-Type: text/javascript (browsers with nosniff refuse other types).' });
-    return;
+    return null;
   }
   const integrity = tag.attributes.integrity;
   if (integrity === undefined) {
     add({ check: 'script', status: 'pass', message: `${url.href} answered 200 (${body.length} B); no integrity attribute (right for a copy that Affitor updates; pin a fixed copy with integrity)` });
-    return;
+    return { url, body };
   }
   const sri = integrityMatches(integrity, body);
   if (!sri.matches) {
@@ -267,17 +279,97 @@ async function checkScript(tag: ScriptTag, page: URL, policies: Policy[], timeou
       message: sri.algorithm ? `the integrity hash does not match the served script: browsers refuse to run it (served: ${sri.actual})` : `the integrity attribute ${JSON.stringify(integrity)} names no sha256/384/512 hash`,
       fix: sri.actual ? `Set integrity="${sri.actual}" for this exact file, or drop integrity if the file changes on updates.` : 'Use the hash from dist/affitor-tracker.js.sri.',
     });
-    return;
+    return null;
   }
   if (crossOrigin && !('crossorigin' in tag.attributes)) {
     add({ check: 'script', status: 'fail', message: 'integrity on a cross-origin script without a crossorigin attribute: browsers cannot check it and block the script', fix: 'Add crossorigin="anonymous" to the tag.' });
-    return;
+    return null;
   }
   if (crossOrigin && !allowsOrigin(res.headers.get('access-control-allow-origin'), page.origin)) {
     add({ check: 'script', status: 'fail', message: `${url.host} sends no Access-Control-Allow-Origin for ${page.origin}: with integrity + crossorigin the browser blocks the script`, fix: 'Serve the script with Access-Control-Allow-Origin: * (or drop integrity).' });
-    return;
+    return null;
   }
   add({ check: 'script', status: 'pass', message: `${url.href} answered 200 and matches its integrity hash (${sri.algorithm})` });
+  return { url, body };
+}
+
+/**
+ * The core the every-page script loads from beside itself (a landing's answer, sign-ups, resends):
+ * without it a sign-up on that page is not sent. A single-file variant names no core and is skipped.
+ * The browser fetches it as `crossorigin="anonymous"` with the hash the script pins, inserted by the
+ * script itself (so a CSP `'strict-dynamic'` allows it) through the Trusted Types policy `affitor`.
+ */
+async function checkCore(script: DownloadedScript, page: URL, policies: Policy[], timeoutMs: number, add: (f: Finding) => void): Promise<void> {
+  const source = script.body.toString('utf8');
+  if (!source.includes(CORE_FILE)) {
+    add({ check: 'core', status: 'skip', message: `${script.url.pathname} is a single file: it loads no ${CORE_FILE}` });
+    return;
+  }
+  const url = new URL(CORE_FILE, script.url);
+  const missing = `Serve ${CORE_FILE} from the same release in the same directory as ${script.url.pathname.split('/').pop()}, or load affitor-tracker.single.js instead (one file).`;
+  const blocked = dynamicScriptBlockedBy(policies, url, page);
+  if (blocked) {
+    add({ check: 'core', status: 'fail', message: `the page's CSP blocks ${url.href}, which the script loads for landings and sign-ups (${blocked})`, fix: `Add ${url.origin} to script-src, or use 'strict-dynamic'.` });
+    return;
+  }
+  const refusingPolicy = policies.find((policy) => {
+    const allowedNames = policy.directives.get('trusted-types');
+    return allowedNames !== undefined && !allowedNames.some((name) => name === '*' || name === TRUSTED_TYPES_POLICY);
+  });
+  if (refusingPolicy) {
+    add({
+      check: 'core',
+      status: 'fail',
+      message: `the page's CSP (${refusingPolicy.source} trusted-types ${refusingPolicy.directives.get('trusted-types')!.join(' ')}) refuses the Trusted Types policy '${TRUSTED_TYPES_POLICY}' the script loads ${CORE_FILE} through`,
+      fix: `Add ${TRUSTED_TYPES_POLICY} to the trusted-types directive.`,
+    });
+    return;
+  }
+  const crossOrigin = url.origin !== page.origin;
+  let res: Response;
+  try {
+    res = await request(url, { headers: { 'User-Agent': USER_AGENT, ...(crossOrigin ? { Origin: page.origin } : {}) } }, timeoutMs);
+  } catch (err) {
+    add({ check: 'core', status: 'fail', message: `cannot download ${url.href}, which the script loads for landings and sign-ups: ${networkReason(err)}`, fix: missing });
+    return;
+  }
+  if (!res.ok) {
+    await res.arrayBuffer();
+    add({ check: 'core', status: 'fail', message: `${url.href}, which the script loads for landings and sign-ups, answered HTTP ${res.status}: sign-ups made on this site are not sent`, fix: missing });
+    return;
+  }
+  const body = Buffer.from(await res.arrayBuffer());
+  const type = (res.headers.get('content-type') ?? '').toLowerCase();
+  if (!/javascript|ecmascript/.test(type)) {
+    add({ check: 'core', status: 'fail', message: `${url.href} is served as ${JSON.stringify(type || 'no Content-Type')}, not JavaScript`, fix: 'Serve the file with Content-Type: text/javascript.' });
+    return;
+  }
+  const pinned = /sha(256|384|512)-[A-Za-z0-9+/]+={0,2}/.exec(source)?.[0];
+  if (pinned && !integrityMatches(pinned, body).matches) {
+    add({
+      check: 'core',
+      status: 'fail',
+      message: `${url.href} is not the core this script pins (${pinned}): browsers refuse to run it, so sign-ups are not sent`,
+      fix: `Copy ${CORE_FILE} from the same release as the script (a mixed deploy or a stale cache).`,
+    });
+    return;
+  }
+  if (crossOrigin && !allowsOrigin(res.headers.get('access-control-allow-origin'), page.origin)) {
+    add({ check: 'core', status: 'fail', message: `${url.host} sends no Access-Control-Allow-Origin for ${page.origin}: the browser refuses the integrity-checked core`, fix: `Serve ${CORE_FILE} with Access-Control-Allow-Origin: *.` });
+    return;
+  }
+  add({ check: 'core', status: 'pass', message: `${url.href} answered 200${pinned ? ' and matches the hash the script pins' : ''}` });
+}
+
+/** A script inserted by the tracker itself: allowed by the allow-list, or by 'strict-dynamic' (trust passed on from the tag). */
+function dynamicScriptBlockedBy(policies: Policy[], url: URL, page: URL): string | null {
+  for (const policy of policies) {
+    const rule = ['script-src-elem', 'script-src', 'default-src'].map((d) => ({ directive: d, sources: policy.directives.get(d) })).find((r) => r.sources);
+    if (!rule?.sources) continue;
+    const strictDynamic = rule.sources.some((s) => s.toLowerCase() === "'strict-dynamic'");
+    if (!strictDynamic && !rule.sources.some((s) => expressionAllows(s, url, page))) return `${policy.source} ${rule.directive} ${rule.sources.join(' ')}`;
+  }
+  return null;
 }
 
 /** The API base the tag will call, or null when it is unusable (a finding says why). */

@@ -2,9 +2,9 @@
 // NextAuth / Auth.js through its `createUser` event, Clerk through the click id in the sign-up's
 // `unsafeMetadata` and its `user.created` webhook. Supabase sign-ups are leads of the server action
 // that calls `auth.signUp` (signup-lead.ts); in the browser, `trackSupabaseSignups(supabase)`.
-import { b, ensureNames, indentUnit, isTypeScript, lineIndent, lineOf, n, offsets, spliceNamedImports, spliceProperty, visit, type Node, type ParsedModule } from './ast.js';
+import { b, ensureNames, indentUnit, isTypeScript, lineIndent, lineOf, n, offsets, printNode, spliceNamedImports, spliceProperty, visit, type Node, type NodePath, type ParsedModule } from './ast.js';
 import { SERVER_ENTRY } from './server-client.js';
-import { edited, present, refused, type EditOutcome } from './types.js';
+import { edited, present, refused, todo, type EditOutcome } from './types.js';
 
 type ObjectNode = Node & { properties: Node[] };
 
@@ -198,6 +198,88 @@ export function clerkWebhookRoute(typescript: boolean): string {
   ].join('\n');
 }
 
-/** Client-side Supabase: the exact edit (the client is often created per component; init does not pick one). */
+/** Client-side Supabase: the exact edit, named at each sign-up when init finds no place where the browser client is made. */
 export const SUPABASE_BROWSER_STEP =
   "after creating the browser client, call `trackSupabaseSignups(supabase)` (import { trackSupabaseSignups } from 'affitor-tracker/supabase'): every sign-up in this browser becomes a lead with the visitor's click id";
+
+/** The functions that make a Supabase client in the browser, by the module they come from. */
+const SUPABASE_CLIENT_MAKERS: Record<string, string> = { createBrowserClient: '@supabase/ssr', createClient: '@supabase/supabase-js' };
+
+/** `createBrowserClient(…)` (@supabase/ssr) and `createClient(…)` (@supabase/supabase-js) calls of a module, under whatever local names it imports them. */
+export function supabaseClientCalls(module: ParsedModule): NodePath[] {
+  const makers = new Map<string, string>();
+  for (const statement of module.ast.program.body) {
+    if (!n.ImportDeclaration.check(statement) || statement.importKind === 'type') continue;
+    for (const spec of statement.specifiers ?? []) {
+      if (!n.ImportSpecifier.check(spec) || !n.Identifier.check(spec.imported) || !spec.local) continue;
+      if (n.Identifier.check(spec.local) && SUPABASE_CLIENT_MAKERS[spec.imported.name] === statement.source.value) makers.set(spec.local.name, spec.imported.name);
+    }
+  }
+  const calls: NodePath[] = [];
+  if (makers.size === 0) return calls;
+  visit(module.ast.program, {
+    visitCallExpression(path) {
+      if (n.Identifier.check(path.node.callee) && makers.has(path.node.callee.name)) calls.push(path);
+      this.traverse(path);
+    },
+  });
+  return calls;
+}
+
+/**
+ * Browser sign-ups (the Auth UI's `<Auth>`, `auth.signUp` in a component) become leads where the
+ * browser client is made: `trackSupabaseSignups(supabase)` right after `const supabase =
+ * createBrowserClient(…)` — under the test of `isBrowser() ? createBrowserClient(…) :
+ * createServerClient(…)` (a SvelteKit universal load), or `typeof window !== 'undefined'` for
+ * supabase-js's `createClient`, which servers use too. A factory's `return createBrowserClient(…)`
+ * becomes `const supabase = …; trackSupabaseSignups(supabase); return supabase`. Code that runs again
+ * (a load function, a factory) is fine: a client is listened to once.
+ */
+export function addSupabaseSignupTracking(module: ParsedModule): EditOutcome[] {
+  const outcomes: EditOutcome[] = [];
+  const comment = "// Affitor: a new account's first sign-in in this browser is a lead of the visitor's click (once per account).";
+  for (const call of supabaseClientCalls(module)) {
+    const maker = (call.node.callee as Node & { name: string }).name as string;
+    const conditional = n.ConditionalExpression.check(call.parent?.node) && call.parent.node.consequent === call.node ? call.parent : null;
+    const holder = (conditional ?? call).parent;
+    const statement = n.ReturnStatement.check(holder?.node) ? holder : holder?.parent;
+    const inBlock = n.Program.check(statement?.parent?.node) || n.BlockStatement.check(statement?.parent?.node);
+    const where = `${module.file}:${lineOf(call.node)}`;
+    const declared = n.VariableDeclarator.check(holder?.node) && n.Identifier.check(holder.node.id) && n.VariableDeclaration.check(statement?.node) ? holder.node.id.name : null;
+    const returned = n.ReturnStatement.check(statement?.node) && !declared && !conditional && !declaresName(statement, 'supabase') ? 'supabase' : null;
+    const name = declared ?? returned;
+    if (!name || !inBlock) {
+      outcomes.push(todo(`${where}: the browser's Supabase client is made here, in a shape init does not edit; call \`trackSupabaseSignups(client)\` (affitor-tracker/supabase) on it where it is made: every sign-up in this browser becomes a lead with the visitor's click id`));
+      continue;
+    }
+    const guard = conditional
+      ? printNode((conditional.node as Node & { test: Node }).test)
+      : SUPABASE_CLIENT_MAKERS[maker] === '@supabase/supabase-js' && !/^\s*['"]use client['"]/.test(module.source)
+        ? "typeof window !== 'undefined'"
+        : null;
+    const { start, end } = offsets(module, statement.node);
+    const semicolon = module.source.slice(start, end).trimEnd().endsWith(';') ? ';' : '';
+    const indent = lineIndent(module.source, start);
+    const track = `${guard ? `if (${guard}) ` : ''}trackSupabaseSignups(${name})${semicolon}`;
+    if (returned) {
+      // `return createBrowserClient(…)` → `const supabase = createBrowserClient(…)`, then track it and return it.
+      module.splices.push({ start, end: start + 'return'.length, text: `const ${name} =` });
+      module.splices.push({ start: end, end, text: `\n${indent}${comment}\n${indent}${track}\n${indent}return ${name}${semicolon}` });
+    } else {
+      module.splices.push({ start: end, end, text: `\n${indent}${comment}\n${indent}${track}` });
+    }
+    spliceNamedImports(module, 'affitor-tracker/supabase', ['trackSupabaseSignups']);
+    outcomes.push(edited(`${where}: sign-ups in the browser become leads (trackSupabaseSignups on the client made here)`));
+  }
+  return outcomes;
+}
+
+/** Does the function around `path` already use `name` (a parameter or a declaration)? */
+function declaresName(path: NodePath, name: string): boolean {
+  for (let p: NodePath | null = path.parent; p; p = p.parent) {
+    if (n.FunctionDeclaration.check(p.node) || n.FunctionExpression.check(p.node) || n.ArrowFunctionExpression.check(p.node)) {
+      return new RegExp(`\\b${name}\\b`).test(printNode(p.node));
+    }
+  }
+  return false;
+}

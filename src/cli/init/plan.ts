@@ -7,7 +7,7 @@ import { envKeys, withEnvEntries, withEnvIgnored, type EnvEntry } from './env.js
 import { addScriptTag, scriptTag } from './html.js';
 import { addNuxtHeadScript } from './nuxt.js';
 import { addTagBeforeHeadEnd, addTagToPugHead, type TagFlavour } from './templates.js';
-import { addCommand, findApps, findSharedPackages, packageManagerOf, Project } from './project.js';
+import { addCommand, findApps, findNativeApps, findSharedPackages, isNativeApp, packageManagerOf, Project } from './project.js';
 import {
   addProviderToPagesApp,
   addProviderToRootLayout,
@@ -15,7 +15,7 @@ import {
   findRootRenders,
   pagesAppSource,
 } from './react-provider.js';
-import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, callsFunction, clerkWebhookRoute, LAZY_CLIENT, SUPABASE_BROWSER_STEP } from './auth.js';
+import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, addSupabaseSignupTracking, callsFunction, clerkWebhookRoute, LAZY_CLIENT, SUPABASE_BROWSER_STEP, supabaseClientCalls } from './auth.js';
 import { addSignupLead, findSignupHandlers } from './signup-lead.js';
 import { addCheckoutMetadata, addWebhookHandler, isCheckoutCreate, isConstructEvent, usesStripeCall } from './stripe.js';
 import type { EditOutcome, InitOptions, InitPlan, PlannedChange, SkippedEdit, StackName } from './types.js';
@@ -56,9 +56,11 @@ class PlanBuilder {
 export function planInit(dir: string, given: InitOptions): InitPlan {
   // Callers other than the command (the MCP server) may pass a URL with a path or a trailing slash.
   const options: InitOptions = { ...given, api: new URL(given.api).origin };
-  const apps = findApps(dir);
+  const native = isNativeApp(dir) ? ['.'] : findNativeApps(dir);
+  const apps = native.includes('.') ? [] : findApps(dir).filter((app) => !native.includes(app));
   const shared = findSharedPackages(dir, apps);
   const plan: InitPlan = { stack: [], apps, changes: [], skipped: [], installs: [], notes: [] };
+  for (const app of native) plan.notes.push(`${app === '.' ? 'This' : app} is a React Native / Expo app: the script tag, the provider and trackSupabaseSignups need a browser (a page and its cookies), so init leaves it alone; record its sign-ups and sales on your server (affitor-tracker/server).`);
   // Shared packages first: an app whose auth config lives in one is not told it has none.
   const sharedAuth = new Set<StackName>();
   for (const app of [...shared, ...apps]) {
@@ -69,7 +71,14 @@ export function planInit(dir: string, given: InitOptions): InitPlan {
     if (isShared) for (const name of part.authConfigs) sharedAuth.add(name);
     const prefix = (file: string) => (app === '.' ? file : file === '.' ? app : `${app}/${file}`);
     for (const name of part.stack) if (!plan.stack.includes(name)) plan.stack.push(name);
-    plan.changes.push(...part.changes.map((c) => ({ ...c, file: prefix(c.file), diff: app === '.' ? c.diff : withPrefixedDiffPaths(c.diff, app) })));
+    plan.changes.push(
+      ...part.changes.map((c) => ({
+        ...c,
+        file: prefix(c.file),
+        diff: app === '.' ? c.diff : withPrefixedDiffPaths(c.diff, app),
+        summary: c.summary.map((line) => withPrefixedSummaryPaths(line, prefix)),
+      })),
+    );
     plan.skipped.push(...part.skipped.map((s) => ({ ...s, file: s.file.split(', ').map(prefix).join(', ') })));
     if (part.install) plan.installs.push({ packageJson: prefix('package.json'), cwd: app, command: part.install });
     for (const note of part.notes) if (!plan.notes.includes(note)) plan.notes.push(note);
@@ -79,6 +88,13 @@ export function planInit(dir: string, given: InitOptions): InitPlan {
 
 const withPrefixedDiffPaths = (diff: string, app: string) =>
   diff.replace(/^(---|\+\+\+) ([ab])\//gm, `$1 $2/${app}/`);
+
+/** A summary names its files before its first `: ` (`src/auth.ts:20`, `app.js:270 → controllers/user.js:244`): named from the repository root. */
+function withPrefixedSummaryPaths(summary: string, prefix: (file: string) => string): string {
+  const head = /^(.+?): /.exec(summary);
+  if (!head) return summary;
+  return `${head[1].split(' → ').map(prefix).join(' → ')}${summary.slice(head[1].length)}`;
+}
 
 interface AppPlan {
   stack: StackName[];
@@ -108,8 +124,8 @@ function planApp(dir: string, options: InitOptions, nestedApps: string[], role: 
   const modules = project.modules();
 
   const frontend = shared ? null : planFrontend(project, modules, plan, options);
-  const { found: auth, configs: authConfigs } = planAuth(project, modules, plan, shared ? 'shared' : role);
-  const server = planServer(project, modules, plan, options, auth, shared);
+  const { found: auth, configs: authConfigs, browserSignups } = planAuth(project, modules, plan, shared ? 'shared' : role);
+  const server = planServer(project, modules, plan, options, { auth, browserSignups }, shared);
   if (shared) {
     const changes = collectChanges(project, modules, plan);
     const install = changes.length > 0 && !project.dependsOn('affitor-tracker') ? addCommand(packageManagerOf(dir), 'affitor-tracker') : null;
@@ -216,6 +232,14 @@ function planFrontend(project: Project, modules: ParsedModule[], plan: PlanBuild
     else if (!config) plan.refuse('.', `no nuxt.config; add the tracker to app.head.script of your Nuxt config by hand`);
     return 'html';
   }
+  if (project.dependsOn('@tanstack/react-start') || project.dependsOn('@tanstack/start')) {
+    // TanStack Start renders the whole document in its root route (`<html><head><HeadContent />…`): the tag goes in that <head>.
+    plan.stack.push('tanstack-start');
+    const roots = ['src/routes/__root.tsx', 'src/routes/__root.jsx', 'app/routes/__root.tsx', 'app/routes/__root.jsx'].filter((f) => project.has(f));
+    if (roots.length === 1) tagIn(roots[0], 'jsx');
+    else plan.refuse(roots.length === 0 ? 'src/routes' : roots.join(', '), `${roots.length === 0 ? 'no src/routes/__root.tsx' : `${roots.length} root routes`}; add ${scriptTag(options.programId, options.api)} to the <head> of the root route's document (beside <HeadContent />) by hand`);
+    return 'html';
+  }
   if (project.dependsOn('vite') && project.dependsOn('react')) {
     plan.stack.push('vite-react');
     const renders = modules.flatMap((m) => findRootRenders(m).map((path) => ({ module: m, path })));
@@ -303,7 +327,8 @@ function planPagesApp(project: Project, plan: PlanBuilder, pagesDir: string, opt
  * config a shared package holds (no refusal for its absence here), or `'shared'` for a shared package
  * (a library it merely depends on without a config is no refusal either).
  */
-function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder, elsewhere: 'shared' | Set<StackName>): { found: StackName[]; configs: StackName[] } {
+function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder, elsewhere: 'shared' | Set<StackName>): { found: StackName[]; configs: StackName[]; browserSignups: boolean } {
+  let browserSignups = false;
   const found: StackName[] = [];
   const here: StackName[] = [];
   const absentIsFine = (name: StackName) => elsewhere === 'shared' || elsewhere.has(name);
@@ -351,12 +376,20 @@ function planAuth(project: Project, modules: ParsedModule[], plan: PlanBuilder, 
   if (project.dependsOn('@supabase/supabase-js') || project.dependsOn('@supabase/ssr')) {
     found.push('supabase');
     // Sign-ups in code that runs in the browser (components of any kind, Svelte and Vue files included): the step, named where the call is.
-    const signUpFiles = project.filesEndingIn(...BROWSER_EXTENSIONS).filter((f) => /\.auth\.signUp\(/.test(project.read(f) ?? '') && !isServerFile(f, project.read(f) ?? ''));
+    // The Auth UI's <Auth> component (@supabase/auth-ui-react, -svelte, -vue…) signs people up in the browser too.
+    const signsUp = (source: string) => /\.auth\.signUp\(/.test(source) || (/['"]@supabase\/auth-ui-[\w-]+['"]/.test(source) && /<Auth\b/.test(source));
+    const signUpFiles = project.filesEndingIn(...BROWSER_EXTENSIONS).filter((f) => signsUp(project.read(f) ?? '') && !isServerFile(f, project.read(f) ?? ''));
     const tracked = project.filesEndingIn(...BROWSER_EXTENSIONS).some((f) => (project.read(f) ?? '').includes('trackSupabaseSignups'));
-    if (!tracked) for (const file of signUpFiles) plan.todo(file, SUPABASE_BROWSER_STEP);
+    if (!tracked && signUpFiles.length > 0) {
+      // Wired where the browser's client is made; named at each sign-up when init finds no such place.
+      const makers = modules.filter((m) => !isServerFile(m.file, m.source) && supabaseClientCalls(m).length > 0);
+      for (const module of makers) for (const outcome of addSupabaseSignupTracking(module)) plan.record(module.file, outcome);
+      if (makers.length === 0) for (const file of signUpFiles) plan.todo(file, SUPABASE_BROWSER_STEP);
+    }
+    browserSignups = signUpFiles.length > 0;
   }
   for (const name of found) plan.stack.push(name);
-  return { found, configs: here };
+  return { found, configs: here, browserSignups };
 }
 
 const BROWSER_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.svelte', '.vue', '.astro'];
@@ -369,13 +402,22 @@ const BROWSER_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.svelte', '.v
 function isServerFile(file: string, source: string): boolean {
   if (/^\s*['"]use client['"]/.test(source)) return false;
   if (/['"]use server['"]/.test(source)) return true; // a server action, the file's or one function's
+  // Server-only imports (SvelteKit's private env, Next's server-only and next/headers) and the service-role key never reach a browser.
+  if (/from\s*['"](\$env\/(static|dynamic)\/private|server-only|next\/headers)['"]|SERVICE_ROLE/.test(source)) return true;
   if (/(^|\/)(route|middleware)\.[cm]?[jt]sx?$/.test(file) || /\.server\.[cm]?[jt]sx?$/.test(file)) return true;
   if (/(^|\/)\+(page|layout)\.server\.[jt]s$|(^|\/)\+server\.[jt]s$|(^|\/)hooks\.server\.[jt]s$/.test(file)) return true;
   return /(^|\/)(pages\/api|app\/api|server|api|lib\/server)\//.test(file);
 }
 
 /** The server side: the lead after signup and the Stripe sale. Returns which kind of server it found. */
-function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder, options: InitOptions, auth: StackName[], shared: boolean): 'next' | 'node' | 'framework' | null {
+function planServer(
+  project: Project,
+  modules: ParsedModule[],
+  plan: PlanBuilder,
+  options: InitOptions,
+  { auth, browserSignups }: { auth: StackName[]; browserSignups: boolean },
+  shared: boolean,
+): 'next' | 'node' | 'framework' | null {
   const next = project.dependsOn('next');
   if (project.dependsOn('express')) plan.stack.push('express');
   if (project.dependsOn('fastify')) plan.stack.push('fastify');
@@ -396,8 +438,8 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
       [...new Set(handlers.map((h) => h.module.file))].join(', '),
       `${handlers.length} signup handlers (${handlers.map((h) => h.where).join(', ')}); init will not guess which one creates accounts — add the lead to it by hand`,
     );
-  } else if (shared) {
-    // a shared package without a signup handler: the apps that use it name what is left
+  } else if (shared || browserSignups) {
+    // a shared package without a signup handler: the apps that use it name what is left; Supabase sign-ups in the browser: wired or named above
   } else if (server) {
     plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
   } else if (!auth.includes('supabase')) {
@@ -430,11 +472,11 @@ function planServer(project: Project, modules: ParsedModule[], plan: PlanBuilder
 
 /**
  * A framework app with code that runs on a server (where AFFITOR_API_KEY can be read): Remix / React
- * Router routes, SvelteKit's server files, Nuxt's server/ directory, an Astro site built for a server
+ * Router routes, TanStack Start (server functions and routes), SvelteKit's server files, Nuxt's server/ directory, an Astro site built for a server
  * (an adapter, or `output: 'server'`). A static site has none: it gets the tag, and no key in .env.
  */
 function frameworkRunsServerCode(project: Project, stack: StackName[]): boolean {
-  if (stack.includes('remix')) return true;
+  if (stack.includes('remix') || stack.includes('tanstack-start')) return true;
   if (stack.includes('sveltekit')) return project.files.some((f) => /(^|\/)(\+page\.server|\+layout\.server|\+server|hooks\.server)\.[jt]s$/.test(f) || f.startsWith('src/lib/server/'));
   if (stack.includes('nuxt')) return project.files.some((f) => /^(src\/)?server\//.test(f));
   if (stack.includes('astro')) {

@@ -156,6 +156,29 @@ export function findApps(dir: string): string[] {
 /** What makes a workspace package that is no app worth searching: the code that creates accounts or takes payments often lives there. */
 const SHARED_DEPENDENCIES = ['better-auth', 'next-auth', '@auth/core', 'stripe', '@supabase/supabase-js', '@supabase/ssr'];
 
+/** What makes a package a React Native / Expo app: no page, no cookies, so no browser tracker. */
+const NATIVE_DEPENDENCIES = ['expo', 'react-native'];
+
+export const isNativeApp = (dir: string): boolean => {
+  const pkg = new Project(dir, { listFiles: false }).packageJson;
+  return NATIVE_DEPENDENCIES.some((name) => pkg.dependencies?.[name] ?? pkg.devDependencies?.[name]);
+};
+
+/** The React Native / Expo apps of a repository of several apps (init names them and leaves them alone). */
+export function findNativeApps(dir: string): string[] {
+  if (!hasNestedPackages(dir)) return [];
+  return listFiles(dir, 4)
+    .filter((f) => f.endsWith('/package.json'))
+    .map((f) => f.slice(0, -'/package.json'.length))
+    .filter((pkg) => {
+      try {
+        return isNativeApp(join(dir, pkg));
+      } catch {
+        return false;
+      }
+    });
+}
+
 /**
  * The shared packages of a repository of several apps (`packages/auth`, `packages/api`, …): workspace
  * packages that are no app themselves but depend on an auth library, Stripe or Supabase. Their auth
@@ -170,6 +193,7 @@ export function findSharedPackages(dir: string, apps: string[]): string[] {
     .filter((pkg) => !apps.includes(pkg))
     .filter((pkg) => {
       try {
+        if (isNativeApp(join(dir, pkg))) return false;
         const json = JSON.parse(readFileSync(join(dir, pkg, 'package.json'), 'utf8')) as PackageJson;
         return SHARED_DEPENDENCIES.some((name) => json.dependencies?.[name] ?? json.devDependencies?.[name]);
       } catch {

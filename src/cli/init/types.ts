@@ -6,6 +6,7 @@ export type StackName =
   | 'next-pages'
   | 'vite-react'
   | 'remix'
+  | 'tanstack-start'
   | 'sveltekit'
   | 'astro'
   | 'nuxt'

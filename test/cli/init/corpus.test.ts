@@ -25,6 +25,10 @@ interface Case {
   /** The only lines of the original files the edits may replace (each a whole line, trimmed). */
   replaced: string[];
   install: string | null;
+  /** When given: everything left to the user, exactly ([file, words its reason holds]), in order. */
+  left?: Array<[string, string]>;
+  /** When given: words a note must hold (one note each). */
+  notes?: string[];
 }
 
 const PROVIDER = '<AffitorProvider programId={1} apiBase={process.env.NEXT_PUBLIC_AFFITOR_API_BASE}>';
@@ -221,12 +225,56 @@ const cases: Case[] = [
   },
 ];
 
+cases.push(
+  {
+    // TanStack Start renders the document in its root route (shellComponent): the tag goes in that <head>.
+    fixture: 'tanstack-start',
+    stack: ['tanstack-start'],
+    wired: { 'src/routes/__root.tsx': [`        <HeadContent />\n        <script ${TAG}></script>\n      </head>`] },
+    replaced: [],
+    install: null,
+  },
+  {
+    // The Auth UI's <Auth view="sign_up"> signs people up in the browser: the lead is wired where the
+    // browser client is made (a SvelteKit universal load: under its isBrowser() test), in both areas
+    // where a first session can start; the service-role client of server code is left alone.
+    fixture: 'sveltekit-supabase',
+    stack: ['sveltekit', 'supabase'],
+    wired: {
+      'src/routes/login/+layout.ts': [
+        'import { createBrowserClient, createServerClient, isBrowser } from "@supabase/ssr"\nimport { trackSupabaseSignups } from "affitor-tracker/supabase"\n',
+        "      })\n  // Affitor: a new account's first sign-in in this browser is a lead of the visitor's click (once per account).\n  if (isBrowser()) trackSupabaseSignups(supabase)\n\n  return { supabase",
+      ],
+      'src/routes/account/+layout.ts': ['      })\n  // Affitor: a new account\'s first sign-in', '  if (isBrowser()) trackSupabaseSignups(supabase)\n  const { data: { session } }'],
+    },
+    replaced: [],
+    install: 'npm install affitor-tracker',
+    left: [],
+  },
+  {
+    // A factory that returns the browser client: it is kept in a const, tracked and returned. The
+    // Expo app beside it gets one line saying the browser tracker does not apply there, and no step.
+    fixture: 'supabase-factory',
+    stack: ['next-app', 'supabase'],
+    wired: {
+      'web/lib/supabase/client.ts': [
+        "import {createBrowserClient} from '@supabase/ssr'\nimport { trackSupabaseSignups } from 'affitor-tracker/supabase'\n",
+        "    const supabase = createBrowserClient(\n        process.env.NEXT_PUBLIC_SUPABASE_URL!,\n        process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY!\n    )\n    // Affitor: a new account's first sign-in in this browser is a lead of the visitor's click (once per account).\n    trackSupabaseSignups(supabase)\n    return supabase\n}",
+      ],
+    },
+    replaced: ['return createBrowserClient(', '<body>{children}</body>'],
+    install: 'npm install affitor-tracker',
+    left: [['web', 'no Stripe Checkout or webhook code found']],
+    notes: ['mobile is a React Native / Expo app: the script tag, the provider and trackSupabaseSignups need a browser'],
+  },
+);
+
 const parses = (file: string, source: string) => {
   const plugins: Array<'typescript' | 'jsx'> = file.endsWith('.ts') ? ['typescript'] : ['typescript', 'jsx'];
   babelParse(source, { sourceType: /\.c?js$/.test(file) && source.includes('require(') ? 'script' : 'module', plugins });
 };
 
-describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, replaced, install }) => {
+describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, replaced, install, left, notes }) => {
   it('wires it, leaves every other line as written, parses, and a second run changes nothing', () => {
     const dir = copyFixture(`corpus/${fixture}`);
     dirs.push(dir);
@@ -235,6 +283,10 @@ describe.each(cases)('init on the $fixture shape', ({ fixture, stack, wired, rep
     if (fixture === 'turbo') expect(plan.installs.map((i) => i.cwd)).toEqual(['packages/auth', 'apps/web']);
     expect(plan.skipped.filter((s) => s.kind === 'refused'), 'no refusal').toEqual([]);
     expect(plan.installs.map((i) => i.command.join(' '))).toEqual(install ? plan.installs.map(() => install) : []);
+    if (left) expect(plan.skipped.map((s) => [s.file, s.reason])).toEqual(left.map(([file, words]) => [file, expect.stringContaining(words)]));
+    for (const words of notes ?? []) expect(plan.notes, words).toContainEqual(expect.stringContaining(words));
+    // Files are named from the directory init ran in, in the summaries too.
+    for (const change of plan.changes) for (const line of change.summary) expect(line.startsWith(change.file) || line.includes(` → ${change.file}`), line).toBe(true);
     for (const [file, needles] of Object.entries(wired)) {
       if (needles.length === 0) continue;
       const change = plan.changes.find((c) => c.file === file);
@@ -333,6 +385,17 @@ describe('init around the Checkout and the install', () => {
     dirs.push(dir);
     const named = planInit(dir, options).skipped.filter((s) => s.reason.includes('trackSupabaseSignups(supabase)')).map((s) => s.file).sort();
     expect(named).toEqual(['components/SignUp.vue', 'components/SignUpForm.jsx', 'pages/signup.tsx', 'src/routes/signup/+page.svelte']);
+  });
+
+  it('an Expo app on its own gets one line saying the browser tracker does not apply, and no step', () => {
+    const dir = projectOf({
+      'package.json': '{"dependencies":{"expo":"~54.0.10","react-native":"0.81.4","@supabase/supabase-js":"2.58.0"}}',
+      'app/register.tsx': "import { supabase } from '../lib/supabase';\nexport default function Register() {\n  return <Button onPress={() => supabase.auth.signUp({ email: 'a@b.c', password: 'pw' })} />;\n}\n",
+    });
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    expect(plan).toMatchObject({ apps: [], changes: [], skipped: [], installs: [] });
+    expect(plan.notes.filter((note) => note.includes('React Native / Expo'))).toEqual([expect.stringMatching(/^This is a React Native \/ Expo app: .* init leaves it alone/)]);
   });
 
   it('runs the project\'s own package manager after writing (pnpm by its lockfile) and says so in --json', async () => {
