@@ -40,9 +40,9 @@ if (handover) {
     const facade = window.affitor as unknown as Record<string, unknown> | undefined;
     if (facade && facade.$affitor) {
       Object.defineProperty(facade, 'programId', { get: () => tracker.programId });
-      facade.getClickId = tracker.getClickId;
-      facade.getClickIds = tracker.getClickIds;
-      facade.getData = tracker.getData;
+      facade.getClickId = () => tracker.getClickId();
+      facade.getClickIds = () => tracker.getClickIds();
+      facade.getData = () => tracker.getData();
     }
   });
 } else error('affitor-tracker.core.js is loaded by affitor-tracker.js, from beside it; a tag of its own does nothing');

@@ -12,8 +12,8 @@
 // leaves its record for the next page load (protocol §3.4; the variants grew by as much). The
 // every-page file holds the core's integrity hash, 64 incompressible characters that gzip codes a
 // few bytes differently for each core: 2,988 → 2,993 B with that change and no change of its own.
-// The every-page file cut, 2,993 → 2,856 B, while it gained a signup's lead write-ahead; the core
-// 5,926 → 6,026 B (it forgets the leads the every-page file wrote for the calls it runs, takes the
+// The every-page file cut, 2,993 → 2,855 B, while it gained a signup's lead write-ahead; the core
+// 5,926 → 6,028 B (it forgets the leads the every-page file wrote for the calls it runs, takes the
 // facade's getters over, and drops a resent lead of an account recorded since), the single files
 // +12 B (the last of these).
 // Lower a ceiling whenever its file gets smaller; when the every-page file reaches its goal,
@@ -26,8 +26,8 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
-  'affitor-tracker.js': 2856,
-  'affitor-tracker.core.js': 6026,
+  'affitor-tracker.js': 2855,
+  'affitor-tracker.core.js': 6028,
   'affitor-tracker.single.js': 6015,
   'affitor-tracker.consent.js': 6175,
   'affitor-tracker.plus.js': 7115,
