@@ -16,7 +16,7 @@ import {
   pagesAppSource,
 } from './react-provider.js';
 import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, addSupabaseSignupTracking, callsFunction, clerkWebhookRoute, LAZY_CLIENT, SUPABASE_BROWSER_STEP, supabaseClientCalls } from './auth.js';
-import { addSignupLead, findSignupHandlers } from './signup-lead.js';
+import { addSignupLead, findSignupHandlers, passportAccountCreations } from './signup-lead.js';
 import { addCheckoutMetadata, addWebhookHandler, isCheckoutCreate, isConstructEvent, usesStripeCall } from './stripe.js';
 import type { EditOutcome, InitOptions, InitPlan, PlannedChange, SkippedEdit, StackName } from './types.js';
 
@@ -427,6 +427,10 @@ function planServer(
   const context = { modules, envSource: plan.stack.includes('sveltekit') ? 'sveltekit' : 'process.env' } as const;
 
   const handlers = modules.flatMap((m) => findSignupHandlers(m, context));
+  const oauthHandlers = modules.flatMap((m) => {
+    const at = /\bdefineOAuth\w+EventHandler\s*\(/.exec(m.source);
+    return at ? [{ module: m, line: m.source.slice(0, at.index).split('\n').length }] : [];
+  });
   // better-auth, NextAuth and Clerk record the lead themselves: a second lead from the route that calls them would be noise.
   const authLeads = auth.filter((a) => a !== 'supabase');
   if (authLeads.length > 0) {
@@ -441,9 +445,29 @@ function planServer(
   } else if (shared || browserSignups) {
     // a shared package without a signup handler: the apps that use it name what is left; Supabase sign-ups in the browser: wired or named above
   } else if (server) {
-    plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
+    // An OAuth handler is named below instead.
+    if (oauthHandlers.length === 0) plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
   } else if (!auth.includes('supabase')) {
     plan.todo('.', 'no server code found: after the account is created, call window.affitor.signup(user.id, user.email) (or useAffitor().signup) in the browser');
+  }
+
+  if (authLeads.length === 0) {
+    // nuxt-auth-utils: a first sign-up and every later sign-in end in the same onSuccess; only the app's own user store can tell them apart.
+    for (const { module, line } of oauthHandlers) {
+      plan.todo(
+        module.file,
+        `line ${line}: sign-ups and sign-ins both end in this OAuth handler's onSuccess, so init cannot tell a new account: where the app first stores the user, call \`await affitor.trackLead({ customerExternalId: String(user.id), email: user.email, clickId: clickIdFrom(event) })\` (affitor-tracker/server); without a user store, in onSuccess itself (a later sign-in's repeat is Affitor's 400: a customer's status never goes back)`,
+      );
+    }
+  }
+  if (authLeads.length === 0 && project.dependsOn('passport')) {
+    const creations = modules.flatMap((m) => passportAccountCreations(m).map((line) => `${m.file}:${line}`));
+    if (creations.length > 0) {
+      plan.todo(
+        [...new Set(creations.map((c) => c.split(':')[0]))].join(', '),
+        `a sign-up through a passport strategy (OAuth) creates the account at ${creations.join(', ')}: after it is saved, call \`affitor.trackLead({ customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req) })\` (affitor-tracker/server) — the request reaches a strategy's verify callback with \`passReqToCallback: true\` in its options (then \`req\` is the callback's first parameter)`,
+      );
+    }
   }
 
   const checkout = modules.filter((m) => usesStripeCall(m, isCheckoutCreate));

@@ -227,6 +227,45 @@ const cases: Case[] = [
 
 cases.push(
   {
+    // REST style (`app.post('/users', users.create)`), a co-wrapped generator that saves in a try:
+    // the lead after the save (`yield`, as co waits), the email from the posted form. The OAuth
+    // strategy that creates accounts in a callback without the request is named.
+    fixture: 'express-rest',
+    stack: ['templates', 'express'],
+    wired: {
+      'app/controllers/users.js': [
+        "  try {\n    yield user.save();\n    // Affitor: the signup is a lead",
+        '    const affitorLead = yield Promise.resolve(affitor()?.trackLead({ customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req) }));\n',
+        '${affitorLead.error}`);\n    req.logIn(user,',
+      ],
+    },
+    replaced: [],
+    install: 'npm install affitor-tracker',
+    left: [
+      ['config/passport/github.js', 'creates the account at config/passport/github.js:17: after it is saved, call `affitor.trackLead({'],
+      ['.', 'no Stripe Checkout or webhook code found'],
+    ],
+  },
+  {
+    // A Nuxt server route (`server/api/auth/register.post.ts`): the click id from the h3 event. The
+    // OAuth handler (nuxt-auth-utils onSuccess: sign-ins and sign-ups alike) is named, not edited.
+    fixture: 'nuxt-server',
+    stack: ['nuxt'],
+    wired: {
+      'server/api/auth/register.post.ts': [
+        "import { Affitor, clickIdFrom } from 'affitor-tracker/server';",
+        '  }).returning().get()\n  // Affitor: the signup is a lead',
+        'const affitorLead = await affitor()?.trackLead({ customerExternalId: String(user.id), email, clickId: clickIdFrom(event) });',
+      ],
+    },
+    replaced: [],
+    install: 'pnpm add affitor-tracker',
+    left: [
+      ['server/api/auth/github.get.ts', "line 1: sign-ups and sign-ins both end in this OAuth handler's onSuccess"],
+      ['.', 'no Stripe Checkout or webhook code found'],
+    ],
+  },
+  {
     // TanStack Start renders the document in its root route (shellComponent): the tag goes in that <head>.
     fixture: 'tanstack-start',
     stack: ['tanstack-start'],
