@@ -426,6 +426,42 @@ describe('init around the Checkout and the install', () => {
     expect(named).toEqual(['components/SignUp.vue', 'components/SignUpForm.jsx', 'pages/signup.tsx', 'src/routes/signup/+page.svelte']);
   });
 
+  it('Stripe in a shared package: a Checkout it cannot wire is named there and holds back the app\'s webhook; the apps using it are not told they have no Stripe', () => {
+    const dir = copyFixture('corpus/turbo-stripe');
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    expect(plan.apps).toEqual(['apps/docs', 'apps/web']);
+    expect(plan.skipped).toEqual(
+      expect.arrayContaining([
+        { file: 'packages/payments/src/index.ts', kind: 'refused', reason: expect.stringContaining('`clickIdFrom(await cookies())` in a Next.js server action or route handler — and write `stripe.checkout.sessions.create(withAffitorCheckout(') },
+        { file: 'apps/web/app/api/webhooks/stripe/route.ts', kind: 'refused', reason: 'line 6: not wired while the Checkout is not (packages/payments/src/index.ts: line 7); wire that first, then rerun init' },
+      ]),
+    );
+    expect(plan.changes.map((c) => c.file)).not.toContain('apps/web/app/api/webhooks/stripe/route.ts');
+    const noStripe = plan.skipped.filter((s) => s.reason.startsWith('no Stripe Checkout or webhook code found')).map((s) => s.file);
+    expect(noStripe).toEqual(['apps/docs']); // the docs app does not use @acme/payments
+  });
+
+  it('Stripe in a shared package with the request in scope: wired where it is; the app using it is told only that no webhook records the sale', () => {
+    const dir = projectOf({
+      'package.json': '{"name":"shop","private":true,"workspaces":["apps/*","packages/*"]}',
+      'apps/api/package.json': '{"name":"@shop/api","type":"module","dependencies":{"express":"4.21.0","@shop/billing":"*"}}',
+      'apps/api/server.js': "import express from 'express';\nimport { checkout } from '@shop/billing';\nconst app = express();\napp.post('/checkout', checkout);\napp.listen(3000);\n",
+      'packages/billing/package.json': '{"name":"@shop/billing","type":"module","dependencies":{"stripe":"17.4.0"}}',
+      'packages/billing/src/index.js': "import Stripe from 'stripe';\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY);\nexport async function checkout(req, res) {\n  const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: req.body.price, quantity: 1 }] });\n  res.redirect(303, session.url);\n}\n",
+    });
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    const billing = plan.changes.find((c) => c.file === 'packages/billing/src/index.js');
+    expect(billing?.contents).toContain("stripe.checkout.sessions.create(withAffitorCheckout(\n    { mode: 'payment'");
+    expect(billing?.contents).toContain('{ clickId: clickIdFromRequest(req), programId: 1 }');
+    expect(billing?.summary).toEqual([expect.stringMatching(/^packages\/billing\/src\/index\.js:4: Affitor metadata on the Checkout Session/)]);
+    expect(plan.installs.map((i) => i.cwd)).toContain('packages/billing');
+    expect(plan.skipped.filter((s) => s.file === 'apps/api' && s.reason.includes('Stripe'))).toEqual([
+      { file: 'apps/api', kind: 'todo', reason: expect.stringMatching(/^Stripe Checkout \(in packages\/billing\/src\/index\.js\) without a webhook in this app/) },
+    ]);
+  });
+
   it('an Expo app on its own gets one line saying the browser tracker does not apply, and no step', () => {
     const dir = projectOf({
       'package.json': '{"dependencies":{"expo":"~54.0.10","react-native":"0.81.4","@supabase/supabase-js":"2.58.0"}}',
