@@ -1,6 +1,6 @@
 // Protocol §3.3–3.4: nothing lost. Retries with backoff, one idempotency key
 // (session_id + affiliate_url) for every attempt, persistence across page loads, 4xx final, no storms.
-import { test, expect, cookieJar } from '../support/fixtures';
+import { test, expect, cookieJar, BOTH_ORIGINS, type Page } from '../support/fixtures';
 import { faults, type Fault } from '../support/api-server';
 import { expectApiCalls, clickBody, deviceFields } from '../support/events';
 import { seedCookies } from '../support/tracker';
@@ -68,6 +68,51 @@ test('no retry storm: a failing API gets at most 5 attempts per load, with growi
   const pending = JSON.parse(decodeURIComponent((await cookieJar(page.context())).affitor_pending_click.value));
   expect(pending.attempts).toBe(5);
 });
+
+/** Resolves once the page's attribution has settled: its click's retry loop has ended, whatever it came to. */
+const settled = (page: Page) => page.evaluate(() => new Promise((done) => (window as any).affitor.ready(() => done(null))));
+
+// Protocol §3.4: a 429/503 that says when to come back. The landing's first click is the one the
+// every-page file sent and handed to the core, which reads its Retry-After (exposed by CORS).
+for (const [origin, host] of BOTH_ORIGINS) {
+  test.describe(`${origin}:`, () => {
+    test('a 429 with Retry-After: 2 is not retried sooner than 2 s', async ({ page, api, shop }) => {
+      api.respond('click', faults.retryAfter(2));
+      shop.page('/l');
+      await page.goto(shop.url('/l?aff=P1', host));
+      const [first, second] = await api.waitFor('click', 2);
+      expect(second.time - first.time).toBeGreaterThanOrEqual(2000);
+      expect(second.body.session_id).toBe(first.body.session_id);
+      await settled(page);
+      expect(api.posts('click')).toHaveLength(2);
+      expect((await cookieJar(page.context())).affitor_click_id?.value).toBe('cust_1_1');
+    });
+
+    test('a 429 with Retry-After: 60 stops the retries of this page; the record stays and the next page load sends it once', async ({ page, api, shop }) => {
+      api.respond('click', faults.retryAfter(60));
+      shop.page('/l');
+      shop.page('/next');
+      const landing = shop.url('/l?aff=P1', host);
+      await page.goto(landing);
+      // The click's retry loop has ended, after its one attempt: a retry would have come within 1 s.
+      await settled(page);
+      expect(api.posts('click')).toHaveLength(1);
+      const [first] = api.posts('click');
+      const jar = await cookieJar(page.context());
+      expect(JSON.parse(decodeURIComponent(jar.affitor_pending_click.value))).toMatchObject({ affiliate_url: landing, attempts: 1, session_id: first.body.session_id });
+      expect(jar.affitor_click_id).toBeUndefined();
+
+      await page.goto(shop.url('/next', host));
+      await settled(page);
+      const clicks = api.posts('click');
+      expect(clicks).toHaveLength(2);
+      expect(clicks[1].body).toMatchObject({ affiliate_url: landing, session_id: first.body.session_id });
+      const after = await cookieJar(page.context());
+      expect(after.affitor_click_id?.value).toBe('cust_1_1');
+      expect(after.affitor_pending_click).toBeUndefined();
+    });
+  });
+}
 
 test('a click unanswered when the visitor leaves is resent on the next page load with its session_id', async ({ page, api, shop }) => {
   api.respond('click', faults.hold());

@@ -35,6 +35,7 @@ export interface RecordedRequest {
  * - `delayMs` waits before answering or dropping.
  * - `hold` keeps the request open until `api.release()`.
  * - `cookieWindowDays` changes a normal click answer's `cookie_window_days`.
+ * - `headers` adds response headers (e.g. `Retry-After`, which CORS exposes to the page).
  */
 export interface Fault {
   status?: number;
@@ -43,6 +44,7 @@ export interface Fault {
   delayMs?: number;
   hold?: boolean;
   cookieWindowDays?: number;
+  headers?: Record<string, string>;
 }
 
 export const faults = {
@@ -54,6 +56,8 @@ export const faults = {
   inactiveLink: (): Fault => ({ body: { success: false, message: 'Referral link is inactive' } }),
   nonJson: (): Fault => ({ body: '<html>gateway says hi</html>' }),
   windowDays: (cookieWindowDays: number): Fault => ({ cookieWindowDays }),
+  /** A 429 (or another status) whose `Retry-After` asks for `seconds`. */
+  retryAfter: (seconds: number, status = 429): Fault => ({ status, headers: { 'Retry-After': String(seconds) } }),
 };
 
 export interface ApiServer {
@@ -90,6 +94,8 @@ const CORS = {
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Content-Type, Authorization',
   'Access-Control-Max-Age': '86400',
+  // As the sandbox (src/sandbox/http/cors.ts): the page may read when a 429/503 asks to be tried again.
+  'Access-Control-Expose-Headers': 'Retry-After',
 };
 
 export async function startApiServer(options: { host?: string } = {}): Promise<ApiServer> {
@@ -142,11 +148,11 @@ export async function startApiServer(options: { host?: string } = {}): Promise<A
     return { status: 200, body: { success: true } };
   }
 
-  function send(res: http.ServerResponse, status: number, body: unknown, record?: RecordedRequest) {
+  function send(res: http.ServerResponse, status: number, body: unknown, record?: RecordedRequest, headers: Record<string, string> = {}) {
     if (record) record.response = { status, body };
     if (res.destroyed) return;
     const isText = typeof body === 'string';
-    res.writeHead(status, { ...CORS, 'Content-Type': isText ? 'text/html' : 'application/json' });
+    res.writeHead(status, { ...CORS, 'Content-Type': isText ? 'text/html' : 'application/json', ...headers });
     res.end(isText ? body : JSON.stringify(body));
   }
 
@@ -160,8 +166,8 @@ export async function startApiServer(options: { host?: string } = {}): Promise<A
       res.socket?.destroy();
       return;
     }
-    if (final.body !== undefined) return send(res, final.status ?? 200, final.body, record);
-    if (final.status) return send(res, final.status, { error: `Injected ${final.status}` }, record);
+    if (final.body !== undefined) return send(res, final.status ?? 200, final.body, record, final.headers);
+    if (final.status) return send(res, final.status, { error: `Injected ${final.status}` }, record, final.headers);
     const normal = normalAnswer(endpoint, record.body, final);
     send(res, normal.status, normal.body, record);
   }

@@ -307,14 +307,15 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     writePendingClick(record);
     // The landing's first attempt may have left already, from the every-page script: its answer is this attempt's.
     const sent = takeSentClick(record);
-    const { status, body } = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
+    const outcome = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
+    const { status, body } = outcome;
     if (current != generation) return false;
     const ok = isSuccess(status);
     // A 2xx that is not JSON comes from a proxy or captive portal, not the API: retry it.
     const worthRetrying = ok ? !body : isRetryable(status);
     if (worthRetrying) {
       note(Line.ClickFailed, status);
-      return true;
+      return outcome;
     }
     if (!ok) note(Line.ClickRejected, status, body);
     else if (isStorableClickId(body!.click_id)) saveClick(record.affiliate_url, body!.click_id, body!.cookie_window_days);

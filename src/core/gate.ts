@@ -42,4 +42,4 @@ export const trackingAllowed = () => gate.allowed();
 export const send: Send = (path, body, api, sent) => post((api || pageSettings.apiBase) + path, body, sent);
 
 /** The retry loop of clicks and leads: after an opt-out it starts no attempt (none is sent, none writes). */
-export const retryWhileAllowed = (attempt: () => Promise<unknown>) => retry(attempt, trackingAllowed);
+export const retryWhileAllowed = (attempt: Parameters<typeof retry>[0]) => retry(attempt, trackingAllowed);

@@ -103,7 +103,7 @@ const deliver = (key: string, body: LeadBody, api?: string | null) =>
         if (!ok) sent.delete(key);
       }
       firstDone();
-      return again;
+      return again && outcome;
     }).then(firstDone);
   });
 

@@ -5,6 +5,7 @@
 import { sleep } from '../shared/sleep.js';
 import { Line } from './lines.js';
 import { note } from './log.js';
+import { askedWait, retryAfterHeader } from './retry-after.js';
 
 /** What one request came to; never an exception. */
 export interface Outcome {
@@ -14,6 +15,13 @@ export interface Outcome {
   body?: Record<string, unknown>;
   /** Why the request failed (status 0). */
   error?: unknown;
+  /**
+   * A failed answer's "try again after", in ms (docs/protocol.md §3.4): its body's
+   * `retry_after_seconds` (top level, or in a typed `error`), else its `Retry-After` header in
+   * seconds or as an HTTP date, which a page on another origin can read only where the API lists it
+   * in `Access-Control-Expose-Headers`. Undefined when the answer asked for nothing readable.
+   */
+  retryAfter?: number;
 }
 
 /** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
@@ -47,7 +55,7 @@ export async function post(url: string, body: object, sent?: Promise<Response>):
     try {
       answer = res.json ? await res.json() : JSON.parse(await res.text());
     } catch (e) {}
-    return { status: res.status || (res.ok ? 200 : 400), body: answer };
+    return { status: res.status || (res.ok ? 200 : 400), body: answer, retryAfter: askedWait(answer, retryAfterHeader(res)) };
   } catch (e) {
     note(Line.RequestFailed, e);
     return { status: 0, error: e };
@@ -65,14 +73,25 @@ export const MAX_ATTEMPTS = 5;
  * Delay after failed attempt `n`: `min(1000·2^(n-1), 8000)` ms (docs/protocol.md §3.4) scaled by
  * a random 50–100 %, so that visitors failing together do not come back in lockstep.
  */
-export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 * 2 ** (n - 1), 8000) * (0.5 + random / 2);
+export const retryDelay = (n: number, random = Math.random()) => Math.min(1000 * 2 ** (n - 1), MAX_RETRY_DELAY) * (0.5 + random / 2);
+
+/** The longest wait between two attempts in the page (docs/protocol.md §3.4). */
+export const MAX_RETRY_DELAY = 8000;
 
 /**
- * `attempt` makes one attempt and returns a truthy value when it is worth another (its request
- * failed in a retryable way), falsy when it reached a final answer or was abandoned. At most
- * MAX_ATTEMPTS per page load, `retryDelay` apart. No attempt starts once `allowed()` is false (the
- * visitor opted out): the loop ends, so every promise waiting on it settles.
+ * `attempt` makes one attempt and returns its failed outcome when it is worth another (its request
+ * failed in a retryable way), false when it reached a final answer or was abandoned. At most
+ * MAX_ATTEMPTS per page load, `retryDelay` apart, or further apart where the server asked for more
+ * (`retryAfter`). A server asking for more than MAX_RETRY_DELAY is not asked again by this page:
+ * the loop ends and the write-ahead record waits for the next page load. No attempt starts once
+ * `allowed()` is false (the visitor opted out): the loop ends, so every promise waiting on it settles.
  */
-export async function retry(attempt: () => Promise<unknown>, allowed: () => boolean) {
-  for (let n = 1; allowed() && (await attempt()) && n < MAX_ATTEMPTS; n++) await sleep(retryDelay(n));
+export async function retry(attempt: () => Promise<Outcome | false>, allowed: () => boolean) {
+  for (let n = 1; allowed(); n++) {
+    const failed = await attempt();
+    if (!failed || n >= MAX_ATTEMPTS) return;
+    const asked = failed.retryAfter || 0;
+    if (asked > MAX_RETRY_DELAY) return;
+    await sleep(Math.max(retryDelay(n), asked));
+  }
 }

@@ -77,6 +77,42 @@ describe('a landing', () => {
     expect(cookie('affitor_click_id')).toBe('cust_1_1');
   });
 
+  it('a 429 asking for longer than the in-page cap is not retried in this page; the next page load sends its record once', async () => {
+    const posted = fakeApi({ status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': '60' } });
+    const url = landing();
+    startPage();
+    attribute(pageSettings, 'P1', url);
+    await vi.runAllTimersAsync();
+    await click;
+    expect(posted).toHaveLength(1);
+    const record = JSON.parse(cookie('affitor_pending_click')!) as { attempts: number; session_id: string };
+    expect(record).toMatchObject({ affiliate_url: url, attempts: 1 });
+    expect(cookie('affitor_click_id')).toBeUndefined();
+    // The next page load (no aff of its own) resends the record under its session, once.
+    const resent = fakeApi(CLICK_OK);
+    history.replaceState(null, '', '/pricing');
+    await load();
+    await vi.runAllTimersAsync();
+    expect(resent).toHaveLength(1);
+    expect(resent[0].body).toMatchObject({ affiliate_url: url, session_id: record.session_id });
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+    expect(cookie('affitor_pending_click')).toBeUndefined();
+  });
+
+  it('a 429 asking for 5 s (retry_after_seconds) is retried no sooner', async () => {
+    const posted = fakeApi({ status: 429, body: { error: 'rate_limited', retry_after_seconds: 5 } }, CLICK_OK);
+    const times: number[] = [];
+    const recording = globalThis.fetch;
+    vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) => (times.push(Date.now()), recording(...args)));
+    startPage();
+    attribute(pageSettings, 'P1', landing());
+    await vi.runAllTimersAsync();
+    await click;
+    expect(posted).toHaveLength(2);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(5000);
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+  });
+
   it('a 4xx is final: no retry, no cookie, the record goes', async () => {
     const posted = fakeApi({ status: 400, body: { error: 'Referral link not found' } });
     await load(landing());

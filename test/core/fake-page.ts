@@ -17,7 +17,7 @@ export interface Posted {
 }
 
 /** Answers, in order, for the next requests; the last one repeats. */
-export type Answer = { status: number; body?: unknown } | 'network-error';
+export type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | 'network-error';
 
 export function freshPage(settings: Partial<Settings> = {}) {
   for (const c of document.cookie.split(';')) {
@@ -45,7 +45,7 @@ export function fakeApi(...answers: Answer[]) {
     posted.push({ path: new URL(url).pathname, body: JSON.parse(init.body as string) as Record<string, unknown> });
     const answer = answers.length > 1 ? answers.shift()! : answers[0];
     if (answer === 'network-error') throw new TypeError('Failed to fetch');
-    return new Response(JSON.stringify(answer.body ?? {}), { status: answer.status, headers: { 'Content-Type': 'application/json' } });
+    return new Response(JSON.stringify(answer.body ?? {}), { status: answer.status, headers: { 'Content-Type': 'application/json', ...answer.headers } });
   });
   return posted;
 }

@@ -76,6 +76,30 @@ describe('signup', () => {
     expect(cookie('affitor_pending_lead')).toBeUndefined();
   });
 
+  it('a 503 asking for longer than the in-page cap is not retried in this page; the lead stays for the next', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const failing = fakeApi({ status: 503, body: { error: 'Maintenance' }, headers: { 'Retry-After': '30' } });
+    await signup(pageSettings, 'user_9', 'r@a.test');
+    await vi.runAllTimersAsync();
+    expect(failing).toHaveLength(1);
+    expect(Object.keys(stored()!)).toHaveLength(1);
+  });
+
+  it('a 429 asking for 3 s is retried no sooner', async () => {
+    vi.useFakeTimers();
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const posted = fakeApi({ status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': '3' } }, LEAD_OK);
+    const times: number[] = [];
+    const recording = globalThis.fetch;
+    vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) => (times.push(Date.now()), recording(...args)));
+    await signup(pageSettings, 'user_10', 's@a.test');
+    await vi.runAllTimersAsync();
+    expect(posted).toHaveLength(2);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(3000);
+    expect(stored()).toBeNull();
+  });
+
   it('a 4xx is final and logged; the stored lead goes; a later identical call may try again', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const posted = fakeApi({ status: 400, body: { error: 'Customer not found' } });

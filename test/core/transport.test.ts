@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_ATTEMPTS, isRetryable, isSuccess, retry, retryDelay, toJson } from '../../src/core/transport';
+import { MAX_ATTEMPTS, MAX_RETRY_DELAY, isRetryable, isSuccess, post, retry, retryDelay, toJson } from '../../src/core/transport';
+
+const failed = (retryAfter = 0) => ({ status: 503, retryAfter });
 
 describe('retryDelay (protocol §3.4 plus jitter)', () => {
   it('doubles from 1 s and caps at 8 s at full scale', () => {
@@ -32,7 +34,7 @@ describe('retry (the one loop of clicks and leads)', () => {
     vi.useRealTimers();
   });
   it('stops at the first falsy answer (final, or abandoned)', async () => {
-    const answers = [1, 1, 0, 1];
+    const answers = [failed(), failed(), false as const, failed()];
     let calls = 0;
     vi.useFakeTimers();
     const done = retry(async () => answers[calls++], () => true);
@@ -47,7 +49,7 @@ describe('retry (the one loop of clicks and leads)', () => {
     const done = retry(async () => {
       calls++;
       allowed = false;
-      return 1;
+      return failed();
     }, () => allowed);
     await vi.runAllTimersAsync();
     await done;
@@ -56,11 +58,95 @@ describe('retry (the one loop of clicks and leads)', () => {
   it('makes at most MAX_ATTEMPTS attempts, waiting between them', async () => {
     const times: number[] = [];
     vi.useFakeTimers();
-    const done = retry(async () => times.push(Date.now()), () => true);
+    // A network failure: no answer, so no retryAfter at all.
+    const done = retry(async () => (times.push(Date.now()), { status: 0, error: new TypeError('Failed to fetch') }), () => true);
     await vi.runAllTimersAsync();
     await done;
     expect(times).toHaveLength(MAX_ATTEMPTS);
     for (let n = 1; n < times.length; n++) expect(times[n] - times[n - 1]).toBeGreaterThanOrEqual(retryDelay(n, 0));
+  });
+});
+
+describe('retry after the server said when (429/503 with Retry-After or retry_after_seconds)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it('waits at least as long as the server asked, when that is longer than the backoff', async () => {
+    const times: number[] = [];
+    vi.useFakeTimers();
+    const done = retry(async () => (times.push(Date.now()), times.length < 3 && failed(5000)), () => true);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(times).toHaveLength(3);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(5000);
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(5000);
+  });
+  it('keeps its own backoff when the server asks for less, or for nothing it can read', async () => {
+    const times: number[] = [];
+    vi.useFakeTimers();
+    const asked = [10, undefined, 0];
+    const done = retry(async () => (times.push(Date.now()), failed(asked.shift())), () => true);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(times).toHaveLength(MAX_ATTEMPTS);
+    for (let n = 1; n < times.length; n++) expect(times[n] - times[n - 1]).toBeGreaterThanOrEqual(retryDelay(n, 0));
+  });
+  it('asks no more in this page when the server asks for longer than the in-page cap', async () => {
+    let calls = 0;
+    vi.useFakeTimers();
+    const done = retry(async () => (calls++, failed(MAX_RETRY_DELAY + 1000)), () => true);
+    await vi.runAllTimersAsync();
+    await done;
+    expect(calls).toBe(1);
+  });
+});
+
+describe("post reads when the server asks to be tried again (docs/protocol.md §3.4)", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  const answer = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body), { status, headers }));
+  const asked = async () => (await post('https://api.example/api/v1/track/click', {})).retryAfter;
+
+  it('Retry-After in seconds, or as an HTTP date', async () => {
+    answer(429, { error: 'Too many requests' }, { 'Retry-After': '120' });
+    expect(await asked()).toBe(120_000);
+    const at = Date.now() + 90_000;
+    answer(503, {}, { 'Retry-After': new Date(at).toUTCString() });
+    expect(await asked()).toBeGreaterThan(88_000);
+    expect(await asked()).toBeLessThanOrEqual(90_000);
+  });
+  it("the body's retry_after_seconds, before the header", async () => {
+    answer(429, { error: 'rate_limited', retry_after_seconds: 30 }, { 'Retry-After': '5' });
+    expect(await asked()).toBe(30_000);
+  });
+  it('a date already past asks for no wait', async () => {
+    answer(503, {}, { 'Retry-After': new Date(Date.now() - 60_000).toUTCString() });
+    expect(await asked()).toBe(0);
+  });
+  it('nothing asked, or nothing readable: undefined', async () => {
+    answer(503, {});
+    expect(await asked()).toBeUndefined();
+    answer(429, {}, { 'Retry-After': 'soon' });
+    expect(await asked()).toBeUndefined();
+    answer(429, { retry_after_seconds: 'later' }, { 'Retry-After': '' });
+    expect(await asked()).toBeUndefined();
+    answer(200, { success: true });
+    expect(await asked()).toBeUndefined();
+  });
+  it("the every-page script's handed-over click (its response, read by the core) carries its Retry-After too", async () => {
+    vi.stubGlobal('fetch', () => {
+      throw new Error('the handed-over click must not be sent again');
+    });
+    const sent = Promise.resolve(new Response('{"error":"Too many requests"}', { status: 429, headers: { 'Retry-After': '2' } }));
+    expect(await post('https://api.example/api/v1/track/click', {}, sent)).toEqual({ status: 429, body: { error: 'Too many requests' }, retryAfter: 2000 });
+  });
+  it('a stand-in without headers: the body alone decides', async () => {
+    vi.stubGlobal('fetch', async () => ({ ok: false, status: 429, json: async () => ({ retry_after_seconds: 3 }) }));
+    expect(await asked()).toBe(3000);
+    vi.stubGlobal('fetch', async () => ({ ok: false, status: 503, json: async () => ({}) }));
+    expect(await asked()).toBeUndefined();
   });
 });
 

@@ -139,12 +139,14 @@ describe('fault injection (protocol §10.22)', () => {
     expect((await c.state()).counts.customers).toBe(1);
   });
 
-  it('503 answers carry CORS and Retry-After so a browser sees the status and retries', async () => {
+  it('503 answers carry CORS and Retry-After, exposed to the page, so a browser sees the status and when to retry', async () => {
     await c.post('/sandbox/faults', { lead: { mode: '503', count: 1 } });
     const r = await c.post('/api/v1/track/lead', { click_id: 'x' });
     expect(r.status).toBe(503);
     expect(r.headers.get('access-control-allow-origin')).toBe('*');
     expect(r.headers.get('retry-after')).toBe('1');
+    // Not a CORS-safelisted response header: a page on another origin reads it only when listed.
+    expect(r.headers.get('access-control-expose-headers')).toBe('Retry-After');
   });
 
   it('drop closes the connection without an answer and stores nothing', async () => {

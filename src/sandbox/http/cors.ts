@@ -6,4 +6,7 @@ export const TRACK_CORS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Content-Type, Authorization',
   'Access-Control-Max-Age': '86400',
+  // Retry-After is not a CORS-safelisted response header: without this a page on another origin
+  // cannot read when a 429/503 asks to be tried again (docs/protocol.md §3.4).
+  'Access-Control-Expose-Headers': 'Retry-After',
 };
