@@ -570,6 +570,10 @@ function collectChanges(project: Project, modules: ParsedModule[], plan: PlanBui
     }
     const contents = module.splices.length > 0 ? applySplices(module.source, module.splices) : printModule(module);
     if (contents === module.source) continue;
+    if (project.utf16.has(module.file)) {
+      plan.refuse(module.file, `stored as UTF-16 and init writes UTF-8 only; make its edits by hand: ${(plan.summaries.get(module.file) ?? []).join('; ')}`);
+      continue;
+    }
     changes.push(change(module.file, 'edit', module.source, contents, plan.summaries.get(module.file) ?? []));
   }
   for (const [file, { contents, action }] of plan.texts) {

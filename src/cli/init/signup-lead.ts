@@ -579,6 +579,7 @@ function argumentsOf(node: Node): Node[] {
  * unless the strategy passes it (`passReqToCallback`), and save in callbacks or helpers: named, not edited.
  */
 export function passportAccountCreations(module: ParsedModule): number[] {
+  if (/(^|\/)(test|tests|__tests__|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$/.test(module.file)) return []; // tests make users of their own
   if (!/Strategy\b/.test(module.source) || !/(require\(\s*|from\s*)['"]passport/.test(module.source)) return [];
   const lines: number[] = [];
   const isAccountModel = (node: Node) => n.Identifier.check(node) && /^(User|Account)$/.test(node.name);

@@ -462,6 +462,21 @@ describe('init around the Checkout and the install', () => {
     ]);
   });
 
+  it('a UTF-16 file (generated types) is read, not refused as unparsable; one that needs an edit is named, not rewritten as UTF-8', () => {
+    const dir = projectOf({
+      'package.json': '{"type":"module","dependencies":{"express":"4.21.0"}}',
+    });
+    dirs.push(dir);
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    writeFileSync(join(dir, 'types_db.ts'), utf16('export type Json = string | number | boolean | null;\r\n'));
+    writeFileSync(join(dir, 'server.js'), utf16("import express from 'express';\nconst app = express();\napp.post('/signup', async (req, res) => {\n  const user = await createUser(req.body);\n  res.json(user);\n});\n"));
+    const plan = planInit(dir, options);
+    expect(plan.changes.map((c) => c.file)).not.toContain('server.js');
+    expect(plan.skipped.filter((s) => s.kind === 'refused')).toEqual([
+      { file: 'server.js', kind: 'refused', reason: expect.stringMatching(/^stored as UTF-16 and init writes UTF-8 only; make its edits by hand: server\.js:3: record the signup as a lead/) },
+    ]);
+  });
+
   it('an Expo app on its own gets one line saying the browser tracker does not apply, and no step', () => {
     const dir = projectOf({
       'package.json': '{"dependencies":{"expo":"~54.0.10","react-native":"0.81.4","@supabase/supabase-js":"2.58.0"}}',
