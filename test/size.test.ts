@@ -11,7 +11,10 @@
 // seconds or as a date) is not asked again sooner, and one asking for more than the in-page cap
 // leaves its record for the next page load (protocol §3.4; the variants grew by as much). The
 // every-page file holds the core's integrity hash, 64 incompressible characters that gzip codes a
-// few bytes differently for each core: 2,988 → 2,993 B with that change and no change of its own.
+// few bytes differently for each core: 2,988 → 2,993 B with that change and no change of its own;
+// 5,926 → 6,079 B (+153 B) so that a click whose answer the page's own fetch wrapper used up (a
+// monitoring tool reading response.json()) is neither lost nor retried five times: it is sent once
+// more through XMLHttpRequest under its session_id (protocol §3.4).
 // Lower a ceiling whenever its file gets smaller; when the every-page file reaches its goal,
 // assert the goal itself. `npm test` builds dist/ before the unit tests run; on its own, run
 // `npm run build` first.
@@ -23,10 +26,10 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
   'affitor-tracker.js': 2993,
-  'affitor-tracker.core.js': 5926,
-  'affitor-tracker.single.js': 6003,
-  'affitor-tracker.consent.js': 6163,
-  'affitor-tracker.plus.js': 7103,
+  'affitor-tracker.core.js': 6079,
+  'affitor-tracker.single.js': 6145,
+  'affitor-tracker.consent.js': 6306,
+  'affitor-tracker.plus.js': 7247,
   'affitor-tracker.debug.js': 1543,
 };
 
