@@ -3,12 +3,17 @@
 // talks to our own fake GoTrue server on another origin, and trackSupabaseSignups hands new
 // accounts to the page's tracker. One lead per account with the landing's click: not again on
 // the page loads that follow (SIGNED_IN fires on each), never for an existing user's sign-in.
+// The recording API counts the requests; one test records into the real sandbox, which credits
+// the landing's partner.
 import * as esbuild from 'esbuild';
 import { resolve } from 'node:path';
 import { test, expect, BOTH_ORIGINS, type Page } from '../support/fixtures';
 import { expectApiCalls } from '../support/events';
 import { readyData } from '../support/tracker';
 import { startFakeGoTrue, type FakeGoTrue } from '../../test/supabase/fake-gotrue';
+import { startSandbox } from '../../src/sandbox/server';
+
+type Json = Record<string, any>;
 
 const APP = `
 import { createClient } from '@supabase/supabase-js';
@@ -65,6 +70,30 @@ for (const [origin, host] of BOTH_ORIGINS) {
           await page.reload();
           expect(await app(page, 'settled')).toBe(userId);
         } });
+      }
+    });
+
+    test('with the sandbox as the API: one lead, attributed to the landing’s partner', async ({ page, shop }) => {
+      const sandbox = await startSandbox({ port: 0, db: ':memory:', allowedHosts: ['api.test'] });
+      try {
+        const leads = async () => ((await (await fetch(`${sandbox.url}/sandbox/state`)).json()) as Json).customers.filter((c: Json) => c.lead_at !== null);
+        const sandboxed = shop
+          .page('/with-sandbox', {
+            tag: { apiBase: `http://api.test:${sandbox.port}` },
+            head: `<script>window.SUPABASE_URL = 'http://supabase.test:${gotrue.port}';</script>`,
+            body: '<script src="/app.js"></script>',
+          })
+          .replace('//shop.test:', `//${host}:`);
+        await page.goto(sandboxed + '?aff=PARTNER_B');
+        const { clickId } = await readyData(page);
+        await app(page, 'settled');
+        const userId = await app<string>(page, 'signUp', 'new@example.com', 'pw-123456');
+        await expect.poll(async () => (await leads()).length).toBe(1);
+        expect((await leads()).map((c: Json) => [c.customer_key, c.click_id, c.partner_code, c.email_masked])).toEqual([
+          [userId, clickId, 'PARTNER_B', expect.stringMatching(/^n.*@example\.com$/)],
+        ]);
+      } finally {
+        await sandbox.close();
       }
     });
 

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { test, expect, BOTH_ORIGINS, type Page, type Shop } from '../support/fixtures';
 import type { ApiServer } from '../support/api-server';
 import { bundleApp } from '../support/bundle';
+import { startSandbox } from '../../src/sandbox/server';
 import { clickBody, deviceFields, expectApiCalls, leadBody } from '../support/events';
 
 /** zone.js as an Angular app's polyfills load it: the real package, before the app. */
@@ -89,18 +90,18 @@ const PAGES: Record<string, ForeignPage> = {
 type Entry = 'script tag' | 'ESM entry';
 
 /** The landing page on `host`: the foreign script first, then the tag or the bundled app. */
-async function foreignPage(shop: Shop, api: ApiServer, host: string, entry: Entry, foreign: ForeignPage): Promise<string> {
+async function foreignPage(shop: Shop, api: Pick<ApiServer, 'origin'>, host: string, entry: Entry, foreign: ForeignPage, aff = 'P1'): Promise<string> {
   shop.serve('/foreign.js', { body: foreign.script, contentType: 'text/javascript' });
   const head = '<script src="/foreign.js"></script>';
   if (entry === 'script tag') {
-    shop.page('/l', { head });
+    shop.page('/l', { head, tag: { apiBase: api.origin } });
   } else {
     const init = `lib.init({ programId: 1, apiBase: ${JSON.stringify(api.origin)} });`;
     const app = `import * as lib from 'affitor-tracker'; window.lib = lib; ${foreign.wrapInit ? foreign.wrapInit(init) : init}`;
     shop.serve('/app.js', { body: await bundleApp(app), contentType: 'text/javascript' });
     shop.page('/l', { head, tag: false, body: '<script src="/app.js"></script>' });
   }
-  return shop.url('/l?aff=P1', host);
+  return shop.url(`/l?aff=${aff}`, host);
 }
 
 const signup = (page: Page) =>
@@ -140,6 +141,53 @@ for (const [origin, host] of BOTH_ORIGINS) {
           );
           expect(lead.rawBody).toBe(JSON.stringify(lead.body));
         });
+      }
+    });
+  }
+}
+
+// A monitoring tool that reads the answer itself (`response.json()`) and hands on the response it
+// used up: the tracker's own read throws "body stream already read". The click was taken by the
+// API, but its click id cannot be read from that answer.
+const BODY_USING_FETCH: ForeignPage = {
+  script: `
+    (function () {
+      var native = window.fetch;
+      window.__seenAnswers = [];
+      window.fetch = function (input, init) {
+        return native.apply(this, arguments).then(function (response) {
+          return response.json().then(
+            function (answer) { window.__seenAnswers.push(answer); return response; },
+            function () { return response; }
+          );
+        });
+      };
+    })();`,
+};
+
+interface SandboxState {
+  partners: Array<{ code: string; clicks: number; leads: number }>;
+  customers: Array<{ click_id: string; partner_code: string; lead_at: string | null; customer_key: string | null }>;
+}
+
+for (const [origin, host] of BOTH_ORIGINS) {
+  for (const entry of ['script tag', 'ESM entry'] as const) {
+    test(`${origin}, ${entry}: fetch wrapped by a tool that reads the answer before the tracker — one click and one lead, attributed (the local sandbox counts)`, async ({ page, shop }) => {
+      const sandbox = await startSandbox({ port: 0, db: ':memory:' });
+      try {
+        const landing = await foreignPage(shop, { origin: `http://localhost:${sandbox.port}` }, host, entry, BODY_USING_FETCH, 'PARTNER_A');
+        await page.goto(landing);
+        const clickId = await page.evaluate(() => new Promise((done) => (window as any).affitor.ready((data: { clickId: string | null }) => done(data.clickId))));
+        expect(clickId).toMatch(/^cust_/);
+        expect(await signup(page)).toBeUndefined();
+        const state = (await (await fetch(`${sandbox.url}/sandbox/state`)).json()) as SandboxState;
+        expect(state.partners.find((p) => p.code === 'PARTNER_A')).toMatchObject({ clicks: 1, leads: 1 });
+        expect(state.customers).toHaveLength(1);
+        expect(state.customers[0]).toMatchObject({ click_id: clickId, partner_code: 'PARTNER_A', customer_key: 'user_1', lead_at: expect.anything() });
+        // The tool saw the answers it wrapped, the tracker's included.
+        expect(await page.evaluate(() => (window as any).__seenAnswers.length)).toBeGreaterThan(0);
+      } finally {
+        await sandbox.close();
       }
     });
   }

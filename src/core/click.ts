@@ -11,7 +11,7 @@ import { botReason, isLoopbackApi } from './bots.js';
 import { type Settings, pageSettings } from './config.js';
 import { getCookie, readCookies, readCookiesAfresh, setCookie } from './cookie-jar.js';
 import { deviceFields } from './device.js';
-import { gate, retryWhileAllowed, send, trackingAllowed } from './gate.js';
+import { gate, retryWhileAllowed, send, sendByXhr, trackingAllowed } from './gate.js';
 import { handover, takeHeldLock, takeSentClick } from './handover.js';
 import { Line } from './lines.js';
 import { error, note, warn } from './log.js';
@@ -307,7 +307,11 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     writePendingClick(record);
     // The landing's first attempt may have left already, from the every-page script: its answer is this attempt's.
     const sent = takeSentClick(record);
-    const outcome = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
+    let outcome = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
+    // The page's fetch wrapper used up the answer (a monitoring tool that reads `response.json()`):
+    // the API took the click, and its id is in that answer. The same click again, under its
+    // session_id (the API's key for a retried click, docs/protocol.md §3.4), through XHR.
+    if (outcome.usedUp) outcome = await sendByXhr(CLICK_PATH, clickBody(record, pageTitle), record.api);
     const { status, body } = outcome;
     if (current != generation) return false;
     const ok = isSuccess(status);

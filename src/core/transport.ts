@@ -22,6 +22,11 @@ export interface Outcome {
    * in `Access-Control-Expose-Headers`. Undefined when the answer asked for nothing readable.
    */
   retryAfter?: number;
+  /**
+   * The page's own fetch wrapper (a monitoring tool) read the answer's body before handing the
+   * response on: it was answered, but its body is gone.
+   */
+  usedUp?: boolean;
 }
 
 /** Posts `body` as JSON to `path` of the API (`api`, or the page's); resolves with the outcome, never rejects. */
@@ -51,16 +56,39 @@ export async function post(url: string, body: object, sent?: Promise<Response>):
     // tests have no `headers` or `statusText`, and many no `status` (`{ ok: true, json }`): there
     // `ok` decides, and a failure without a status is final, as a 4xx. A body that is not JSON
     // stays undefined and the caller decides (a click retries it).
-    let answer;
+    const outcome: Outcome = { status: res.status || (res.ok ? 200 : 400) };
+    if (res.bodyUsed) outcome.usedUp = true;
     try {
-      answer = res.json ? await res.json() : JSON.parse(await res.text());
+      outcome.body = res.json ? await res.json() : JSON.parse(await res.text());
     } catch (e) {}
-    return { status: res.status || (res.ok ? 200 : 400), body: answer, retryAfter: askedWait(answer, retryAfterHeader(res)) };
+    outcome.retryAfter = askedWait(outcome.body, retryAfterHeader(res));
+    return outcome;
   } catch (e) {
     note(Line.RequestFailed, e);
     return { status: 0, error: e };
   }
 }
+
+/**
+ * The same POST through XMLHttpRequest, whose answer no fetch wrapper can use up: for a click whose
+ * fetch answer the page's wrapper read first (`usedUp`). No keepalive, which XHR lacks: the page is
+ * open, it has just had that answer. A wait it asks for is read from the body only (reading a header
+ * the API does not expose prints a console error).
+ */
+export const postByXhr = (url: string, body: object) =>
+  new Promise<Outcome>((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Content-Type', 'application/json');
+    xhr.onloadend = () => {
+      let answer;
+      try {
+        answer = JSON.parse(xhr.responseText);
+      } catch (e) {}
+      resolve({ status: xhr.status, body: answer, retryAfter: askedWait(answer, null) });
+    };
+    xhr.send(toJson(body));
+  }).catch((e: unknown): Outcome => ({ status: 0, error: e }));
 
 export const isSuccess = (status: number) => status > 199 && status < 300;
 

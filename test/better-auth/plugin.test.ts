@@ -56,7 +56,7 @@ describe('affitor() better-auth plugin', () => {
     // A second sign-up with the same email is refused by better-auth and creates no user either.
     const again = await auth.handler(post('/sign-up/email', { email: 'ann@example.com', password: 'correct horse battery', name: 'Ann' }, cookie));
     expect(again.status).toBe(422);
-    expect(await sb.calls('lead')).toHaveLength(1);
+    expect(await sb.requests('lead')).toHaveLength(1);
     expect(await sb.leads()).toHaveLength(1);
   });
 

@@ -100,13 +100,6 @@ async function signedInUser(app: App, visitor: Visitor): Promise<{ id: string; e
   return session?.user ?? null;
 }
 
-/**
- * Every lead request that reached the sandbox, as its console lists them. A repeat under the same
- * idempotency key is answered from the first answer (for a day) and changes no record, so a plugin
- * that sent the lead at each sign-in would show only here.
- */
-const leadRequests = async () => (await sb.client.state()).feed.filter((item: { kind: string; type?: string }) => item.kind === 'activity' && item.type === 'lead');
-
 const leadRows = async () => (await sb.leads()).map((c) => [c.customer_key, c.click_id, c.partner_code, c.status, c.email_masked]);
 
 describe('affitor() with better-auth social sign-in (genericOAuth, a stand-in provider over HTTP)', () => {
@@ -130,7 +123,7 @@ describe('affitor() with better-auth social sign-in (genericOAuth, a stand-in pr
       expect((await signedInUser(app, again))?.id).toBe(user!.id);
     }
     expect(provider.exchanges).toHaveLength(3);
-    expect(await leadRequests()).toHaveLength(1);
+    expect(await sb.requests('lead')).toHaveLength(1);
     expect(reported).toEqual([]);
     expect(await sb.calls('lead')).toHaveLength(1);
     expect(await leadRows()).toEqual([[user!.id, sb.clickId, 'PARTNER_A', 'lead', expect.any(String)]]);
@@ -174,7 +167,7 @@ describe('affitor() with better-auth social sign-in (genericOAuth, a stand-in pr
     expect((await socialSignIn(app, later)).pathname).toBe('/dashboard');
     expect((await signedInUser(app, later))?.id).toBe(user.id);
 
-    expect(await leadRequests()).toHaveLength(1);
+    expect(await sb.requests('lead')).toHaveLength(1);
     expect(reported).toEqual([]);
     expect(await sb.calls('lead')).toHaveLength(1);
     expect(await leadRows()).toEqual([[user.id, sb.clickId, 'PARTNER_A', 'lead', expect.any(String)]]);
@@ -190,7 +183,7 @@ describe('affitor() with better-auth social sign-in (genericOAuth, a stand-in pr
     expect(linked.pathname).toBe('/settings');
     const accounts = (await (await browser.send(app, '/api/auth/list-accounts')).json()) as { providerId: string }[];
     expect(accounts.map((a) => a.providerId).sort()).toEqual(['credential', 'idp']);
-    expect(await leadRequests()).toHaveLength(1);
+    expect(await sb.requests('lead')).toHaveLength(1);
     expect(await sb.calls('lead')).toHaveLength(1);
     expect(await leadRows()).toEqual([[user.id, sb.clickId, 'PARTNER_A', 'lead', expect.any(String)]]);
   });

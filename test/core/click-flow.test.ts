@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pageSettings } from '../../src/core/config';
 import { attribute, click, clickId, getClickIds, hasAttribution, navigate, startPage, trackClick } from '../../src/core/click';
 import { useGate } from '../../src/core/gate';
-import { CLICK_OK, cookie, fakeApi, freshPage } from './fake-page';
+import { CLICK_OK, cookie, fakeApi, fakeXhr, freshPage, wrapFetchUsingBodies } from './fake-page';
 
 const landing = (query = '?aff=P1') => {
   history.replaceState(null, '', '/landing' + query);
@@ -111,6 +111,21 @@ describe('a landing', () => {
     expect(posted).toHaveLength(2);
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(5000);
     expect(cookie('affitor_click_id')).toBe('cust_1_1');
+  });
+
+  it("a 2xx whose body the page's fetch wrapper used up: the same click once more through XHR, whose answer gives the id", async () => {
+    const posted = fakeApi(CLICK_OK);
+    wrapFetchUsingBodies();
+    const resent = fakeXhr(CLICK_OK);
+    const url = landing();
+    startPage();
+    attribute(pageSettings, 'P1', url);
+    await vi.runAllTimersAsync();
+    await click;
+    expect(posted).toHaveLength(1);
+    expect(resent).toEqual([{ url: 'http://api.test/api/v1/track/click', body: posted[0].body }]);
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+    expect(cookie('affitor_pending_click')).toBeUndefined();
   });
 
   it('a 4xx is final: no retry, no cookie, the record goes', async () => {

@@ -56,3 +56,42 @@ export const cookie = (name: string) => {
 };
 
 export const CLICK_OK = { status: 200, body: { success: true, click_id: 'cust_1_1', partner_code: 'P1', cookie_window_days: 30 } };
+
+/**
+ * Replaces XMLHttpRequest with one answering `answers` in order (the last repeats); records each
+ * request body. For the click's resend when the page's fetch wrapper used up an answer.
+ */
+export function fakeXhr(...answers: Array<{ status: number; body?: unknown }>) {
+  const sent: Array<{ url: string; body: Record<string, unknown> }> = [];
+  class FakeXhr {
+    status = 0;
+    responseText = '';
+    onloadend: (() => void) | null = null;
+    private url = '';
+    open(_method: string, url: string) {
+      this.url = url;
+    }
+    setRequestHeader() {}
+    send(body: string) {
+      sent.push({ url: this.url, body: JSON.parse(body) as Record<string, unknown> });
+      const answer = answers.length > 1 ? answers.shift()! : answers[0];
+      setTimeout(() => {
+        this.status = answer.status;
+        this.responseText = JSON.stringify(answer.body ?? {});
+        this.onloadend?.();
+      });
+    }
+  }
+  vi.stubGlobal('XMLHttpRequest', FakeXhr);
+  return sent;
+}
+
+/** The page's fetch wrapped by a tool that reads each answer's body before handing the response on. */
+export function wrapFetchUsingBodies() {
+  const inner = globalThis.fetch;
+  vi.stubGlobal('fetch', async (...args: Parameters<typeof fetch>) => {
+    const res = await inner(...args);
+    await res.text();
+    return res;
+  });
+}

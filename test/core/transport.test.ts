@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_ATTEMPTS, MAX_RETRY_DELAY, isRetryable, isSuccess, post, retry, retryDelay, toJson } from '../../src/core/transport';
+import { MAX_ATTEMPTS, MAX_RETRY_DELAY, isRetryable, isSuccess, post, postByXhr, retry, retryDelay, toJson } from '../../src/core/transport';
+import { fakeXhr } from './fake-page';
 
 const failed = (retryAfter = 0) => ({ status: 503, retryAfter });
 
@@ -162,5 +163,32 @@ describe('toJson (bodies and write-ahead records on pages with old serialisation
     const body = { click_id: 'c2', click_ids: ['c1', 'c2'], nested: { list: [1, null] }, skipped: undefined };
     expect(JSON.stringify(body)).toContain('"click_ids":"[');
     expect(toJson(body)).toBe('{"click_id":"c2","click_ids":["c1","c2"],"nested":{"list":[1,null]}}');
+  });
+});
+
+describe("an answer the page's fetch wrapper used up (monitoring tools that read response.json())", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+  it('post says so (usedUp), with the status it still has', async () => {
+    vi.stubGlobal('fetch', async () => {
+      const res = new Response('{"click_id":"cust_1_1"}', { status: 200 });
+      await res.json();
+      return res;
+    });
+    expect(await post('https://api.example/api/v1/track/click', {})).toEqual({ status: 200, usedUp: true });
+    vi.stubGlobal('fetch', async () => new Response('{"click_id":"cust_1_1"}', { status: 200 }));
+    expect(await post('https://api.example/api/v1/track/click', {})).toEqual({ status: 200, body: { click_id: 'cust_1_1' } });
+  });
+  it("postByXhr reads the answer and the wait its body asks for", async () => {
+    const sent = fakeXhr({ status: 429, body: { error: 'rate_limited', retry_after_seconds: 3 } });
+    expect(await postByXhr('https://api.example/api/v1/track/click', { a: [1] })).toEqual({ status: 429, body: { error: 'rate_limited', retry_after_seconds: 3 }, retryAfter: 3000 });
+    expect(sent).toEqual([{ url: 'https://api.example/api/v1/track/click', body: { a: [1] } }]);
+  });
+  it('postByXhr: no answer is status 0 (retried), and no XMLHttpRequest at all is one too, never a throw', async () => {
+    fakeXhr({ status: 0 });
+    expect(await postByXhr('https://api.example/x', {})).toMatchObject({ status: 0 });
+    vi.stubGlobal('XMLHttpRequest', undefined);
+    expect(await postByXhr('https://api.example/x', {})).toMatchObject({ status: 0 });
   });
 });

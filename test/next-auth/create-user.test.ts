@@ -70,7 +70,7 @@ describe('affitorCreateUser with @auth/core', () => {
     const second = await signIn('ann@example.com', cookie);
     expect(second.status).toBe(302);
     expect(adapter.users.size).toBe(1);
-    expect(await sb.calls('lead')).toHaveLength(1);
+    expect(await sb.requests('lead')).toHaveLength(1);
   });
 
   it('an Affitor outage never fails the sign-in; the failure is reported', async () => {

@@ -114,7 +114,7 @@ describe('affitorCreateUser with next-auth v4', () => {
     const second = await signIn('ann@example.com', cookie);
     expect([second.status, second.headers.get('location')]).toEqual([302, origin]);
     expect(adapter.users.size).toBe(1);
-    expect(await sb.calls('lead')).toHaveLength(1);
+    expect(await sb.requests('lead')).toHaveLength(1);
     expect(made).toBe(1);
   });
 

@@ -382,6 +382,9 @@ import { handleLemonSqueezyWebhook, lemonSqueezyCheckoutUrl } from 'affitor-trac
 import { handlePolarWebhook, type PolarEventLike } from 'affitor-tracker/polar';
 import { createElement } from 'react';
 import { AffitorProvider, useAffitor, type AffitorContextValue } from 'affitor-tracker/react';
+import { affitorCreateUser } from 'affitor-tracker/next-auth';
+import { clerkSignUpMetadata, handleClerkWebhook } from 'affitor-tracker/clerk';
+import { trackSupabaseSignups, type SupabaseClientLike } from 'affitor-tracker/supabase';
 
 const options: AffitorInitOptions = { programId: 12, apiBase: '/affitor' };
 init(options);
@@ -406,6 +409,13 @@ export function useAttribution(): string | null {
   const value: AffitorContextValue = useAffitor();
   return value.data?.clickId ?? value.getClickId();
 }
+export const createUser: (message: { user: { id?: string | null; email?: string | null } }) => Promise<void> = affitorCreateUser({ affitor: client, clickFrom: () => new Headers() });
+export const unsafeMetadata: { affitor_click_id?: string } = clerkSignUpMetadata();
+export const clerkOutcome = handleClerkWebhook({ rawBody: '{}', headers: {}, secret: 'whsec_c2VjcmV0', affitor: client });
+declare const supabase: SupabaseClientLike;
+export const stopTracking: () => void = trackSupabaseSignups(supabase);
+// @ts-expect-error clickFrom is a function returning the click's source (\`cookies\`, not \`cookies()\`)
+affitorCreateUser({ affitor: client, clickFrom: new Headers() });
 // @ts-expect-error the provider has no 'program' prop (it is programId)
 createElement(AffitorProvider, { program: 12 });
 // @ts-expect-error amount is a number of cents, not a string
@@ -449,5 +459,81 @@ withAffitorCheckout({ mode: 'subscriptions' }, { customerKey: 'user_7' });
         expect(exitCode).toBe(0);
       }, 60_000);
     }
+  });
+
+  describe('affitor-tracker/better-auth, in a project with its own better-auth (an optional peer)', () => {
+    beforeAll(() => {
+      // The project's better-auth, linked from this repo's node_modules like react above.
+      symlinkSync(join(repo, 'node_modules/better-auth'), join(app, 'node_modules/better-auth'));
+    });
+
+    it("the plugin from the package records a sign-up's lead, with the click of its request, and nothing for a sign-in", async () => {
+      const received: { url?: string; headers: IncomingMessage['headers']; body: unknown }[] = [];
+      const api: Server = createServer((req, res) => {
+        let raw = '';
+        req.on('data', (chunk) => (raw += chunk));
+        req.on('end', () => {
+          received.push({ url: req.url, headers: req.headers, body: JSON.parse(raw) });
+          res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ success: true, message: 'Lead tracked successfully' }));
+        });
+      });
+      await new Promise<void>((done) => api.listen(0, '127.0.0.1', done));
+      try {
+        const stdout = await runInApp(
+          'better-auth-check.mjs',
+          `import { betterAuth } from 'better-auth';
+import { memoryAdapter } from 'better-auth/adapters/memory';
+import { Affitor } from 'affitor-tracker/server';
+import { affitor } from 'affitor-tracker/better-auth';
+const auth = betterAuth({
+  baseURL: 'http://localhost:3000',
+  secret: 'a-test-secret-that-is-long-enough-for-better-auth-0123456789',
+  database: memoryAdapter({ user: [], session: [], account: [], verification: [] }),
+  emailAndPassword: { enabled: true },
+  plugins: [affitor({ affitor: () => new Affitor({ apiKey: 'affitor_consumer_key', apiUrl: process.env.API_URL, retries: 0 }) })],
+});
+const headers = new Headers({ cookie: 'affitor_click_id=cust_1_1715000000000', origin: 'http://localhost:3000' });
+const credentials = { email: 'ann@example.com', password: 'correct horse battery' };
+const { user } = await auth.api.signUpEmail({ body: { ...credentials, name: 'Ann' }, headers });
+await auth.api.signInEmail({ body: credentials, headers });
+console.log(JSON.stringify({ userId: user.id }));
+`,
+          { API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/` },
+        );
+        const { userId } = JSON.parse(stdout) as { userId: string };
+        expect(received.map((r) => [r.url, r.headers['idempotency-key'], r.body])).toEqual([
+          ['/api/v1/track/lead', `better-auth-lead-${userId}`, expect.objectContaining({ customer_key: userId, email: 'ann@example.com', click_id: 'cust_1_1715000000000' })],
+        ]);
+      } finally {
+        api.close();
+      }
+    });
+
+    it('its declarations check against better-auth\'s own', async () => {
+      // better-auth's declarations need Node's and Bun's types (skipLibCheck); the plugin's use in
+      // betterAuth's options is what is checked.
+      mkdirSync(join(app, 'auth'), { recursive: true });
+      writeFileSync(
+        join(app, 'auth/auth.ts'),
+        `import { betterAuth } from 'better-auth';
+import { Affitor } from 'affitor-tracker/server';
+import { affitor } from 'affitor-tracker/better-auth';
+
+export const auth = betterAuth({
+  plugins: [affitor({ affitor: () => new Affitor({ apiKey: 'affitor_key' }), onError: (error, account) => console.warn(error.message, account.customerKey) })],
+});
+// @ts-expect-error the plugin takes the client as an option ({ affitor }), not the client itself
+affitor(new Affitor({ apiKey: 'affitor_key' }));
+`,
+      );
+      const compilerOptions = { strict: true, noEmit: true, skipLibCheck: true, target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], module: 'Node16', moduleResolution: 'Node16' };
+      writeFileSync(join(app, 'tsconfig.better-auth.json'), JSON.stringify({ compilerOptions, include: ['auth'] }));
+      const { exitCode, output } = await run(process.execPath, [tsc, '-p', 'tsconfig.better-auth.json'], { cwd: app }).then(
+        ({ stdout, stderr }) => ({ exitCode: 0, output: stdout + stderr }),
+        (error) => ({ exitCode: error.code, output: `${error.stdout}${error.stderr}` }),
+      );
+      expect(output).toBe('');
+      expect(exitCode).toBe(0);
+    }, 60_000);
   });
 });

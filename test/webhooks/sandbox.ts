@@ -19,6 +19,12 @@ export interface ProviderSandbox {
   leads(): Promise<Json[]>;
   /** Requests that reached the sandbox's tracking endpoint, oldest first. */
   calls(endpoint: 'lead' | 'sale' | 'refund'): Promise<Json[]>;
+  /**
+   * Every request to `endpoint` the sandbox answered, oldest first, as its console lists them:
+   * `calls` leaves out a repeat under an idempotency key, answered from the first answer without
+   * applying anything, and this shows it (a lead sent again at each sign-in).
+   */
+  requests(endpoint: 'lead' | 'sale' | 'refund'): Promise<Json[]>;
   /** Makes the next `count` requests to `endpoint` fail with `mode`. */
   fault(endpoint: 'lead' | 'sale' | 'refund', mode: '503' | 'drop' | 'drop_after', count?: number): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +46,7 @@ export async function providerSandbox(): Promise<ProviderSandbox> {
     refunds: async () => [...(await state()).refunds].reverse(),
     leads: async () => [...(await state()).customers].reverse().filter((c: Json) => c.lead_at !== null),
     calls: async (endpoint) => [...(await state()).events].reverse().filter((e: Json) => e.type === endpoint),
+    requests: async (endpoint) => (await state()).feed.filter((item: Json) => item.kind === 'activity' && item.type === endpoint),
     async fault(endpoint, mode, count = 1) {
       const r = await client.post('/sandbox/faults', { [endpoint]: { mode, count } });
       if (r.status !== 200) throw new Error(`fault not set: ${JSON.stringify(r.body)}`);
