@@ -16,7 +16,7 @@ import {
   pagesAppSource,
 } from './react-provider.js';
 import { addBetterAuthPlugin, addClerkSignUpMetadata, addNextAuthEvent, addSupabaseSignupTracking, callsFunction, clerkWebhookRoute, LAZY_CLIENT, SUPABASE_BROWSER_STEP, supabaseClientCalls } from './auth.js';
-import { addSignupLead, findSignupHandlers } from './signup-lead.js';
+import { addSignupLead, findSignupHandlers, passportAccountCreations } from './signup-lead.js';
 import { addCheckoutMetadata, addWebhookHandler, isCheckoutCreate, isConstructEvent, usesStripeCall } from './stripe.js';
 import type { EditOutcome, InitOptions, InitPlan, PlannedChange, SkippedEdit, StackName } from './types.js';
 
@@ -63,13 +63,18 @@ export function planInit(dir: string, given: InitOptions): InitPlan {
   for (const app of native) plan.notes.push(`${app === '.' ? 'This' : app} is a React Native / Expo app: the script tag, the provider and trackSupabaseSignups need a browser (a page and its cookies), so init leaves it alone; record its sign-ups and sales on your server (affitor-tracker/server).`);
   // Shared packages first: an app whose auth config lives in one is not told it has none.
   const sharedAuth = new Set<StackName>();
+  const sharedStripe = new Map<string, SharedStripe>(); // by the shared package's name
   for (const app of [...shared, ...apps]) {
     const isShared = shared.includes(app);
     const inside = (other: string) => other !== app && (app === '.' || other.startsWith(`${app}/`));
     const nested = [...apps, ...shared].filter(inside).map((other) => (app === '.' ? other : other.slice(app.length + 1)));
-    const part = planApp(join(dir, app), options, nested, isShared ? 'shared' : sharedAuth);
-    if (isShared) for (const name of part.authConfigs) sharedAuth.add(name);
+    const part = planApp(join(dir, app), options, nested, isShared ? 'shared' : { auth: sharedAuth, stripe: stripeOfPackagesUsed(join(dir, app), sharedStripe) });
     const prefix = (file: string) => (app === '.' ? file : file === '.' ? app : `${app}/${file}`);
+    if (isShared) {
+      for (const name of part.authConfigs) sharedAuth.add(name);
+      const name = new Project(join(dir, app), { listFiles: false }).packageJson.name;
+      if (name) sharedStripe.set(name, { checkout: part.stripe.checkout.map(prefix), webhooks: part.stripe.webhooks.map(prefix), blockedBy: part.stripe.blockedBy && prefix(part.stripe.blockedBy) });
+    }
     for (const name of part.stack) if (!plan.stack.includes(name)) plan.stack.push(name);
     plan.changes.push(
       ...part.changes.map((c) => ({
@@ -96,10 +101,31 @@ function withPrefixedSummaryPaths(summary: string, prefix: (file: string) => str
   return `${head[1].split(' → ').map(prefix).join(' → ')}${summary.slice(head[1].length)}`;
 }
 
+/** The Stripe code of the shared packages an app depends on (by their package names). */
+function stripeOfPackagesUsed(appDir: string, shared: Map<string, SharedStripe>): SharedStripe {
+  const app = new Project(appDir, { listFiles: false });
+  const used = [...shared].filter(([name]) => app.dependsOn(name)).map(([, stripe]) => stripe);
+  return {
+    checkout: used.flatMap((s) => s.checkout),
+    webhooks: used.flatMap((s) => s.webhooks),
+    blockedBy: used.find((s) => s.blockedBy)?.blockedBy ?? null,
+  };
+}
+
+/** Stripe code of a repository's shared packages, for the apps that use it (files from the repository root). */
+interface SharedStripe {
+  checkout: string[];
+  webhooks: string[];
+  /** `file: why` of a Checkout init could not wire: no webhook is wired while one is not. */
+  blockedBy: string | null;
+}
+
 interface AppPlan {
   stack: StackName[];
   /** The auth libraries whose config this app or package holds. */
   authConfigs: StackName[];
+  /** This app's or package's Stripe code (files relative to it). */
+  stripe: SharedStripe;
   changes: PlannedChange[];
   skipped: SkippedEdit[];
   notes: string[];
@@ -112,7 +138,7 @@ interface AppPlan {
  * code are wired, but it has no page, no .env and no steps of its own (the apps that use it do).
  * An app gets the auth libraries whose config a shared package holds.
  */
-function planApp(dir: string, options: InitOptions, nestedApps: string[], role: 'shared' | Set<StackName>): AppPlan {
+function planApp(dir: string, options: InitOptions, nestedApps: string[], role: 'shared' | { auth: Set<StackName>; stripe: SharedStripe }): AppPlan {
   const project = new Project(dir, { skip: nestedApps });
   const plan = new PlanBuilder();
   const isSandbox = isLocal(options.api);
@@ -124,12 +150,12 @@ function planApp(dir: string, options: InitOptions, nestedApps: string[], role: 
   const modules = project.modules();
 
   const frontend = shared ? null : planFrontend(project, modules, plan, options);
-  const { found: auth, configs: authConfigs, browserSignups } = planAuth(project, modules, plan, shared ? 'shared' : role);
-  const server = planServer(project, modules, plan, options, { auth, browserSignups }, shared);
+  const { found: auth, configs: authConfigs, browserSignups } = planAuth(project, modules, plan, role === 'shared' ? 'shared' : role.auth);
+  const { server, stripe } = planServer(project, modules, plan, options, { auth, browserSignups }, role === 'shared' ? 'shared' : role.stripe);
   if (shared) {
     const changes = collectChanges(project, modules, plan);
     const install = changes.length > 0 && !project.dependsOn('affitor-tracker') ? addCommand(packageManagerOf(dir), 'affitor-tracker') : null;
-    return { stack: plan.stack, authConfigs, changes, skipped: plan.skipped, notes: plan.notes, install };
+    return { stack: plan.stack, authConfigs, stripe, changes, skipped: plan.skipped, notes: plan.notes, install };
   }
 
   // .env: what the edited code reads. Never committed: .gitignore must cover it.
@@ -169,7 +195,7 @@ function planApp(dir: string, options: InitOptions, nestedApps: string[], role: 
   if (install && !project.has('package.json')) {
     plan.refuse('.', `no package.json: the edits import affitor-tracker; create one and run \`${install.join(' ')}\``);
   }
-  return { stack: plan.stack, authConfigs, changes, skipped: plan.skipped, notes: plan.notes, install: project.has('package.json') ? install : null };
+  return { stack: plan.stack, authConfigs, stripe, changes, skipped: plan.skipped, notes: plan.notes, install: project.has('package.json') ? install : null };
 }
 
 const isLocal = (api: string): boolean => {
@@ -416,8 +442,10 @@ function planServer(
   plan: PlanBuilder,
   options: InitOptions,
   { auth, browserSignups }: { auth: StackName[]; browserSignups: boolean },
-  shared: boolean,
-): 'next' | 'node' | 'framework' | null {
+  role: 'shared' | SharedStripe,
+): { server: 'next' | 'node' | 'framework' | null; stripe: SharedStripe } {
+  const shared = role === 'shared';
+  const sharedStripe: SharedStripe = role === 'shared' ? { checkout: [], webhooks: [], blockedBy: null } : role;
   const next = project.dependsOn('next');
   if (project.dependsOn('express')) plan.stack.push('express');
   if (project.dependsOn('fastify')) plan.stack.push('fastify');
@@ -427,6 +455,10 @@ function planServer(
   const context = { modules, envSource: plan.stack.includes('sveltekit') ? 'sveltekit' : 'process.env' } as const;
 
   const handlers = modules.flatMap((m) => findSignupHandlers(m, context));
+  const oauthHandlers = modules.flatMap((m) => {
+    const at = /\bdefineOAuth\w+EventHandler\s*\(/.exec(m.source);
+    return at ? [{ module: m, line: m.source.slice(0, at.index).split('\n').length }] : [];
+  });
   // better-auth, NextAuth and Clerk record the lead themselves: a second lead from the route that calls them would be noise.
   const authLeads = auth.filter((a) => a !== 'supabase');
   if (authLeads.length > 0) {
@@ -441,16 +473,37 @@ function planServer(
   } else if (shared || browserSignups) {
     // a shared package without a signup handler: the apps that use it name what is left; Supabase sign-ups in the browser: wired or named above
   } else if (server) {
-    plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
+    // An OAuth handler is named below instead.
+    if (oauthHandlers.length === 0) plan.todo('.', 'no signup handler found (a POST route, server action or form action whose name ends in signup, register or join); after the account is created call `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId: clickIdFrom(request) })` (affitor-tracker/server)');
   } else if (!auth.includes('supabase')) {
     plan.todo('.', 'no server code found: after the account is created, call window.affitor.signup(user.id, user.email) (or useAffitor().signup) in the browser');
+  }
+
+  if (authLeads.length === 0) {
+    // nuxt-auth-utils: a first sign-up and every later sign-in end in the same onSuccess; only the app's own user store can tell them apart.
+    for (const { module, line } of oauthHandlers) {
+      plan.todo(
+        module.file,
+        `line ${line}: sign-ups and sign-ins both end in this OAuth handler's onSuccess, so init cannot tell a new account: where the app first stores the user, call \`await affitor.trackLead({ customerExternalId: String(user.id), email: user.email, clickId: clickIdFrom(event) })\` (affitor-tracker/server); without a user store, in onSuccess itself (a later sign-in's repeat is Affitor's 400: a customer's status never goes back)`,
+      );
+    }
+  }
+  if (authLeads.length === 0 && project.dependsOn('passport')) {
+    const creations = modules.flatMap((m) => passportAccountCreations(m).map((line) => `${m.file}:${line}`));
+    if (creations.length > 0) {
+      plan.todo(
+        [...new Set(creations.map((c) => c.split(':')[0]))].join(', '),
+        `a sign-up through a passport strategy (OAuth) creates the account at ${creations.join(', ')}: after it is saved, call \`affitor.trackLead({ customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req) })\` (affitor-tracker/server) — the request reaches a strategy's verify callback with \`passReqToCallback: true\` in its options (then \`req\` is the callback's first parameter)`,
+      );
+    }
   }
 
   const checkout = modules.filter((m) => usesStripeCall(m, isCheckoutCreate));
   const webhooks = modules.filter((m) => usesStripeCall(m, isConstructEvent));
   if (checkout.length > 0) plan.stack.push('stripe-checkout');
   if (webhooks.length > 0) plan.stack.push('stripe-webhook');
-  let blockedBy: string | null = null;
+  // A Checkout a shared package holds and init could not wire holds back this app's webhook too.
+  let blockedBy: string | null = sharedStripe.blockedBy;
   for (const module of checkout) {
     for (const outcome of addCheckoutMetadata(module, { programId: options.programId, next, frameworkEvent: framework })) {
       plan.record(module.file, outcome);
@@ -461,13 +514,16 @@ function planServer(
   if (webhooks.length > 0) {
     plan.notes.push('Stripe webhook: handleStripeWebhook records the sale itself (a self-hosted webhook). If your Stripe account is connected to Affitor (Stripe Connect), remove that call: Affitor records those sales already, and both would count every sale twice.');
   }
-  if (checkout.length > 0 && webhooks.length === 0 && !shared) {
-    plan.todo('.', 'Stripe Checkout without a webhook in this app: connect your Stripe account to Affitor, or add a webhook route that calls handleStripeWebhook (affitor-tracker/stripe) after stripe.webhooks.constructEvent');
+  const anyCheckout = checkout.length + sharedStripe.checkout.length > 0;
+  const anyWebhook = webhooks.length + sharedStripe.webhooks.length > 0;
+  if (anyCheckout && !anyWebhook && !shared) {
+    plan.todo('.', `Stripe Checkout${checkout.length === 0 ? ` (in ${sharedStripe.checkout.join(', ')})` : ''} without a webhook in this app: connect your Stripe account to Affitor, or add a webhook route that calls handleStripeWebhook (affitor-tracker/stripe) after stripe.webhooks.constructEvent`);
   }
-  if (checkout.length === 0 && webhooks.length === 0 && server) {
+  // Stripe code of a shared package this app uses is this app's too: wired (or named) there.
+  if (!anyCheckout && !anyWebhook && server) {
     plan.todo('.', 'no Stripe Checkout or webhook code found: after a payment succeeds, call trackSale from affitor-tracker/server with your payment id as invoiceId (docs/init.md#sales-stripe-checkout-and-the-webhook)');
   }
-  return server;
+  return { server, stripe: { checkout: checkout.map((m) => m.file), webhooks: webhooks.map((m) => m.file), blockedBy: shared ? blockedBy : null } };
 }
 
 /**
@@ -514,6 +570,10 @@ function collectChanges(project: Project, modules: ParsedModule[], plan: PlanBui
     }
     const contents = module.splices.length > 0 ? applySplices(module.source, module.splices) : printModule(module);
     if (contents === module.source) continue;
+    if (project.utf16.has(module.file)) {
+      plan.refuse(module.file, `stored as UTF-16 and init writes UTF-8 only; make its edits by hand: ${(plan.summaries.get(module.file) ?? []).join('; ')}`);
+      continue;
+    }
     changes.push(change(module.file, 'edit', module.source, contents, plan.summaries.get(module.file) ?? []));
   }
   for (const [file, { contents, action }] of plan.texts) {

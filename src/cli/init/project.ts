@@ -25,6 +25,8 @@ export class Project {
   /** Project-relative, `/`-separated paths. */
   readonly files: string[];
   private readonly parsed = new Map<string, ParsedModule | Error>();
+  /** Files stored as UTF-16 (a byte-order mark): read, never written (init writes UTF-8). */
+  readonly utf16 = new Set<string>();
 
   constructor(
     readonly dir: string,
@@ -42,7 +44,14 @@ export class Project {
 
   read(file: string): string | null {
     const path = join(this.dir, file);
-    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+    if (!existsSync(path)) return null;
+    const bytes = readFileSync(path);
+    // Generated files (Supabase's `gen types` output redirected by PowerShell) can be UTF-16 LE.
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+      this.utf16.add(file);
+      return bytes.toString('utf16le').slice(1);
+    }
+    return bytes.toString('utf8');
   }
 
   dependsOn(name: string): boolean {

@@ -34,11 +34,15 @@ const USER_NAMES = new Set(['user', 'newUser', 'createdUser', 'account', 'custom
 /** Names of server actions / controller functions that create accounts. */
 const SIGNUP_FUNCTION = /^(post)?(sign_?up|register|create_?(user_?)?account|join)(action|user)?$/i;
 
+/** A collection of accounts (`POST /users` creates one, REST style), with the handler that creates it (`users.create`). */
+const ACCOUNT_COLLECTIONS = new Set(['users', 'accounts']);
+const CREATE_HANDLER = /^(create|store|add)(user|account)?$/i;
+
 /** Middleware names that let only signed-in users through. */
 const SIGNED_IN_GUARD = /^(isAuthenticated|ensureAuthenticated|requireAuth|ensureLoggedIn|requireLogin|requireUser|authenticated|isLoggedIn)$/i;
 
-/** Where the handler's click id comes from. */
-type ClickSource = { kind: 'request'; name: string } | { kind: 'next-cookies' };
+/** Where the handler's click id comes from: the request, Next.js `cookies()`, or an h3 / Nuxt event. */
+type ClickSource = { kind: 'request'; name: string } | { kind: 'next-cookies' } | { kind: 'event'; name: string };
 
 export interface SignupHandler {
   module: ParsedModule;
@@ -51,6 +55,8 @@ export interface SignupHandler {
   line: number;
   /** A Next.js server action: no request, the click id comes from `cookies()`. */
   serverAction?: boolean;
+  /** A Nuxt / h3 event handler: its first parameter is the event (`clickIdFrom(event)`). */
+  h3Event?: boolean;
 }
 
 export interface LeadContext {
@@ -95,6 +101,16 @@ function frameworkRouteKind(file: string): 'remix-action' | 'sveltekit-actions' 
   return segments.length > 0 && SIGNUP_SEGMENTS.has(segments[segments.length - 1]) ? 'remix-action' : null;
 }
 
+/** Nuxt / Nitro server routes: `server/api/auth/register.post.ts`, `server/routes/signup.ts`, `…/signup/index.post.ts` (not a GET). */
+function isNuxtSignupRoute(file: string): boolean {
+  const match = /(?:^|\/)server\/(?:api|routes)\/(.+)\.[cm]?[jt]s$/.exec(file);
+  if (!match) return false;
+  const [name, method] = match[1].split('/').pop()!.split('.');
+  if (method !== undefined && method !== 'post') return false;
+  const segments = match[1].split('/').slice(0, -1);
+  return isSignupPath(name === 'index' ? segments.join('/') : name);
+}
+
 const hasDirective = (body: { directives?: Array<{ value: { value: string } }> } | null | undefined, value: string) =>
   !!body?.directives?.some((d) => d.value.value === value);
 
@@ -115,6 +131,13 @@ export function findSignupHandlers(module: ParsedModule, context: LeadContext): 
         const fn = statement.declaration;
         found.push({ module, handler: fn, body: fn.body, ...at(fn) });
       }
+    }
+    return found;
+  }
+  if (isNuxtSignupRoute(module.file)) {
+    for (const statement of program.body) {
+      const fn = n.ExportDefaultDeclaration.check(statement) ? functionIn(statement.declaration) : null;
+      if (fn) found.push({ module, handler: fn, body: fn.body, h3Event: true, ...at(statement) });
     }
     return found;
   }
@@ -159,7 +182,9 @@ export function findSignupHandlers(module: ParsedModule, context: LeadContext): 
       const last = args[args.length - 1];
       // A route behind a signed-in check (`passport.isAuthenticated`, `requireAuth`) registers something for an existing account (a passkey), not an account.
       const signedInOnly = args.slice(1, -1).some((arg) => SIGNED_IN_GUARD.test(memberChain(arg)?.at(-1) ?? ''));
-      if (chain && chain.length >= 2 && chain[chain.length - 1] === 'post' && n.StringLiteral.check(route) && isSignupPath(route.value) && !signedInOnly) {
+      // REST style: `app.post('/users', users.create)` creates an account when the handler says so by its name.
+      const createsAccount = (value: string) => ACCOUNT_COLLECTIONS.has(lastSegment(value).toLowerCase()) && !isFunction(last) && CREATE_HANDLER.test(memberChain(last)?.at(-1) ?? '');
+      if (chain && chain.length >= 2 && chain[chain.length - 1] === 'post' && n.StringLiteral.check(route) && (isSignupPath(route.value) || createsAccount(route.value)) && !signedInOnly) {
         if (isFunction(last)) found.push({ module, handler: last, body: last.body, ...at(path.node) });
         else {
           const target = resolveHandler(module, last, context.modules);
@@ -299,7 +324,9 @@ function exportedFunction(program: Program, name: string): FunctionNode | null {
     if (!n.ExpressionStatement.check(statement) || !n.AssignmentExpression.check(statement.expression)) continue;
     const { left, right } = statement.expression;
     const chain = memberChain(left);
-    if (chain && chain[chain.length - 1] === name && (chain[0] === 'exports' || (chain[0] === 'module' && chain[1] === 'exports')) && isFunction(right)) return right;
+    // `exports.create = wrap(function* (req, res) { … })` (co): the wrapped function.
+    const fn = functionIn(right);
+    if (chain && chain[chain.length - 1] === name && (chain[0] === 'exports' || (chain[0] === 'module' && chain[1] === 'exports')) && fn) return fn;
     if (chain && chain.join('.') === 'module.exports' && n.ObjectExpression.check(right)) {
       for (const p of right.properties) {
         if (!(n.ObjectProperty.check(p) || n.Property.check(p)) || !n.Identifier.check(p.key) || p.key.name !== name) continue;
@@ -338,6 +365,7 @@ function enclosingFunctionNode(path: NodePath): FunctionNode | null {
 function clickSource(target: SignupHandler): ClickSource | null {
   if (target.serverAction) return { kind: 'next-cookies' };
   const first = target.handler.params[0];
+  if (target.h3Event && n.Identifier.check(first)) return { kind: 'event', name: first.name };
   if (n.Identifier.check(first)) return { kind: 'request', name: first.name };
   if (n.ObjectPattern.check(first)) {
     for (const p of first.properties) {
@@ -357,7 +385,9 @@ export function addSignupLead(target: SignupHandler, context: LeadContext): Edit
   const click = clickSource(target);
   const manual = 'add `await affitor.trackLead({ customerExternalId: user.id, email: user.email, clickId })` after the account is created by hand (docs/init.md#signups-the-lead)';
   if (!click) return refused(`line ${target.line}: the handler receives no request init can read the click id from (its first parameter is neither a name nor \`{ request }\`); ${manual}`);
-  if (!handler.async) return refused(`line ${target.line}: the signup handler is not async; ${manual}`);
+  // A generator run by co (`wrap(function* (req, res) { … yield user.save() … })`) waits with `yield`.
+  const generator = !handler.async && !!handler.generator;
+  if (!handler.async && !generator) return refused(`line ${target.line}: the signup handler is not async; ${manual}`);
 
   const created = createdUser(body);
   if ('refused' in created) return refused(`line ${target.line}: ${created.refused}; ${manual}`);
@@ -368,6 +398,9 @@ export function addSignupLead(target: SignupHandler, context: LeadContext): Edit
   if (click.kind === 'request') {
     ensureNames(program, SERVER_ENTRY, ['clickIdFromRequest']);
     clickId = `clickIdFromRequest(${click.name})`;
+  } else if (click.kind === 'event') {
+    ensureNames(program, SERVER_ENTRY, ['clickIdFrom']);
+    clickId = `clickIdFrom(${click.name})`;
   } else {
     ensureNames(program, SERVER_ENTRY, ['clickIdFrom']);
     ensureNamedImports(program, 'next/headers', ['cookies']);
@@ -375,10 +408,12 @@ export function addSignupLead(target: SignupHandler, context: LeadContext): Edit
   }
   const email = emailInScope(body, created);
   const call =
-    `const affitorLead = await ${access.client}?.trackLead({ customerExternalId: String(${created.id}), ${email ? (email === 'email' ? 'email, ' : `email: ${email}, `) : ''}clickId: ${clickId} });\n` +
+    `const affitorLead = ${generator ? 'yield Promise.resolve(' : 'await '}${access.client}?.trackLead({ customerExternalId: String(${created.id}), ${email ? (email === 'email' ? 'email, ' : `email: ${email}, `) : ''}clickId: ${clickId} })${generator ? ')' : ''};\n` +
     'if (affitorLead && !affitorLead.ok) console.warn(`Affitor lead not recorded (${affitorLead.code}): ${affitorLead.error}`);\n';
   const comment = "// Affitor: the signup is a lead of the visitor's click (never fails the signup; the result says why when not recorded).\n";
-  const lead = parseStatements(created.guard ? `${comment}if (${created.guard}) {\n${indented(call, indentUnit(module.source))}}\n` : `${comment}${call}`);
+  const code = created.guard ? `${comment}if (${created.guard}) {\n${indented(call, indentUnit(module.source))}}\n` : `${comment}${call}`;
+  // `yield` parses only inside a generator: the snippet is parsed in one and taken out of it.
+  const lead = generator ? ((parseStatements(`function* lead() {\n${code}}\n`)[0] as Node & { body: { body: Node[] } }).body.body) : parseStatements(code);
   created.block.splice(created.insertAt, 0, ...lead);
   module.changed = true;
   return edited(`${target.where}: record the signup as a lead (trackLead with the user's id${email ? ' and email' : ''} and the visitor's click id)`);
@@ -449,10 +484,32 @@ function createdUser(body: Node): CreatedUser | { refused: string } {
     };
   }
   const [user] = created;
-  const insertAt = afterChecks(user.block, user.index, user.name);
-  const checked = insertAt > user.index + 1;
-  return { id: `${user.name}.id`, user: user.name, guard: user.optional && !checked ? user.name : null, block: user.block, insertAt, init: user.init };
+  const { block, insertAt } = savedIn(user.block, user.index, user.name);
+  const checked = block !== user.block || insertAt > user.index + 1;
+  return { id: `${user.name}.id`, user: user.name, guard: user.optional && !checked ? user.name : null, block, insertAt, init: user.init };
 }
+
+/**
+ * Where the created user is known to be stored: after its checks and saves, or — when its fields are
+ * set and it is saved in a `try` (`user.provider = 'local'; try { await user.save(); … } catch …`) —
+ * after the save inside that `try`, so a failed save records no lead.
+ */
+function savedIn(block: Node[], index: number, name: string): { block: Node[]; insertAt: number } {
+  const at = afterChecks(block, index, name);
+  const next = block[at];
+  if (n.TryStatement.check(next)) {
+    const inner = next.block.body as Node[];
+    const first = inner.findIndex((statement) => !isFieldAssignment(statement, name));
+    if (first >= 0 && isSave(inner[first], name)) return { block: inner, insertAt: afterChecks(inner, first, name) };
+  }
+  return { block, insertAt: at };
+}
+
+const isFieldAssignment = (statement: Node, name: string) =>
+  n.ExpressionStatement.check(statement) && n.AssignmentExpression.check(statement.expression) && memberChain(statement.expression.left)?.[0] === name;
+
+const isSave = (statement: Node, name: string) =>
+  n.ExpressionStatement.check(statement) && new RegExp(`^(await|yield) ${name}\\.(save|insert|create|persist)\\(`).test(printNode(statement));
 
 function declaratorAround(path: NodePath): { id: Node } | null {
   for (let p: NodePath | null = path.parent; p; p = p.parent) {
@@ -467,10 +524,9 @@ function afterChecks(block: Node[], index: number, name: string): number {
   let at = index + 1;
   while (at < block.length) {
     const statement = block[at];
-    const source = printNode(statement);
     const isCheck = n.IfStatement.check(statement) && new RegExp(`\\b${name}\\b`).test(printNode(statement.test)) && !statement.alternate;
-    const isSave = n.ExpressionStatement.check(statement) && new RegExp(`^await ${name}\\.(save|insert|create|persist)\\(`).test(source);
-    if (!isCheck && !isSave) break;
+    // Fields set on the new object before it is saved (`user.provider = 'local'`) belong to its creation.
+    if (!isCheck && !isSave(statement, name) && !isFieldAssignment(statement, name)) break;
     at++;
   }
   return at;
@@ -503,7 +559,40 @@ function emailInScope(body: Node, created: CreatedUser): string | null {
     });
   }
   if (passed) return passed;
+  // Made from the posted form itself (`new User(req.body)`, `User.create(req.body)`): the form's email is the user's.
+  const args = created.init && (n.NewExpression.check(created.init) || n.CallExpression.check(created.init) || n.AwaitExpression.check(created.init)) ? argumentsOf(created.init) : [];
+  if (args.some((arg) => /^(req|request)\.body$/.test(memberChain(arg)?.join('.') ?? ''))) return `${created.user}.email`;
   const source = printNode(body);
   const bodyEmail = /\b(req|request)\.body\.email\b/.exec(source);
   return bodyEmail ? bodyEmail[0] : null;
+}
+
+/** The arguments of `new X(…)`, `f(…)` or `await f(…)`. */
+function argumentsOf(node: Node): Node[] {
+  const inner = n.AwaitExpression.check(node) ? node.argument : node;
+  return n.NewExpression.check(inner) || n.CallExpression.check(inner) ? (inner.arguments as Node[]) : [];
+}
+
+/**
+ * Passport strategies (OAuth sign-ins that create the account on first use): `new User(…)` or
+ * `User.create(…)` in a module that configures a strategy. Their callbacks run without the request
+ * unless the strategy passes it (`passReqToCallback`), and save in callbacks or helpers: named, not edited.
+ */
+export function passportAccountCreations(module: ParsedModule): number[] {
+  if (/(^|\/)(test|tests|__tests__|spec)\/|\.(test|spec)\.[cm]?[jt]sx?$/.test(module.file)) return []; // tests make users of their own
+  if (!/Strategy\b/.test(module.source) || !/(require\(\s*|from\s*)['"]passport/.test(module.source)) return [];
+  const lines: number[] = [];
+  const isAccountModel = (node: Node) => n.Identifier.check(node) && /^(User|Account)$/.test(node.name);
+  visit(module.ast.program, {
+    visitNewExpression(path) {
+      if (isAccountModel(path.node.callee)) lines.push(lineOf(path.node));
+      this.traverse(path);
+    },
+    visitCallExpression(path) {
+      const chain = memberChain(path.node.callee);
+      if (chain && chain.length === 2 && /^(User|Account)$/.test(chain[0]) && chain[1] === 'create') lines.push(lineOf(path.node));
+      this.traverse(path);
+    },
+  });
+  return lines;
 }

@@ -155,7 +155,7 @@ export function addCheckoutMetadata(module: ParsedModule, context: CheckoutConte
     } else {
       outcomes.push(
         refused(
-          `${line}: no request in scope to read the click id from (the function is a helper); give it the click id from where it is called — \`clickIdFromRequest(req)\` there — and write \`stripe.checkout.sessions.create(withAffitorCheckout(${printNode(params).length > 40 ? 'params' : printNode(params)}, ${ids('clickId')}))\` here`,
+          `${line}: no request in scope to read the click id from (the function is a helper); give it the click id from where it is called — \`clickIdFromRequest(req)\` there, \`clickIdFrom(await cookies())\` in a Next.js server action or route handler — and write \`stripe.checkout.sessions.create(withAffitorCheckout(${printNode(params).length > 40 ? 'params' : printNode(params)}, ${ids('clickId')}))\` here`,
         ),
       );
       continue;

@@ -227,6 +227,45 @@ const cases: Case[] = [
 
 cases.push(
   {
+    // REST style (`app.post('/users', users.create)`), a co-wrapped generator that saves in a try:
+    // the lead after the save (`yield`, as co waits), the email from the posted form. The OAuth
+    // strategy that creates accounts in a callback without the request is named.
+    fixture: 'express-rest',
+    stack: ['templates', 'express'],
+    wired: {
+      'app/controllers/users.js': [
+        "  try {\n    yield user.save();\n    // Affitor: the signup is a lead",
+        '    const affitorLead = yield Promise.resolve(affitor()?.trackLead({ customerExternalId: String(user.id), email: user.email, clickId: clickIdFromRequest(req) }));\n',
+        '${affitorLead.error}`);\n    req.logIn(user,',
+      ],
+    },
+    replaced: [],
+    install: 'npm install affitor-tracker',
+    left: [
+      ['config/passport/github.js', 'creates the account at config/passport/github.js:17: after it is saved, call `affitor.trackLead({'],
+      ['.', 'no Stripe Checkout or webhook code found'],
+    ],
+  },
+  {
+    // A Nuxt server route (`server/api/auth/register.post.ts`): the click id from the h3 event. The
+    // OAuth handler (nuxt-auth-utils onSuccess: sign-ins and sign-ups alike) is named, not edited.
+    fixture: 'nuxt-server',
+    stack: ['nuxt'],
+    wired: {
+      'server/api/auth/register.post.ts': [
+        "import { Affitor, clickIdFrom } from 'affitor-tracker/server';",
+        '  }).returning().get()\n  // Affitor: the signup is a lead',
+        'const affitorLead = await affitor()?.trackLead({ customerExternalId: String(user.id), email, clickId: clickIdFrom(event) });',
+      ],
+    },
+    replaced: [],
+    install: 'pnpm add affitor-tracker',
+    left: [
+      ['server/api/auth/github.get.ts', "line 1: sign-ups and sign-ins both end in this OAuth handler's onSuccess"],
+      ['.', 'no Stripe Checkout or webhook code found'],
+    ],
+  },
+  {
     // TanStack Start renders the document in its root route (shellComponent): the tag goes in that <head>.
     fixture: 'tanstack-start',
     stack: ['tanstack-start'],
@@ -385,6 +424,57 @@ describe('init around the Checkout and the install', () => {
     dirs.push(dir);
     const named = planInit(dir, options).skipped.filter((s) => s.reason.includes('trackSupabaseSignups(supabase)')).map((s) => s.file).sort();
     expect(named).toEqual(['components/SignUp.vue', 'components/SignUpForm.jsx', 'pages/signup.tsx', 'src/routes/signup/+page.svelte']);
+  });
+
+  it('Stripe in a shared package: a Checkout it cannot wire is named there and holds back the app\'s webhook; the apps using it are not told they have no Stripe', () => {
+    const dir = copyFixture('corpus/turbo-stripe');
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    expect(plan.apps).toEqual(['apps/docs', 'apps/web']);
+    expect(plan.skipped).toEqual(
+      expect.arrayContaining([
+        { file: 'packages/payments/src/index.ts', kind: 'refused', reason: expect.stringContaining('`clickIdFrom(await cookies())` in a Next.js server action or route handler — and write `stripe.checkout.sessions.create(withAffitorCheckout(') },
+        { file: 'apps/web/app/api/webhooks/stripe/route.ts', kind: 'refused', reason: 'line 6: not wired while the Checkout is not (packages/payments/src/index.ts: line 7); wire that first, then rerun init' },
+      ]),
+    );
+    expect(plan.changes.map((c) => c.file)).not.toContain('apps/web/app/api/webhooks/stripe/route.ts');
+    const noStripe = plan.skipped.filter((s) => s.reason.startsWith('no Stripe Checkout or webhook code found')).map((s) => s.file);
+    expect(noStripe).toEqual(['apps/docs']); // the docs app does not use @acme/payments
+  });
+
+  it('Stripe in a shared package with the request in scope: wired where it is; the app using it is told only that no webhook records the sale', () => {
+    const dir = projectOf({
+      'package.json': '{"name":"shop","private":true,"workspaces":["apps/*","packages/*"]}',
+      'apps/api/package.json': '{"name":"@shop/api","type":"module","dependencies":{"express":"4.21.0","@shop/billing":"*"}}',
+      'apps/api/server.js': "import express from 'express';\nimport { checkout } from '@shop/billing';\nconst app = express();\napp.post('/checkout', checkout);\napp.listen(3000);\n",
+      'packages/billing/package.json': '{"name":"@shop/billing","type":"module","dependencies":{"stripe":"17.4.0"}}',
+      'packages/billing/src/index.js': "import Stripe from 'stripe';\nconst stripe = new Stripe(process.env.STRIPE_SECRET_KEY);\nexport async function checkout(req, res) {\n  const session = await stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: req.body.price, quantity: 1 }] });\n  res.redirect(303, session.url);\n}\n",
+    });
+    dirs.push(dir);
+    const plan = planInit(dir, options);
+    const billing = plan.changes.find((c) => c.file === 'packages/billing/src/index.js');
+    expect(billing?.contents).toContain("stripe.checkout.sessions.create(withAffitorCheckout(\n    { mode: 'payment'");
+    expect(billing?.contents).toContain('{ clickId: clickIdFromRequest(req), programId: 1 }');
+    expect(billing?.summary).toEqual([expect.stringMatching(/^packages\/billing\/src\/index\.js:4: Affitor metadata on the Checkout Session/)]);
+    expect(plan.installs.map((i) => i.cwd)).toContain('packages/billing');
+    expect(plan.skipped.filter((s) => s.file === 'apps/api' && s.reason.includes('Stripe'))).toEqual([
+      { file: 'apps/api', kind: 'todo', reason: expect.stringMatching(/^Stripe Checkout \(in packages\/billing\/src\/index\.js\) without a webhook in this app/) },
+    ]);
+  });
+
+  it('a UTF-16 file (generated types) is read, not refused as unparsable; one that needs an edit is named, not rewritten as UTF-8', () => {
+    const dir = projectOf({
+      'package.json': '{"type":"module","dependencies":{"express":"4.21.0"}}',
+    });
+    dirs.push(dir);
+    const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    writeFileSync(join(dir, 'types_db.ts'), utf16('export type Json = string | number | boolean | null;\r\n'));
+    writeFileSync(join(dir, 'server.js'), utf16("import express from 'express';\nconst app = express();\napp.post('/signup', async (req, res) => {\n  const user = await createUser(req.body);\n  res.json(user);\n});\n"));
+    const plan = planInit(dir, options);
+    expect(plan.changes.map((c) => c.file)).not.toContain('server.js');
+    expect(plan.skipped.filter((s) => s.kind === 'refused')).toEqual([
+      { file: 'server.js', kind: 'refused', reason: expect.stringMatching(/^stored as UTF-16 and init writes UTF-8 only; make its edits by hand: server\.js:3: record the signup as a lead/) },
+    ]);
   });
 
   it('an Expo app on its own gets one line saying the browser tracker does not apply, and no step', () => {
