@@ -12,7 +12,7 @@
 // leaves its record for the next page load (protocol §3.4; the variants grew by as much). The
 // every-page file holds the core's integrity hash, 64 incompressible characters that gzip codes a
 // few bytes differently for each core: 2,988 → 2,993 B with that change and no change of its own;
-// 5,926 → 6,079 B (+153 B) so that a click whose answer the page's own fetch wrapper used up (a
+// 5,926 → 6,085 B (+159 B) so that a click whose answer the page's own fetch wrapper used up (a
 // monitoring tool reading response.json()) is neither lost nor retried five times: it is sent once
 // more through XMLHttpRequest under its session_id (protocol §3.4).
 // Lower a ceiling whenever its file gets smaller; when the every-page file reaches its goal,
@@ -26,10 +26,10 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
   'affitor-tracker.js': 2993,
-  'affitor-tracker.core.js': 6079,
-  'affitor-tracker.single.js': 6145,
-  'affitor-tracker.consent.js': 6306,
-  'affitor-tracker.plus.js': 7247,
+  'affitor-tracker.core.js': 6085,
+  'affitor-tracker.single.js': 6151,
+  'affitor-tracker.consent.js': 6313,
+  'affitor-tracker.plus.js': 7255,
   'affitor-tracker.debug.js': 1543,
 };
 
