@@ -6,6 +6,7 @@
 import { debugExtrasLoader } from './core/boot.js';
 import { tagOptions } from './core/config.js';
 import { handover } from './core/handover.js';
+import { forgetWrittenLeads } from './core/lead.js';
 import { error } from './core/log.js';
 import { debugHooks, tracker } from './core/tracker.js';
 
@@ -16,6 +17,8 @@ if (handover) {
   // After the loader's landing decision: under Web Locks it may still wait for the lock.
   void Promise.resolve(page.decided).then(() => {
     try {
+      // The leads the loader wrote ahead for the calls below: each call stores its own.
+      forgetWrittenLeads(page.leads);
       debugHooks.run = debugExtrasLoader(page.tag ? page.tag.src : undefined);
       tracker.init(tagOptions(page.tag));
     } catch (e) {
@@ -32,5 +35,14 @@ if (handover) {
       }
     }
     page.core = tracker;
+    // The facade's getters answered from the cookies; from now on they are the core's, which also
+    // knows what this page's memory holds. Its calls go to the core through page.core.
+    const facade = window.affitor as unknown as Record<string, unknown> | undefined;
+    if (facade && facade.$affitor) {
+      Object.defineProperty(facade, 'programId', { get: () => tracker.programId });
+      facade.getClickId = () => tracker.getClickId();
+      facade.getClickIds = () => tracker.getClickIds();
+      facade.getData = () => tracker.getData();
+    }
   });
 } else error('affitor-tracker.core.js is loaded by affitor-tracker.js, from beside it; a tag of its own does nothing');

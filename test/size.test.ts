@@ -15,6 +15,9 @@
 // 5,926 → 6,079 B (+153 B) so that a click whose answer the page's own fetch wrapper used up (a
 // monitoring tool reading response.json()) is neither lost nor retried five times: it is sent once
 // more through XMLHttpRequest under its session_id (protocol §3.4).
+// The every-page file cut, 2,993 → 2,858 B, while it gained a signup's lead write-ahead; the core
+// 6,079 → 6,182 B (it forgets the leads the every-page file wrote for the calls it runs, takes the facade's
+// getters over, and drops a resent lead of an account recorded since), the single files +11–13 B (the last).
 // Lower a ceiling whenever its file gets smaller; when the every-page file reaches its goal,
 // assert the goal itself. `npm test` builds dist/ before the unit tests run; on its own, run
 // `npm run build` first.
@@ -25,11 +28,11 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
-  'affitor-tracker.js': 2993,
-  'affitor-tracker.core.js': 6079,
-  'affitor-tracker.single.js': 6145,
-  'affitor-tracker.consent.js': 6306,
-  'affitor-tracker.plus.js': 7247,
+  'affitor-tracker.js': 2858,
+  'affitor-tracker.core.js': 6182,
+  'affitor-tracker.single.js': 6156,
+  'affitor-tracker.consent.js': 6319,
+  'affitor-tracker.plus.js': 7259,
   'affitor-tracker.debug.js': 1543,
 };
 

@@ -7,7 +7,7 @@
 // hook below is a no-op.
 
 /** A call of `window.affitor` made before the core arrived: method, arguments, and what settles its result. */
-export type WaitingCall = [method: string, args: unknown[], settle: (result: unknown) => void];
+export type WaitingCall = [method: string, args: unknown[], settle: (result?: unknown) => void];
 
 export interface Handover {
   /** The script tag: the core reads its `data-affitor-*` options. */
@@ -28,6 +28,11 @@ export interface Handover {
   /** Set while the loader holds the `affitor_click` lock for that click: releases it once the click settles. */
   release?: (settled: unknown) => void;
   calls: WaitingCall[];
+  /**
+   * The dedupe keys of the leads the loader wrote ahead for waiting `signup`/`trackLead` calls
+   * (lead.ts's format): the core forgets them before it runs those calls, which store their own.
+   */
+  leads: string[];
   /** Set once the loader dispatched `affitor:ready` (a plain visit whose core came later): never twice. */
   fired?: boolean;
   /** Set by the core once it runs the page: the facade's calls go to it from then on. */

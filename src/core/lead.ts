@@ -174,14 +174,28 @@ export function resumeLeads() {
   if (!getCookie(PENDING_LEAD_COOKIE)) return;
   storeLeads((leads) => {
     // Own keys only: a page's library may add enumerable methods to Object.prototype.
+    // A lead the every-page script wrote ahead may be one this browser has recorded since.
+    const recorded = recordedLeads();
     for (const key of Object.keys(leads)) {
       const [body, created, api] = leads[key];
-      if (Date.now() - created < RESEND_WINDOW_MS) {
+      if (Date.now() - created < RESEND_WINDOW_MS && !recorded.includes(key)) {
         note(Line.ResendingSignup);
         void dispatch(key, body, api);
       } else delete leads[key];
     }
   });
+}
+
+/**
+ * The leads the every-page script wrote ahead for calls the core is about to run (handover.ts):
+ * those calls store their own, so these are not resent as well.
+ */
+export function forgetWrittenLeads(keys: string[]) {
+  if (keys.length) {
+    storeLeads((leads) => {
+      for (const key of keys) delete leads[key];
+    });
+  }
 }
 
 /** Opt-out: the stored signups and the recorded accounts go, and none of this page's is resent. */

@@ -6,6 +6,7 @@ import { pageSettings } from '../../src/core/config';
 import { attribute, startPage } from '../../src/core/click';
 import { PENDING_LEADS_KEY, RECORDED_LEADS_KEY, forgetLeads, resetLeads, resumeLeads, signup } from '../../src/core/lead';
 import { useGate } from '../../src/core/gate';
+import { rereadCookies } from '../../src/core/cookie-jar';
 import { CLICK_OK, cookie, fakeApi, freshPage } from './fake-page';
 
 const LEAD_OK = { status: 200, body: { success: true, message: 'Lead tracked successfully' } };
@@ -122,6 +123,22 @@ describe('signup', () => {
     resetLeads();
     await signup(pageSettings, 'user_6', 'other@b.test');
     expect(posted).toHaveLength(2);
+  });
+
+  it('a stored lead for an account recorded since (the every-page script writes ahead unchecked) is dropped, not resent', async () => {
+    const posted = fakeApi(LEAD_OK);
+    await signup(pageSettings, 'user_8', 'a@b.test');
+    const key = JSON.stringify([7, 'user_8']);
+    const body = { customer_key: 'user_8', email: 'a@b.test', page_url: location.href, session_id: 'sess_x', program_id: 7, debug_mode: false };
+    localStorage.setItem(PENDING_LEADS_KEY, JSON.stringify({ [key]: [body, Date.now(), null] }));
+    document.cookie = 'affitor_pending_lead=1; path=/';
+    rereadCookies();
+    resetLeads();
+    resumeLeads();
+    expect(stored()).toBeNull();
+    // Sent leads are removed on their final answer, later: this one was never dispatched.
+    expect(cookie('affitor_pending_lead')).toBeUndefined();
+    expect(posted).toHaveLength(1);
   });
 
   it('refuses a key that is not a string or finite number with the exact error, and still posts', async () => {
