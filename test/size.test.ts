@@ -17,7 +17,9 @@
 // more through XMLHttpRequest under its session_id (protocol §3.4).
 // The every-page file cut, 2,993 → 2,858 B, while it gained a signup's lead write-ahead; the core
 // 6,079 → 6,182 B (it forgets the leads the every-page file wrote for the calls it runs, takes the facade's
-// getters over, and drops a resent lead of an account recorded since), the single files +11–13 B (the last).
+// getters over, and drops a resent lead of an account recorded since), the single files +11–13 B (the last);
+// the core 6,182 → 6,190 B (+8 B, the variants as much) so that only a used-up 2xx is sent again
+// through XMLHttpRequest: a used-up 429/503 keeps its backoff and its Retry-After.
 // Lower a ceiling whenever its file gets smaller; when the every-page file reaches its goal,
 // assert the goal itself. `npm test` builds dist/ before the unit tests run; on its own, run
 // `npm run build` first.
@@ -29,10 +31,10 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
   'affitor-tracker.js': 2858,
-  'affitor-tracker.core.js': 6182,
-  'affitor-tracker.single.js': 6156,
-  'affitor-tracker.consent.js': 6319,
-  'affitor-tracker.plus.js': 7259,
+  'affitor-tracker.core.js': 6190,
+  'affitor-tracker.single.js': 6163,
+  'affitor-tracker.consent.js': 6327,
+  'affitor-tracker.plus.js': 7267,
   'affitor-tracker.debug.js': 1543,
 };
 

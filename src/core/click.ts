@@ -308,10 +308,11 @@ function sendClick(record: PendingClick, pageTitle = record.page_title) {
     // The landing's first attempt may have left already, from the every-page script: its answer is this attempt's.
     const sent = takeSentClick(record);
     let outcome = await send(CLICK_PATH, sent ? record : clickBody(record, pageTitle), record.api, sent);
-    // The page's fetch wrapper used up the answer (a monitoring tool that reads `response.json()`):
+    // The page's fetch wrapper used up a 2xx answer (a monitoring tool that reads `response.json()`):
     // the API took the click, and its id is in that answer. The same click again, under its
-    // session_id (the API's key for a retried click, docs/protocol.md §3.4), through XHR.
-    if (outcome.usedUp) outcome = await sendByXhr(CLICK_PATH, clickBody(record, pageTitle), record.api);
+    // session_id (the API's key for a retried click, docs/protocol.md §3.4), through XHR. Another
+    // status says what to do by itself (a retry keeps its backoff).
+    if (outcome.usedUp && isSuccess(outcome.status)) outcome = await sendByXhr(CLICK_PATH, clickBody(record, pageTitle), record.api);
     const { status, body } = outcome;
     if (current != generation) return false;
     const ok = isSuccess(status);

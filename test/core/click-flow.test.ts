@@ -128,6 +128,23 @@ describe('a landing', () => {
     expect(cookie('affitor_pending_click')).toBeUndefined();
   });
 
+  it("a 429 whose body the page's fetch wrapper used up is retried on its own time, never resent at once", async () => {
+    const posted = fakeApi({ status: 429, headers: { 'Retry-After': '3' } }, CLICK_OK);
+    const times: number[] = [];
+    const recording = globalThis.fetch;
+    vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) => (times.push(Date.now()), recording(...args)));
+    wrapFetchUsingBodies();
+    const resent = fakeXhr(CLICK_OK);
+    startPage();
+    attribute(pageSettings, 'P1', landing());
+    await vi.runAllTimersAsync();
+    await click;
+    expect(resent).toHaveLength(1);
+    expect(posted).toHaveLength(2);
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(3000);
+    expect(cookie('affitor_click_id')).toBe('cust_1_1');
+  });
+
   it('a 4xx is final: no retry, no cookie, the record goes', async () => {
     const posted = fakeApi({ status: 400, body: { error: 'Referral link not found' } });
     await load(landing());

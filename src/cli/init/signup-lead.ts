@@ -182,8 +182,8 @@ export function findSignupHandlers(module: ParsedModule, context: LeadContext): 
       const last = args[args.length - 1];
       // A route behind a signed-in check (`passport.isAuthenticated`, `requireAuth`) registers something for an existing account (a passkey), not an account.
       const signedInOnly = args.slice(1, -1).some((arg) => SIGNED_IN_GUARD.test(memberChain(arg)?.at(-1) ?? ''));
-      // REST style: `app.post('/users', users.create)` creates an account when the handler says so by its name.
-      const createsAccount = (value: string) => ACCOUNT_COLLECTIONS.has(lastSegment(value).toLowerCase()) && !isFunction(last) && CREATE_HANDLER.test(memberChain(last)?.at(-1) ?? '');
+      // REST style: `app.post('/users', …)` creates an account — inline, or a handler named so (`users.create`).
+      const createsAccount = (value: string) => ACCOUNT_COLLECTIONS.has(lastSegment(value).toLowerCase()) && (isFunction(last) || CREATE_HANDLER.test(memberChain(last)?.at(-1) ?? ''));
       if (chain && chain.length >= 2 && chain[chain.length - 1] === 'post' && n.StringLiteral.check(route) && (isSignupPath(route.value) || createsAccount(route.value)) && !signedInOnly) {
         if (isFunction(last)) found.push({ module, handler: last, body: last.body, ...at(path.node) });
         else {
@@ -474,7 +474,9 @@ function createdUser(body: Node): CreatedUser | { refused: string } {
       this.traverse(path);
     },
   });
-  const created = candidates.length > 1 ? candidates.filter((c) => c.awaited) : candidates;
+  // Among several, the one made (`new User(…)`, `await createUser(…)`), not a lookup (`await User.findOne(…)` checking the email is free).
+  const made = candidates.length > 1 ? candidates.filter((c) => c.awaited && !isLookup(c.init)) : candidates;
+  const created = made.length > 0 ? made : candidates.filter((c) => c.awaited);
   if (created.length !== 1) {
     const names = [...USER_NAMES].join(', ');
     return {
@@ -595,4 +597,12 @@ export function passportAccountCreations(module: ParsedModule): number[] {
     },
   });
   return lines;
+}
+
+/** `await User.findOne(…)`, `await db.user.findUnique(…)`, `await getUser(…)`: reading an account, not making one. */
+function isLookup(init: Node): boolean {
+  const call = n.AwaitExpression.check(init) ? init.argument : init;
+  if (!n.CallExpression.check(call)) return false;
+  const chain = memberChain(call.callee as Node);
+  return /^(find|get|load|select|fetch|query|exists)/i.test(chain?.at(-1) ?? '');
 }

@@ -477,6 +477,39 @@ describe('init around the Checkout and the install', () => {
     ]);
   });
 
+  it('a register route that first looks the email up: the lead is of the user it makes and saves, not of the lookup; POST /users inline is a sign-up', () => {
+    const dir = projectOf({
+      'package.json': '{"dependencies":{"express":"4.21.0"}}',
+      'routes/users.js': [
+        "const router = require('express').Router();",
+        "const User = require('../models/User');",
+        "router.post('/register', async (req, res) => {",
+        '  const { name, email, password } = req.body;',
+        '  const user = await User.findOne({ email });',
+        "  if (user) return res.render('register', { taken: true });",
+        '  const newUser = new User({ name, email, password });',
+        '  newUser.password = await hash(password);',
+        '  await newUser.save();',
+        "  res.redirect('/users/login');",
+        '});',
+        'module.exports = router;',
+        '',
+      ].join('\n'),
+    });
+    dirs.push(dir);
+    const routes = planInit(dir, options).changes.find((c) => c.file === 'routes/users.js');
+    expect(routes?.contents).toContain("  await newUser.save();\n  // Affitor: the signup is a lead of the visitor's click");
+    expect(routes?.contents).toContain('customerExternalId: String(newUser.id), email, clickId: clickIdFromRequest(req)');
+
+    const api = projectOf({
+      'package.json': '{"type":"module","dependencies":{"express":"4.21.0"}}',
+      'src/auth.controller.ts': "import { Router } from 'express';\nimport { createUser } from './auth.service';\nconst router = Router();\nrouter.post('/users', async (req, res, next) => {\n  try {\n    const user = await createUser({ ...req.body.user });\n    res.status(201).json({ user });\n  } catch (error) {\n    next(error);\n  }\n});\nexport default router;\n",
+    });
+    dirs.push(api);
+    const controller = planInit(api, options).changes.find((c) => c.file === 'src/auth.controller.ts');
+    expect(controller?.contents).toContain('    const user = await createUser({ ...req.body.user });\n    // Affitor: the signup is a lead');
+  });
+
   it('an Expo app on its own gets one line saying the browser tracker does not apply, and no step', () => {
     const dir = projectOf({
       'package.json': '{"dependencies":{"expo":"~54.0.10","react-native":"0.81.4","@supabase/supabase-js":"2.58.0"}}',
