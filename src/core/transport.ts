@@ -17,7 +17,7 @@ export interface Outcome {
   error?: unknown;
   /**
    * A failed answer's "try again after", in ms (docs/protocol.md §3.4): its body's
-   * `retry_after_seconds` (top level, or in a typed `error`), else its `Retry-After` header in
+   * `retry_after_seconds`, else its `Retry-After` header in
    * seconds or as an HTTP date, which a page on another origin can read only where the API lists it
    * in `Access-Control-Expose-Headers`. Undefined when the answer asked for nothing readable.
    */

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseHost } from 'tldts';
 import { CliError, EXIT } from '../command.js';
-import { connectAllowed, expressionAllows, parsePolicies, scriptAllowed, type Policy } from './csp.js';
+import { connectAllowed, insertedScriptAllowed, parsePolicies, scriptAllowed, trustedTypesPolicyAllowed, type Policy } from './csp.js';
 import { readPage, type ScriptTag } from './page.js';
 
 export type FindingStatus = 'pass' | 'warn' | 'fail' | 'skip';
@@ -307,20 +307,17 @@ async function checkCore(script: DownloadedScript, page: URL, policies: Policy[]
   }
   const url = new URL(CORE_FILE, script.url);
   const missing = `Serve ${CORE_FILE} from the same release in the same directory as ${script.url.pathname.split('/').pop()}, or load affitor-tracker.single.js instead (one file).`;
-  const blocked = dynamicScriptBlockedBy(policies, url, page);
-  if (blocked) {
-    add({ check: 'core', status: 'fail', message: `the page's CSP blocks ${url.href}, which the script loads for landings and sign-ups (${blocked})`, fix: `Add ${url.origin} to script-src, or use 'strict-dynamic'.` });
+  const csp = insertedScriptAllowed(policies, url, page);
+  if (!csp.allowed) {
+    add({ check: 'core', status: 'fail', message: `the page's CSP blocks ${url.href}, which the script loads for landings and sign-ups (${csp.blockedBy})`, fix: `Add ${url.origin} to script-src, or use 'strict-dynamic'.` });
     return;
   }
-  const refusingPolicy = policies.find((policy) => {
-    const allowedNames = policy.directives.get('trusted-types');
-    return allowedNames !== undefined && !allowedNames.some((name) => name === '*' || name === TRUSTED_TYPES_POLICY);
-  });
-  if (refusingPolicy) {
+  const trustedTypes = trustedTypesPolicyAllowed(policies, TRUSTED_TYPES_POLICY);
+  if (!trustedTypes.allowed) {
     add({
       check: 'core',
       status: 'fail',
-      message: `the page's CSP (${refusingPolicy.source} trusted-types ${refusingPolicy.directives.get('trusted-types')!.join(' ')}) refuses the Trusted Types policy '${TRUSTED_TYPES_POLICY}' the script loads ${CORE_FILE} through`,
+      message: `the page's CSP (${trustedTypes.blockedBy}) refuses the Trusted Types policy '${TRUSTED_TYPES_POLICY}' the script loads ${CORE_FILE} through`,
       fix: `Add ${TRUSTED_TYPES_POLICY} to the trusted-types directive.`,
     });
     return;
@@ -359,17 +356,6 @@ async function checkCore(script: DownloadedScript, page: URL, policies: Policy[]
     return;
   }
   add({ check: 'core', status: 'pass', message: `${url.href} answered 200${pinned ? ' and matches the hash the script pins' : ''}` });
-}
-
-/** A script inserted by the tracker itself: allowed by the allow-list, or by 'strict-dynamic' (trust passed on from the tag). */
-function dynamicScriptBlockedBy(policies: Policy[], url: URL, page: URL): string | null {
-  for (const policy of policies) {
-    const rule = ['script-src-elem', 'script-src', 'default-src'].map((d) => ({ directive: d, sources: policy.directives.get(d) })).find((r) => r.sources);
-    if (!rule?.sources) continue;
-    const strictDynamic = rule.sources.some((s) => s.toLowerCase() === "'strict-dynamic'");
-    if (!strictDynamic && !rule.sources.some((s) => expressionAllows(s, url, page))) return `${policy.source} ${rule.directive} ${rule.sources.join(' ')}`;
-  }
-  return null;
 }
 
 /** The API base the tag will call, or null when it is unusable (a finding says why). */

@@ -111,3 +111,28 @@ export function scriptAllowed(policies: Policy[], url: URL, pageOrigin: URL, non
   }
   return { allowed: true };
 }
+
+/**
+ * A script the tracker inserts itself (its core): no nonce, so the allow-list decides, unless
+ * 'strict-dynamic' passes the trust of the (allowed) tag on to the scripts it inserts.
+ */
+export function insertedScriptAllowed(policies: Policy[], url: URL, pageOrigin: URL): PolicyVerdict {
+  for (const policy of policies) {
+    const rule = governing(policy, ['script-src-elem', 'script-src', 'default-src']);
+    if (!rule) continue;
+    const strictDynamic = rule.sources.some((s) => s.toLowerCase() === "'strict-dynamic'");
+    if (!strictDynamic && !rule.sources.some((s) => expressionAllows(s, url, pageOrigin))) {
+      return { allowed: false, blockedBy: `${policy.source} ${rule.directive} ${rule.sources.join(' ')}` };
+    }
+  }
+  return { allowed: true };
+}
+
+/** A `trusted-types` directive of every policy must list the policy name (or `*`) for `createPolicy(name)` to succeed. */
+export function trustedTypesPolicyAllowed(policies: Policy[], name: string): PolicyVerdict {
+  for (const policy of policies) {
+    const names = policy.directives.get('trusted-types');
+    if (names && !names.some((n) => n === '*' || n === name)) return { allowed: false, blockedBy: `${policy.source} trusted-types ${names.join(' ')}` };
+  }
+  return { allowed: true };
+}
