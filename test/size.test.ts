@@ -30,11 +30,11 @@ import { EVERY_PAGE_GOAL_BYTES, LANDING_GOAL_BYTES, measureSize } from '../bench
 
 /** Ceilings in bytes, gzip -9: the ratchet. */
 const CEILINGS: Record<string, number> = {
-  'affitor-tracker.js': 2858,
-  'affitor-tracker.core.js': 6190,
-  'affitor-tracker.single.js': 6163,
-  'affitor-tracker.consent.js': 6327,
-  'affitor-tracker.plus.js': 7267,
+  'affitor-tracker.js': 2855,
+  'affitor-tracker.core.js': 6192,
+  'affitor-tracker.single.js': 6168,
+  'affitor-tracker.consent.js': 6329,
+  'affitor-tracker.plus.js': 7272,
   'affitor-tracker.debug.js': 1543,
 };
 

@@ -1,5 +1,6 @@
 // SPA navigation (docs/protocol.md §3.5): pushState/replaceState/popstate call `onNavigate` with the
 // new URL; what a navigation means (a new `aff` is a landing) is the caller's business.
+import { onHistoryChange } from './history.js';
 import { error } from './log.js';
 
 // Page-wide: the history hooks are installed once per page.
@@ -25,14 +26,5 @@ export function watchHistory(onNavigate: (url: string) => void, referrer = docum
       error(e);
     }
   };
-  (['pushState', 'replaceState'] as const).forEach((name) => {
-    const original = history[name];
-    // The page's own call behaves exactly as before: same `this`, arguments, result and errors.
-    history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const result = original.apply(this, args);
-      check();
-      return result;
-    };
-  });
-  addEventListener('popstate', check);
+  onHistoryChange(check);
 }

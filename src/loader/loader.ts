@@ -13,6 +13,7 @@
 //   the page over (src/core/handover.ts). When in doubt, the core decides: correctness lives there.
 // Byte tricks are allowed here, and only here (ARCHITECTURE.md).
 import type { Handover } from '../core/handover.js';
+import { onHistoryChange } from '../core/history.js';
 import { PENDING_LEADS_KEY } from '../core/lead.js';
 import { toJson } from '../core/transport.js';
 import { DEFAULT_API_BASE } from '../shared/constants.js';
@@ -330,15 +331,7 @@ function start(tag: HTMLScriptElement | null, attr: (name: string) => string | n
     }
     current = now;
   };
-  (['pushState', 'replaceState'] as const).forEach((name) => {
-    const original = history[name];
-    history[name] = function (this: History, ...args: Parameters<History['pushState']>) {
-      const result = original.apply(this, args);
-      check();
-      return result;
-    };
-  });
-  addEventListener('popstate', check);
+  onHistoryChange(check);
 
   window.affitor = facade as unknown as typeof window.affitor;
   let queue = window.affitorQueue;
